@@ -1,0 +1,21 @@
+package dev.envforge.core.pep;
+
+/** A version, specifier, marker or requirement string that does not parse; {@code offset} is 0-based in the text. */
+public class PepSyntaxException extends IllegalArgumentException {
+  private final String text;
+  private final int offset;
+
+  public PepSyntaxException(String message, String text, int offset) {
+    super(message + " at column " + (offset + 1) + " of '" + text + "'");
+    this.text = text;
+    this.offset = offset;
+  }
+
+  public String text() {
+    return text;
+  }
+
+  public int offset() {
+    return offset;
+  }
+}

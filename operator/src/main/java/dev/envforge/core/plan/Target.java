@@ -1,0 +1,32 @@
+package dev.envforge.core.plan;
+
+/**
+ * The image an install plan is for. {@code python} is a full CPython version such as "3.12.7", or null to let the
+ * project's requires-python choose (3.12.7 unless excluded, then the highest allowed of 3.13.7, 3.11.7, 3.10.7,
+ * 3.9.7). {@code platform} is "linux/amd64" or "linux/arm64".
+ */
+public record Target(String python, String platform) {
+  public static final String DEFAULT_PLATFORM = "linux/amd64";
+  public static final Target DEFAULT = new Target(null, DEFAULT_PLATFORM);
+
+  public Target {
+    if (platform == null) {
+      platform = DEFAULT_PLATFORM;
+    }
+    machine(platform);
+  }
+
+  /** The PEP 508 platform_machine of an OCI platform. */
+  public static String machine(String platform) {
+    return switch (platform) {
+      case "linux/amd64" -> "x86_64";
+      case "linux/arm64", "linux/arm64/v8" -> "aarch64";
+      default -> throw new IllegalArgumentException(
+          "unsupported platform '" + platform + "': envforge builds linux/amd64 and linux/arm64");
+    };
+  }
+
+  public String machine() {
+    return machine(platform);
+  }
+}
