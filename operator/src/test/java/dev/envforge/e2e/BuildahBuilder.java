@@ -201,7 +201,9 @@ public final class BuildahBuilder implements AutoCloseable {
   public BuildResult buildAndPush(BuildRequest request) {
     Optional.ofNullable(exported.remove(request.destination())).ifPresent(BuildahBuilder::deleteQuietly);
     List<String> bud = new ArrayList<>(buildah);
-    bud.addAll(List.of("bud", "--isolation", "chroot", "--network", "host", "--pull=" + request.pull().flag,
+    // --http-proxy=false: proxy variables of this machine would send requests for 127.0.0.1 elsewhere
+    bud.addAll(List.of("bud", "--isolation", "chroot", "--network", "host", "--http-proxy=false",
+        "--pull=" + request.pull().flag,
         "--tls-verify=false", "--layers", "--no-cache", "--quiet=false",
         "--file", request.context().resolve(request.dockerfile()).toString(), "--tag", request.destination()));
     request.secretDirectory().ifPresent(dir -> bud.addAll(List.of("--volume",
@@ -239,7 +241,7 @@ public final class BuildahBuilder implements AutoCloseable {
         image), environment, STEP_TIMEOUT).orThrow().stdout().trim();
     try {
       return ExternalCommand.run(ExternalCommand.command(buildah, "run", "--isolation", "chroot", "--network",
-          "host", container, "--", List.of(command)), environment, STEP_TIMEOUT);
+          "host", "--http-proxy=false", container, "--", List.of(command)), environment, STEP_TIMEOUT);
     } finally {
       ExternalCommand.run(ExternalCommand.command(buildah, "rm", container), environment, STEP_TIMEOUT);
     }

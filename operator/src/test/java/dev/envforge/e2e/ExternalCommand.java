@@ -57,12 +57,18 @@ public final class ExternalCommand {
     return run(command, Map.of(), timeout);
   }
 
-  /** Runs the command with extra environment variables; stdin is empty. */
+  /** Runs the command with changed environment variables (a null value removes one); stdin is empty. */
   static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
     long start = System.nanoTime();
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    builder.environment().putAll(environment);
+    environment.forEach((name, value) -> {
+      if (value == null) {
+        builder.environment().remove(name);
+      } else {
+        builder.environment().put(name, value);
+      }
+    });
     Process process;
     try {
       process = builder.start();

@@ -22,7 +22,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A small world of pure-Python packages made in memory, with a wheel and an sdist each, whose bytes (and so hashes)
- * are the same on every run and every machine: zip entries are stored uncompressed with a fixed local time, the sdist
+ * are the same on every run, machine and time zone: zip entries are stored uncompressed with a fixed local time, the sdist
  * is a tar with fixed owners and times inside a gzip stream without compression and without a time stamp.
  *
  * <p>The packages and their dependencies:
@@ -38,10 +38,13 @@ import java.util.zip.ZipOutputStream;
  * Each package is importable under its own name and has {@code __version__}.
  */
 public final class TestWheels {
-  /** A fixed zip entry time: the earliest a zip can record. */
-  private static final LocalDateTime ZIP_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
-  /** 1980-01-01T00:00:00Z, for tar headers. */
-  private static final long TAR_TIME = 315_532_800L;
+  /**
+   * A fixed zip entry time. Not 1980-01-01T00:00, the earliest DOS time: Java takes that value for "before 1980"
+   * and adds an extended time stamp converted with the default time zone, so the bytes would depend on it.
+   */
+  private static final LocalDateTime ZIP_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
+  /** 2000-01-01T00:00:00Z, for tar headers. */
+  private static final long TAR_TIME = 946_684_800L;
   private static final String PYTHON_REQUIRES = ">=3.7";
 
   /**
