@@ -103,7 +103,9 @@ public record ImageReference(String registry, String repository, String tag, Str
       digest = rest.substring(at + 1);
       rest = rest.substring(0, at);
       if (!DIGEST.matcher(digest).matches()) {
-        throw invalid(text, "the part after '@' must be a digest: sha256:<64 lower-case hex> or sha512:<128 hex>");
+        // not quoted: "user:password@host/repo" is a common mistake, and the password must not reach a log
+        throw new IllegalArgumentException("invalid image reference: the part after '@' must be a digest"
+            + " (sha256:<64 lower-case hex> or sha512:<128 hex>); credentials do not belong in an image reference");
       }
     }
     String tag = null;
