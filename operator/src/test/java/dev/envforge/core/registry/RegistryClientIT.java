@@ -304,9 +304,15 @@ class RegistryClientIT {
       proxy.failWith(401);
       assertThat(client.check(ref).kind()).as("401 without challenge").isEqualTo(UnknownKind.UNAUTHORIZED);
 
+      proxy.failWith(200, Map.of("Content-Type", "text/html"));
+      assertThat(client.check(ref)).as("a web page answering 200 to anything").satisfies(check -> {
+        assertThat(check.kind()).isEqualTo(UnknownKind.UNEXPECTED_RESPONSE);
+        assertThat(check.reason()).contains("Content-Type 'text/html'");
+      });
+
       proxy.behaveNormally();
       assertThat(client.check(ref).isPresent()).isTrue();
-      assertThat(proxy.requests()).hasSize(8);
+      assertThat(proxy.requests()).hasSize(10);
     }
   }
 
