@@ -35,8 +35,8 @@ public final class StatusAggregator {
     status.setVariantsReady(ready + "/" + variants.size());
     status.setImage(variants.isEmpty() ? null : variants.get(0).getImage());
 
-    List<VariantStatus> building = variants.stream().filter(v -> v.getPhase() == VariantPhase.BUILDING).toList();
-    List<VariantStatus> failed = variants.stream().filter(v -> v.getPhase() == VariantPhase.FAILED).toList();
+    List<VariantStatus> building = variants.stream().filter(v -> v.getPhase() == VariantPhase.Building).toList();
+    List<VariantStatus> failed = variants.stream().filter(v -> v.getPhase() == VariantPhase.Failed).toList();
 
     List<Condition> conditions = new ArrayList<>();
     Problem notReady = specProblem;
@@ -52,7 +52,7 @@ public final class StatusAggregator {
     }
     boolean allReady = specProblem == null && !variants.isEmpty() && ready == variants.size();
     if (allReady) {
-      boolean allCached = variants.stream().allMatch(v -> v.getPhase() == VariantPhase.CACHED);
+      boolean allCached = variants.stream().allMatch(v -> v.getPhase() == VariantPhase.Cached);
       conditions.add(condition(Conditions.READY, true, allCached ? Reasons.CACHED : Reasons.BUILT,
           "all " + variants.size() + " variant images exist", generation, previous, clock));
     } else {
@@ -83,7 +83,7 @@ public final class StatusAggregator {
   }
 
   static boolean hasImage(VariantStatus v) {
-    return v.getImage() != null && (v.getPhase() == VariantPhase.CACHED || v.getPhase() == VariantPhase.SUCCEEDED);
+    return v.getImage() != null && (v.getPhase() == VariantPhase.Cached || v.getPhase() == VariantPhase.Succeeded);
   }
 
   private static String describe(List<VariantStatus> variants) {
