@@ -2,7 +2,6 @@ package dev.envforge.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.Error;
@@ -312,9 +311,5 @@ final class CrdSchemaValidator {
     } else if (value.isArray() && schemaNode.has("items")) {
       value.forEach(item -> applyDefaults(schemaNode.get("items"), item));
     }
-  }
-
-  static JsonNode emptyObject() {
-    return JsonNodeFactory.instance.objectNode();
   }
 }
