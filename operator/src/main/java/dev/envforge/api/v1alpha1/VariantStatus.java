@@ -19,7 +19,9 @@ import java.util.Objects;
   "packages",
   "python",
   "reason",
-  "message"
+  "message",
+  "rebuildToken",
+  "generation"
 })
 public class VariantStatus {
 
@@ -59,6 +61,14 @@ public class VariantStatus {
 
   @JsonPropertyDescription("Human-readable detail of the current phase.")
   private String message;
+
+  @JsonPropertyDescription(
+      "The spec.rebuildToken this variant's image was last built or found under; a different token forces a build.")
+  private String rebuildToken;
+
+  @JsonPropertyDescription("The metadata.generation this variant's phase was reached at; a failed build is retried"
+      + " only at a newer generation or with a new rebuildToken.")
+  private Long generation;
 
   public VariantStatus() {}
 
@@ -162,6 +172,22 @@ public class VariantStatus {
     this.message = message;
   }
 
+  public String getRebuildToken() {
+    return rebuildToken;
+  }
+
+  public void setRebuildToken(String rebuildToken) {
+    this.rebuildToken = rebuildToken;
+  }
+
+  public Long getGeneration() {
+    return generation;
+  }
+
+  public void setGeneration(Long generation) {
+    this.generation = generation;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -182,19 +208,22 @@ public class VariantStatus {
         && Objects.equals(packages, that.packages)
         && Objects.equals(python, that.python)
         && Objects.equals(reason, that.reason)
-        && Objects.equals(message, that.message);
+        && Objects.equals(message, that.message)
+        && Objects.equals(rebuildToken, that.rebuildToken)
+        && Objects.equals(generation, that.generation);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, python, reason, message);
+        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, python, reason, message,
+        rebuildToken, generation);
   }
 
   @Override
   public String toString() {
     return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
-        + ", packages=" + packages + ", python=" + python + ", reason=" + reason + ", message=" + message + "}";
+        + ", packages=" + packages + ", python=" + python + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation=" + generation + "}";
   }
 }
