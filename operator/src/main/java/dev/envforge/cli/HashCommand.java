@@ -1,0 +1,25 @@
+package dev.envforge.cli;
+
+import dev.envforge.core.planner.EnvironmentPlanner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "hash", mixinStandardHelpOptions = true,
+    description = "Prints the image tag of a variant, and nothing else.")
+final class HashCommand implements Callable<Integer> {
+  @Mixin ProjectOptions project;
+  @Mixin RecipeOptions recipe;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    String tag = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe), project.variantRequest())
+        .hash().tag();
+    spec.commandLine().getOut().println(tag);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.envforge.cli;
+
+import dev.envforge.core.planner.EnvironmentPlanner;
+import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.recipe.BuildContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "render", mixinStandardHelpOptions = true,
+    description = "Writes the build context (Dockerfile and pinned requirements with hashes) of a variant.")
+final class RenderCommand implements Callable<Integer> {
+  @Mixin ProjectOptions project;
+  @Mixin RecipeOptions recipe;
+
+  @Option(names = "--out", required = true, paramLabel = "CONTEXT_DIR", description = "Folder to write the context to.")
+  Path out;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    VariantPlan plan = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe),
+        project.variantRequest());
+    BuildContext context = plan.render();
+    Files.createDirectories(out);
+    for (Map.Entry<String, String> file : context.files().entrySet()) {
+      Files.writeString(out.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+    }
+    spec.commandLine().getOut().println(plan.hash().tag());
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

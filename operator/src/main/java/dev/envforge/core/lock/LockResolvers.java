@@ -1,0 +1,30 @@
+package dev.envforge.core.lock;
+
+import dev.envforge.core.lock.conda.CondaResolver;
+import dev.envforge.core.lock.pylock.PylockResolver;
+import dev.envforge.core.lock.uv.UvResolver;
+
+/** The resolver of each lock format. */
+public final class LockResolvers {
+  private static final LockResolver UV = new UvResolver();
+
+  private LockResolvers() {}
+
+  /** The resolver for a format reading its usual lock file. */
+  public static LockResolver of(LockFormat format) {
+    return of(format, null);
+  }
+
+  /**
+   * The resolver for a format reading {@code lockFile} (a path relative to the project), or the format's usual
+   * lock file when null.
+   */
+  public static LockResolver of(LockFormat format, String lockFile) {
+    return switch (format) {
+      case UV -> UV;
+      case PYLOCK -> lockFile == null ? new PylockResolver() : new PylockResolver(lockFile);
+      case CONDA -> lockFile == null ? new CondaResolver() : new CondaResolver(lockFile);
+      default -> throw new IllegalArgumentException("lock format " + format.id() + " is not supported yet");
+    };
+  }
+}

@@ -1,0 +1,31 @@
+package dev.envforge.core.planner;
+
+import dev.envforge.core.hash.PlanHasher;
+import dev.envforge.core.lock.LockFormat;
+import dev.envforge.core.lock.LockFormats;
+import dev.envforge.core.lock.LockResolvers;
+import dev.envforge.core.lock.ProjectFiles;
+import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.recipe.BuildRecipe;
+
+/**
+ * The one entry point the command line and the operator share: project files and a variant in, install plan,
+ * recipe and hash out.
+ */
+public final class EnvironmentPlanner {
+  private EnvironmentPlanner() {}
+
+  /**
+   * @throws dev.envforge.core.lock.LockInputException for bad project files or an unknown group or extra
+   * @throws IllegalArgumentException for a bad recipe input (base image, Python version, platform)
+   */
+  public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant) {
+    LockFormat format = LockFormats.detect(files, request.format());
+    InstallPlan plan = LockResolvers.of(format).resolve(files, variant.selection(), request.target());
+    String python = plan.environment().pythonFullVersion();
+    String baseImage = request.baseImage() != null ? request.baseImage() : BuildRecipe.defaultBaseImage(python);
+    BuildRecipe recipe = new BuildRecipe(baseImage, python, request.target().platform(), request.installer());
+    String lockDigest = PlanHasher.sha256Hex(files.read(format.lockFile()).orElse(""));
+    return new VariantPlan(variant.name(), plan, recipe, PlanHasher.hash(plan, recipe), lockDigest);
+  }
+}

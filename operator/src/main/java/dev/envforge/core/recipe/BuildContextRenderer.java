@@ -1,0 +1,215 @@
+package dev.envforge.core.recipe;
+
+import dev.envforge.core.plan.Artifact;
+import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.plan.PackageSource;
+import dev.envforge.core.plan.PlannedPackage;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Renders the build context that installs exactly an install plan: no resolver runs at build time (every package
+ * is pinned and installed with {@code --no-deps}), and hashes are verified for every package whose lock records
+ * them.
+ *
+ * <p>Nothing from the lock reaches the Dockerfile: package names, versions, URLs and hashes go only into the
+ * requirements files, after strict validation, and the Dockerfile's RUN instruction is fixed text. Index credentials
+ * are read at build time from {@value #SECRET_DIR}/netrc, a mount of the build container that is never part of a
+ * layer, the context or a build argument.
+ */
+public final class BuildContextRenderer {
+  /** Where the build expects the optional netrc file with package-index credentials. */
+  public static final String SECRET_DIR = "/run/secrets/envforge";
+  public static final String VENV = "/opt/venv";
+  /** The image's user: numeric, so no passwd entry is needed in the base. */
+  public static final String IMAGE_USER = "65532:65532";
+  static final String UV_IMAGE = "ghcr.io/astral-sh/uv";
+
+  private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
+  private static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
+  private static final Pattern HASH = Pattern.compile("^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$");
+  private static final Pattern COMMIT = Pattern.compile("^[0-9a-f]{7,64}$");
+  private static final Pattern SUBDIRECTORY = Pattern.compile("^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,200}$");
+  private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9._:+=,!/@-]*$");
+
+  private BuildContextRenderer() {}
+
+  public static BuildContext render(InstallPlan plan, BuildRecipe recipe, ImageLabels labels) {
+    Set<String> indexes = new LinkedHashSet<>();
+    List<String> hashed = new ArrayList<>();
+    List<String> direct = new ArrayList<>();
+    StringBuilder packageList = new StringBuilder();
+    for (PlannedPackage p : plan.packages()) {
+      if (p.manager() != null) {
+        throw new IllegalArgumentException("conda environments cannot be built into images; package "
+            + Printable.quote(p.name()) + " is managed by " + p.manager());
+      }
+      String name = checked(NAME, p.name(), "package name");
+      String version = checked(VERSION, p.version(), "version of " + name);
+      packageList.append(name).append("==").append(version).append('\n');
+      PackageSource source = p.source() == null ? PackageSource.registry(PackageSource.PYPI) : p.source();
+      TreeSet<String> hashes = new TreeSet<>();
+      for (Artifact a : p.artifacts()) {
+        if (a.hash() != null) {
+          hashes.add(checked(HASH, a.hash().toLowerCase(Locale.ROOT), "hash of " + name));
+        }
+      }
+      switch (source.type()) {
+        case REGISTRY -> {
+          indexes.add(checkedUrl(source.url(), "index of " + name));
+          String pin = name + "==" + version;
+          if (hashes.isEmpty()) {
+            direct.add(pin);
+          } else {
+            hashed.add(withHashes(pin, hashes));
+          }
+        }
+        case URL -> {
+          String url = checkedUrl(source.url(), "URL of " + name);
+          String line = name + " @ " + url + subdirectoryFragment(source, name);
+          if (hashes.isEmpty()) {
+            direct.add(line);
+          } else {
+            hashed.add(withHashes(line, hashes));
+          }
+        }
+        // pip cannot verify hashes of VCS checkouts; the resolved commit pins them instead
+        case GIT -> direct.add(name + " @ git+" + checkedUrl(source.url(), "git URL of " + name) + "@"
+            + checked(COMMIT, source.commit(), "commit of " + name) + subdirectoryFragment(source, name));
+      }
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(BuildContext.DOCKERFILE, dockerfile(recipe, labels, plan.packages().size()));
+    files.put(BuildContext.HASHED_REQUIREMENTS, requirements(indexes, hashed));
+    files.put(BuildContext.DIRECT_REQUIREMENTS, requirements(indexes, direct));
+    files.put(BuildContext.PACKAGE_LIST, packageList.toString());
+    return new BuildContext(files);
+  }
+
+  private static String withHashes(String requirement, Set<String> hashes) {
+    StringBuilder sb = new StringBuilder(requirement);
+    for (String h : hashes) {
+      sb.append(" \\\n    --hash=").append(h);
+    }
+    return sb.toString();
+  }
+
+  private static String subdirectoryFragment(PackageSource source, String name) {
+    if (source.subdirectory() == null || source.subdirectory().isEmpty()) {
+      return "";
+    }
+    String sub = checked(SUBDIRECTORY, source.subdirectory(), "subdirectory of " + name);
+    if (sub.contains("..")) {
+      throw new IllegalArgumentException("subdirectory of " + name + " must not contain '..'");
+    }
+    return "#subdirectory=" + sub;
+  }
+
+  private static String requirements(Set<String> indexes, List<String> lines) {
+    StringBuilder sb = new StringBuilder("# Generated by envforge. Every package is pinned; install with --no-deps.\n");
+    boolean first = true;
+    for (String index : indexes) {
+      sb.append(first ? "--index-url " : "--extra-index-url ").append(index).append('\n');
+      first = false;
+    }
+    for (String line : lines) {
+      sb.append(line).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String dockerfile(BuildRecipe recipe, ImageLabels labels, int packageCount) {
+    StringBuilder df = new StringBuilder();
+    df.append("# Generated by envforge (recipe v").append(BuildRecipe.RECIPE_VERSION).append("). Do not edit.\n");
+    if (recipe.installer() == Installer.UV) {
+      df.append("FROM ").append(UV_IMAGE).append(':').append(Installer.UV.pinnedVersion()).append(" AS uv\n");
+    }
+    df.append("FROM ").append(recipe.baseImage()).append('\n');
+    df.append("COPY ").append(BuildContext.HASHED_REQUIREMENTS).append(' ')
+        .append(BuildContext.DIRECT_REQUIREMENTS).append(' ').append(BuildContext.PACKAGE_LIST)
+        .append(" /usr/share/envforge/\n");
+    if (recipe.installer() == Installer.UV) {
+      df.append("COPY --from=uv /uv /usr/local/bin/uv\n");
+    }
+    df.append("RUN [\"/bin/sh\", \"-c\", \"").append(installScript(recipe.installer())).append("\"]\n");
+    df.append("ENV VIRTUAL_ENV=").append(VENV).append(" PATH=").append(VENV).append("/bin:$PATH")
+        .append(" PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1\n");
+    df.append("LABEL");
+    label(df, "dev.envforge.hash", labels.hash());
+    label(df, "dev.envforge.variant", labels.variant());
+    label(df, "dev.envforge.lock-digest", labels.lockDigest());
+    label(df, "dev.envforge.python", recipe.python());
+    label(df, "dev.envforge.installer", recipe.installer().id() + "-" + recipe.installer().pinnedVersion());
+    label(df, "dev.envforge.package-count", Integer.toString(packageCount));
+    label(df, "dev.envforge.package-list", "/usr/share/envforge/" + BuildContext.PACKAGE_LIST);
+    label(df, "org.opencontainers.image.base.name", recipe.baseImage());
+    df.append('\n');
+    df.append("USER ").append(IMAGE_USER).append('\n');
+    return df.toString();
+  }
+
+  /**
+   * The install script: fixed text (JSON-escaped for the exec-form RUN). It reads credentials from the secret mount
+   * when present, so they exist only in the build container's memory and mounts.
+   */
+  static String installScript(Installer installer) {
+    String req = "/usr/share/envforge/";
+    String netrc = "if [ -f " + SECRET_DIR + "/netrc ]; then export NETRC=" + SECRET_DIR + "/netrc; fi; ";
+    String install = switch (installer) {
+      case PIP -> VENV + "/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps --no-input ";
+      case UV -> "uv pip install --python " + VENV + "/bin/python --no-cache --no-deps --index-strategy unsafe-best-match ";
+    };
+    String venv = switch (installer) {
+      case PIP -> "python3 -m venv " + VENV + "; ";
+      case UV -> "uv venv --python \\\"$(command -v python3)\\\" " + VENV + "; ";
+    };
+    return "set -eu; " + venv + netrc
+        + "if grep -q '^[^#-]' " + req + BuildContext.HASHED_REQUIREMENTS + "; then " + install
+        + "--require-hashes -r " + req + BuildContext.HASHED_REQUIREMENTS + "; fi; "
+        + "if grep -q '^[^#-]' " + req + BuildContext.DIRECT_REQUIREMENTS + "; then " + install
+        + "-r " + req + BuildContext.DIRECT_REQUIREMENTS + "; fi";
+  }
+
+  private static void label(StringBuilder df, String key, String value) {
+    if (value == null || !LABEL_VALUE.matcher(value).matches()) {
+      throw new IllegalArgumentException("label " + key + " has characters envforge does not put in labels: "
+          + Printable.quote(value));
+    }
+    df.append(" \\\n      ").append(key).append("=\"").append(value).append('"');
+  }
+
+  private static String checked(Pattern pattern, String value, String what) {
+    if (value == null || !pattern.matcher(value).matches()) {
+      throw new IllegalArgumentException(what + " is not safe to install: " + Printable.quote(value));
+    }
+    return value;
+  }
+
+  private static String checkedUrl(String url, String what) {
+    if (url == null) {
+      throw new IllegalArgumentException(what + " is missing");
+    }
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      boolean clean = url.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\');
+      if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !clean
+          || uri.getRawUserInfo() != null) {
+        throw new IllegalArgumentException(what + " must be an http(s) URL without spaces, quotes or credentials: "
+            + Printable.quote(url));
+      }
+      return url;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(what + " is not a valid URL: " + Printable.quote(url), e);
+    }
+  }
+}

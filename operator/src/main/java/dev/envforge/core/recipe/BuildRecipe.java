@@ -1,0 +1,44 @@
+package dev.envforge.core.recipe;
+
+import java.util.regex.Pattern;
+
+/**
+ * Every input of the build besides the install plan. All of it goes into the image hash, so changing any of it
+ * builds a new image.
+ *
+ * @param baseImage image reference of the base (should be pinned by digest for reproducible builds)
+ * @param python full CPython version the plan was resolved for
+ * @param platform OCI platform, linux/amd64 or linux/arm64
+ * @param installer the installer and, through it, its pinned version
+ */
+public record BuildRecipe(String baseImage, String python, String platform, Installer installer) {
+  /** Bumped whenever the rendered Dockerfile changes in a way that changes images. */
+  public static final int RECIPE_VERSION = 1;
+
+  // registry host[:port]/path[:tag][@digest], lower-case path components as the OCI distribution spec demands
+  private static final Pattern IMAGE_REFERENCE = Pattern.compile(
+      "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?/)?"
+          + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+          + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$");
+  private static final Pattern PYTHON_VERSION = Pattern.compile("^3\\.[0-9]{1,2}\\.[0-9]{1,3}$");
+
+  public BuildRecipe {
+    if (baseImage == null || baseImage.length() > 255 || !IMAGE_REFERENCE.matcher(baseImage).matches()) {
+      throw new IllegalArgumentException("baseImage: not a valid image reference: " + Printable.quote(baseImage));
+    }
+    if (python == null || !PYTHON_VERSION.matcher(python).matches()) {
+      throw new IllegalArgumentException("python: expected a full CPython 3 version such as 3.12.7, got "
+          + Printable.quote(python));
+    }
+    dev.envforge.core.plan.Target.machine(platform);
+    if (installer == null) {
+      throw new IllegalArgumentException("installer: required");
+    }
+  }
+
+  /** The default base image for a Python version: the official slim image of its minor version. */
+  public static String defaultBaseImage(String pythonFullVersion) {
+    String[] parts = pythonFullVersion.split("\\.");
+    return "docker.io/library/python:" + parts[0] + "." + parts[1] + "-slim-bookworm";
+  }
+}

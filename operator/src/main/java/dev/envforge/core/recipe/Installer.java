@@ -1,0 +1,37 @@
+package dev.envforge.core.recipe;
+
+import java.util.Locale;
+
+/** The tool that installs the plan inside the image. */
+public enum Installer {
+  /** uv, copied into the build from its official image at a pinned version. */
+  UV("uv", "0.9.5"),
+  /** pip from the virtual environment the base image's Python creates (its version comes with the base image). */
+  PIP("pip", "bundled");
+
+  private final String id;
+  private final String pinnedVersion;
+
+  Installer(String id, String pinnedVersion) {
+    this.id = id;
+    this.pinnedVersion = pinnedVersion;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The version the recipe installs with; part of the image hash. */
+  public String pinnedVersion() {
+    return pinnedVersion;
+  }
+
+  public static Installer fromId(String id) {
+    for (Installer i : values()) {
+      if (i.id.equals(id.toLowerCase(Locale.ROOT))) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("unknown installer '" + id + "' (known: uv, pip)");
+  }
+}
