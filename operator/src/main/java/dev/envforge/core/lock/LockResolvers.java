@@ -1,12 +1,15 @@
 package dev.envforge.core.lock;
 
 import dev.envforge.core.lock.conda.CondaResolver;
+import dev.envforge.core.lock.poetry.PoetryResolver;
 import dev.envforge.core.lock.pylock.PylockResolver;
+import dev.envforge.core.lock.requirements.RequirementsResolver;
 import dev.envforge.core.lock.uv.UvResolver;
 
 /** The resolver of each lock format. */
 public final class LockResolvers {
   private static final LockResolver UV = new UvResolver();
+  private static final LockResolver POETRY = new PoetryResolver();
 
   private LockResolvers() {}
 
@@ -21,10 +24,11 @@ public final class LockResolvers {
    */
   public static LockResolver of(LockFormat format, String lockFile) {
     return switch (format) {
+      case POETRY -> POETRY;
       case UV -> UV;
+      case REQUIREMENTS -> lockFile == null ? new RequirementsResolver() : new RequirementsResolver(lockFile);
       case PYLOCK -> lockFile == null ? new PylockResolver() : new PylockResolver(lockFile);
       case CONDA -> lockFile == null ? new CondaResolver() : new CondaResolver(lockFile);
-      default -> throw new IllegalArgumentException("lock format " + format.id() + " is not supported yet");
     };
   }
 }
