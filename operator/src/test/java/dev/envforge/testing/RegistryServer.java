@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Assumptions;
  * process with its storage in a temporary folder, optionally with htpasswd Basic authentication and TLS.
  *
  * <pre>{@code
- * try (RegistryServer registry = RegistryServer.start(RegistryServer.Options.plain().withBasicAuth("u", "p").withTls())) {
+ * RegistryServer.Options options = RegistryServer.Options.plain().withBasicAuth("u", "p").withTls();
+ * try (RegistryServer registry = RegistryServer.start(options)) {
  *   String digest = registry.pushRandomImage("team/app", "v1");
  *   ImageReference ref = ImageReference.parse(registry.reference("team/app", "v1"));
  *   RegistryClient client = RegistryClient.builder()
@@ -54,8 +55,8 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>{@link #start} skips the calling test (a JUnit assumption) when {@code docker-registry}, or {@code htpasswd} for
  * Basic authentication, or {@code openssl} for TLS, is not installed ({@code apt-get install docker-registry
- * apache2-utils openssl}); {@link #unavailableReason} tells in advance. Each server has its own port and storage; {@link #close()} stops the process and deletes
- * the storage.
+ * apache2-utils openssl}); {@link #unavailableReason} tells in advance. Each server has its own port and storage;
+ * {@link #close()} stops the process and deletes the storage.
  */
 public final class RegistryServer implements AutoCloseable {
   /** How the registry is served. Build with {@link #plain()} and the {@code with...} methods. */

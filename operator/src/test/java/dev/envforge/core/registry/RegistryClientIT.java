@@ -46,13 +46,13 @@ class RegistryClientIT {
   private static final String DOCKER_TYPES_ONLY = "application/vnd.docker.distribution.manifest.v2+json, "
       + "application/vnd.docker.distribution.manifest.list.v2+json";
 
+  private static final RegistryServer.Options TLS_BASIC =
+      RegistryServer.Options.plain().withBasicAuth(USER, PASSWORD).withTls();
+
+  private static String unavailable;
   private static RegistryServer plain;
   private static RegistryServer basic;
   private static RegistryServer tlsBasic;
-
-  private static final RegistryServer.Options TLS_BASIC =
-      RegistryServer.Options.plain().withBasicAuth(USER, PASSWORD).withTls();
-  private static String unavailable;
 
   @BeforeAll
   static void startRegistries() {
