@@ -2,11 +2,13 @@ package dev.envforge.core.pep;
 
 /** A version, specifier, marker or requirement string that does not parse; {@code offset} is 0-based in the text. */
 public class PepSyntaxException extends IllegalArgumentException {
+  private final String reason;
   private final String text;
   private final int offset;
 
   public PepSyntaxException(String message, String text, int offset) {
     super(message + " at column " + (offset + 1) + " of '" + text + "'");
+    this.reason = message;
     this.text = text;
     this.offset = offset;
   }
@@ -17,5 +19,17 @@ public class PepSyntaxException extends IllegalArgumentException {
 
   public int offset() {
     return offset;
+  }
+
+  /** The message without the position. */
+  public String reason() {
+    return reason;
+  }
+
+  /** The same error located in an enclosing text that holds this one's text at {@code start}. */
+  public PepSyntaxException within(String enclosingText, int start) {
+    PepSyntaxException moved = new PepSyntaxException(reason, enclosingText, start + offset);
+    moved.initCause(this);
+    return moved;
   }
 }

@@ -1,0 +1,229 @@
+package dev.envforge.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Objects;
+
+/** Observed state of one variant ({@code status.variants[]}). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "name",
+  "hash",
+  "tag",
+  "image",
+  "phase",
+  "jobName",
+  "startTime",
+  "completionTime",
+  "packages",
+  "python",
+  "reason",
+  "message",
+  "rebuildToken",
+  "generation"
+})
+public class VariantStatus {
+
+  @JsonPropertyDescription("Name of the variant, as in spec.variants.")
+  private String name;
+
+  @JsonPropertyDescription(
+      "SHA-256 (hex) of the variant's install plan and build inputs; equal hashes mean equal images.")
+  private String hash;
+
+  @JsonPropertyDescription("Image tag derived from the variant's name and hash.")
+  private String tag;
+
+  @JsonPropertyDescription("Immutable image reference, repository:tag@sha256:digest, once the image exists.")
+  private String image;
+
+  @JsonPropertyDescription("Pending, Checking, Cached, Building, Succeeded or Failed.")
+  private VariantPhase phase;
+
+  @JsonPropertyDescription("Name of the build Job, while or after building.")
+  private String jobName;
+
+  @JsonPropertyDescription("When the build started (RFC 3339).")
+  private String startTime;
+
+  @JsonPropertyDescription("When the build finished (RFC 3339).")
+  private String completionTime;
+
+  @JsonPropertyDescription("Number of packages in the variant's install plan.")
+  private Integer packages;
+
+  @JsonPropertyDescription("Full Python version the variant was resolved for, e.g. 3.12.8.")
+  private String python;
+
+  @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled.")
+  private String reason;
+
+  @JsonPropertyDescription("Human-readable detail of the current phase.")
+  private String message;
+
+  @JsonPropertyDescription(
+      "The spec.rebuildToken this variant's image was last built or found under; a different token forces a build.")
+  private String rebuildToken;
+
+  @JsonPropertyDescription("The metadata.generation this variant's phase was reached at; a failed build is retried"
+      + " only at a newer generation or with a new rebuildToken.")
+  private Long generation;
+
+  public VariantStatus() {}
+
+  public VariantStatus(String name) {
+    this.name = name;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getHash() {
+    return hash;
+  }
+
+  public void setHash(String hash) {
+    this.hash = hash;
+  }
+
+  public String getTag() {
+    return tag;
+  }
+
+  public void setTag(String tag) {
+    this.tag = tag;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public VariantPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(VariantPhase phase) {
+    this.phase = phase;
+  }
+
+  public String getJobName() {
+    return jobName;
+  }
+
+  public void setJobName(String jobName) {
+    this.jobName = jobName;
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public String getCompletionTime() {
+    return completionTime;
+  }
+
+  public void setCompletionTime(String completionTime) {
+    this.completionTime = completionTime;
+  }
+
+  public Integer getPackages() {
+    return packages;
+  }
+
+  public void setPackages(Integer packages) {
+    this.packages = packages;
+  }
+
+  public String getPython() {
+    return python;
+  }
+
+  public void setPython(String python) {
+    this.python = python;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public String getRebuildToken() {
+    return rebuildToken;
+  }
+
+  public void setRebuildToken(String rebuildToken) {
+    this.rebuildToken = rebuildToken;
+  }
+
+  public Long getGeneration() {
+    return generation;
+  }
+
+  public void setGeneration(Long generation) {
+    this.generation = generation;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof VariantStatus)) {
+      return false;
+    }
+    VariantStatus that = (VariantStatus) o;
+    return Objects.equals(name, that.name)
+        && Objects.equals(hash, that.hash)
+        && Objects.equals(tag, that.tag)
+        && Objects.equals(image, that.image)
+        && phase == that.phase
+        && Objects.equals(jobName, that.jobName)
+        && Objects.equals(startTime, that.startTime)
+        && Objects.equals(completionTime, that.completionTime)
+        && Objects.equals(packages, that.packages)
+        && Objects.equals(python, that.python)
+        && Objects.equals(reason, that.reason)
+        && Objects.equals(message, that.message)
+        && Objects.equals(rebuildToken, that.rebuildToken)
+        && Objects.equals(generation, that.generation);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, python, reason, message,
+        rebuildToken, generation);
+  }
+
+  @Override
+  public String toString() {
+    return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
+        + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
+        + ", packages=" + packages + ", python=" + python + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation=" + generation + "}";
+  }
+}

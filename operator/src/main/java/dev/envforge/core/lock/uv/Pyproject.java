@@ -1,0 +1,163 @@
+package dev.envforge.core.lock.uv;
+
+import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.support.TomlView;
+import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.pep.PackageNames;
+import dev.envforge.core.pep.PepSyntaxException;
+import dev.envforge.core.pep.Requirement;
+import dev.envforge.core.pep.VersionConstraint;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a uv project's pyproject.toml declares, each item with its position: the project's name and version, its
+ * requires-python, its dependencies, extras, dependency groups (PEP 735, with legacy {@code [tool.uv]
+ * dev-dependencies} as group {@code dev}) and its workspace members.
+ */
+record Pyproject(
+    String file,
+    Located<String> name,
+    Located<String> version,
+    Located<VersionConstraint> requiresPython,
+    List<Declared> dependencies,
+    Map<String, Located<List<Declared>>> extras,
+    Map<String, Located<List<Declared>>> groups,
+    List<Located<String>> workspaceMembers,
+    List<Located<String>> workspaceExcludes,
+    boolean dynamicOptionalDependencies,
+    Located<String> extrasTable,
+    Located<String> groupsTable) {
+
+  /** One declared requirement and where it is written. */
+  record Declared(Requirement requirement, Located<String> text) {}
+
+  static Pyproject parse(String file, String text) {
+    TomlView root = TomlView.parse(file, text);
+    TomlView project = root.table("project");
+    Located<String> name = null;
+    Located<String> version = null;
+    Located<VersionConstraint> requiresPython = null;
+    List<Declared> dependencies = List.of();
+    Map<String, Located<List<Declared>>> extras = new LinkedHashMap<>();
+    boolean dynamicOptional = false;
+    if (project != null) {
+      name = project.locatedString("name");
+      if (name != null && !PackageNames.isValid(name.value())) {
+        throw name.error("invalid project name " + Texts.quote(name.value()));
+      }
+      version = project.locatedString("version");
+      Located<String> python = project.locatedString("requires-python");
+      if (python != null) {
+        try {
+          requiresPython = project.at("requires-python", VersionConstraint.parsePep440(python.value()));
+        } catch (PepSyntaxException e) {
+          throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
+              + Texts.escape(e.getMessage()));
+        }
+      }
+      dependencies = requirements(project.strings("dependencies"));
+      for (Located<String> dynamic : project.strings("dynamic")) {
+        dynamicOptional |= dynamic.value().equals("optional-dependencies");
+      }
+      TomlView optional = project.table("optional-dependencies");
+      if (optional != null) {
+        for (String extra : optional.keys()) {
+          extras.put(PackageNames.normalize(extra), optional.at(extra, requirements(optional.strings(extra))));
+        }
+      }
+    }
+    Map<String, Located<List<Declared>>> groups = groups(root);
+    TomlView uv = root.table("tool") == null ? null : root.table("tool").table("uv");
+    List<Located<String>> members = List.of();
+    List<Located<String>> excludes = List.of();
+    if (uv != null) {
+      if (uv.has("dev-dependencies")) {
+        List<Declared> merged = new ArrayList<>(requirements(uv.strings("dev-dependencies")));
+        Located<List<Declared>> existing = groups.get("dev");
+        if (existing != null) {
+          merged.addAll(existing.value());
+        }
+        groups.put("dev", uv.at("dev-dependencies", merged));
+      }
+      TomlView workspace = uv.table("workspace");
+      if (workspace != null) {
+        members = workspace.strings("members");
+        excludes = workspace.strings("exclude");
+      }
+    }
+    Located<String> extrasTable = project != null && project.has("optional-dependencies")
+        ? project.at("optional-dependencies", "optional-dependencies") : root.at("project", "project");
+    Located<String> groupsTable = root.has("dependency-groups") ? root.at("dependency-groups", "dependency-groups")
+        : uv != null && uv.has("dev-dependencies") ? uv.at("dev-dependencies", "dev-dependencies")
+        : root.at("dependency-groups", "dependency-groups");
+    return new Pyproject(file, name, version, requiresPython, dependencies, extras, groups, members, excludes,
+        dynamicOptional, extrasTable, groupsTable);
+  }
+
+  /** PEP 735 groups with include-group entries expanded; keys as the project writes them. */
+  private static Map<String, Located<List<Declared>>> groups(TomlView root) {
+    Map<String, Located<List<Declared>>> groups = new LinkedHashMap<>();
+    TomlView table = root.table("dependency-groups");
+    if (table == null) {
+      return groups;
+    }
+    Map<String, String> byNormalized = new LinkedHashMap<>();
+    for (String group : table.keys()) {
+      String previous = byNormalized.put(PackageNames.normalize(group), group);
+      if (previous != null) {
+        throw table.error(group, "dependency group " + Texts.quote(group) + " is declared twice (as "
+            + Texts.quote(previous) + ")");
+      }
+    }
+    for (String group : table.keys()) {
+      groups.put(group, table.at(group, expand(table, group, byNormalized, new ArrayList<>())));
+    }
+    return groups;
+  }
+
+  private static List<Declared> expand(TomlView table, String group, Map<String, String> byNormalized,
+      List<String> path) {
+    if (path.contains(group)) {
+      throw table.error(group, "dependency group " + Texts.quote(group) + " includes itself (through "
+          + String.join(" -> ", path) + ")");
+    }
+    path.add(group);
+    List<Declared> out = new ArrayList<>();
+    for (Located<Object> item : table.mixed(group)) {
+      if (item.value() instanceof String text) {
+        out.add(declared(new Located<>(text, item.file(), item.line(), item.column())));
+      } else if (item.value() instanceof TomlView include && include.has("include-group")) {
+        String included = include.requiredString("include-group");
+        String target = byNormalized.get(PackageNames.normalize(included));
+        if (target == null) {
+          throw include.error("include-group", "dependency group " + Texts.quote(group) + " includes "
+              + Texts.quote(included) + ", which is not declared");
+        }
+        out.addAll(expand(table, target, byNormalized, path));
+      } else {
+        throw item.error("a dependency group item must be a requirement string or {include-group = \"...\"}");
+      }
+    }
+    path.remove(path.size() - 1);
+    return out;
+  }
+
+  private static List<Declared> requirements(List<Located<String>> texts) {
+    List<Declared> out = new ArrayList<>(texts.size());
+    for (Located<String> text : texts) {
+      out.add(declared(text));
+    }
+    return out;
+  }
+
+  private static Declared declared(Located<String> text) {
+    try {
+      return new Declared(Requirement.parse(text.value()), text);
+    } catch (PepSyntaxException e) {
+      throw text.error("invalid requirement " + Texts.quote(text.value()) + ": " + Texts.escape(e.getMessage()));
+    }
+  }
+}

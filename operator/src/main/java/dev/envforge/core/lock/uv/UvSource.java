@@ -1,0 +1,137 @@
+package dev.envforge.core.lock.uv;
+
+import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.support.TomlView;
+import dev.envforge.core.plan.PackageSource;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A uv.lock {@code source = { kind = "value" }}: a registry, git, URL or local (path, directory, editable, virtual)
+ * source. Equal sources are written the same way, which is how an edge names one of several entries of a name.
+ */
+record UvSource(Kind kind, String value, String subdirectory) {
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
+
+  enum Kind {
+    REGISTRY, GIT, URL, PATH, DIRECTORY, EDITABLE, VIRTUAL;
+
+    String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Reads a source table; every problem is reported at the table. */
+  static UvSource read(TomlView table) {
+    UvSource found = null;
+    for (String key : table.keys()) {
+      Kind kind = kindOf(key);
+      if (kind == null) {
+        continue;
+      }
+      if (found != null) {
+        throw table.error("a source names both '" + found.kind.key() + "' and '" + kind.key() + "'");
+      }
+      String value = table.string(key);
+      boolean local = kind != Kind.REGISTRY && kind != Kind.GIT && kind != Kind.URL;
+      if (value == null || value.isEmpty() || (local ? hasControl(value) : Texts.hasControlOrSpace(value))) {
+        throw table.error(key, "invalid " + kind.key() + " source " + Texts.quote(String.valueOf(value)));
+      }
+      String subdirectory = table.string("subdirectory");
+      if (subdirectory != null && hasControl(subdirectory)) {
+        throw table.error("subdirectory", "invalid subdirectory " + Texts.quote(subdirectory));
+      }
+      found = new UvSource(kind, value, subdirectory);
+    }
+    if (found == null) {
+      throw table.error("unknown source kind (known: registry, git, url, path, directory, editable, virtual)");
+    }
+    if (found.kind == Kind.REGISTRY || found.kind == Kind.GIT || found.kind == Kind.URL) {
+      String lower = found.value.toLowerCase(Locale.ROOT);
+      boolean remote = lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file://");
+      boolean gitScheme = found.kind == Kind.GIT && (lower.startsWith("ssh://") || lower.startsWith("git://"));
+      // a registry may also be a local folder of distributions (uv's flat or find-links indexes)
+      boolean localIndex = found.kind == Kind.REGISTRY && !lower.contains("://");
+      if (!remote && !gitScheme && !localIndex) {
+        throw table.error("unsupported " + found.kind.key() + " URL " + Texts.quote(found.value));
+      }
+    }
+    if (found.kind == Kind.GIT) {
+      found.gitCommit(table);
+    }
+    return found;
+  }
+
+  private static boolean hasControl(String text) {
+    return text.chars().anyMatch(Character::isISOControl);
+  }
+
+  private static Kind kindOf(String key) {
+    for (Kind kind : Kind.values()) {
+      if (kind.key().equals(key)) {
+        return kind;
+      }
+    }
+    return null;
+  }
+
+  /** Not installed: the project itself, workspace members and path packages. */
+  boolean isLocal() {
+    return kind == Kind.PATH || kind == Kind.DIRECTORY || kind == Kind.EDITABLE || kind == Kind.VIRTUAL;
+  }
+
+  /** The plan's form: registry URL; git URL without query or fragment, with its commit and subdirectory; URL. */
+  PackageSource toPackageSource() {
+    return switch (kind) {
+      case REGISTRY -> PackageSource.registry(value);
+      case URL -> PackageSource.url(value, subdirectory);
+      case GIT -> PackageSource.git(withoutQuery(value), fragment(value),
+          subdirectory != null ? subdirectory : query(value, "subdirectory"));
+      default -> throw new IllegalStateException("a local source has no package source: " + value);
+    };
+  }
+
+  private String gitCommit(TomlView table) {
+    String commit = fragment(value);
+    if (commit == null || !COMMIT.matcher(commit).matches()) {
+      throw table.error("git source " + Texts.quote(value) + " does not end in '#<commit>'");
+    }
+    return commit;
+  }
+
+  private static String withoutQuery(String url) {
+    int cut = url.length();
+    int q = url.indexOf('?');
+    int h = url.indexOf('#');
+    if (q >= 0) {
+      cut = q;
+    }
+    if (h >= 0 && h < cut) {
+      cut = h;
+    }
+    return url.substring(0, cut);
+  }
+
+  private static String fragment(String url) {
+    int h = url.indexOf('#');
+    return h < 0 ? null : url.substring(h + 1);
+  }
+
+  private static String query(String url, String parameter) {
+    int q = url.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    int h = url.indexOf('#', q);
+    String query = url.substring(q + 1, h < 0 ? url.length() : h);
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(parameter)) {
+        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.envforge.operator;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How an envforge operator runs.
+ *
+ * @param namespaces the namespaces to watch; empty for all
+ * @param builder build defaults
+ * @param registryCacheTtl how long a positive registry answer is trusted
+ * @param registryTimeout the time limit of one registry request
+ * @param reconcileThreads how many resources are reconciled at once
+ * @param leaderElection whether to take a Lease before reconciling (needed with more than one replica)
+ * @param leaseName the Lease's name
+ * @param leaseNamespace the Lease's namespace, or null for the client's namespace
+ */
+public record OperatorSettings(Set<String> namespaces, BuilderDefaults builder, Duration registryCacheTtl,
+    Duration registryTimeout, int reconcileThreads, boolean leaderElection, String leaseName,
+    String leaseNamespace) {
+  public static final String DEFAULT_LEASE_NAME = "envforge-operator-leader";
+
+  public static OperatorSettings defaults() {
+    return new OperatorSettings(Set.of(), BuilderDefaults.defaults(), Duration.ofMinutes(10),
+        Duration.ofSeconds(10), 10, false, DEFAULT_LEASE_NAME, null);
+  }
+
+  public OperatorSettings withNamespaces(Set<String> watched) {
+    return new OperatorSettings(watched, builder, registryCacheTtl, registryTimeout, reconcileThreads,
+        leaderElection, leaseName, leaseNamespace);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.envforge.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code envforge run}: the operator, from kubeconfig or in-cluster configuration. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Runs the envforge operator against the cluster of the current kubeconfig context, or the"
+        + " cluster it runs in.")
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--namespaces", split = ",", paramLabel = "NS",
+      description = "Namespaces to watch (default: all namespaces).")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(names = "--leader-election", description = "Take a Lease before reconciling (required with replicas > 1).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-name", defaultValue = OperatorSettings.DEFAULT_LEASE_NAME,
+      description = "Name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", description = "Namespace of the Lease (default: the operator's namespace).")
+  String leaseNamespace;
+
+  @Option(names = "--health-port", defaultValue = "8080",
+      description = "Port of /healthz, /readyz and /metrics; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Option(names = "--builder-image", defaultValue = BuilderDefaults.DEFAULT_IMAGE,
+      description = "Default builder (Kaniko executor) image (default: ${DEFAULT-VALUE}).")
+  String builderImage;
+
+  @Option(names = "--builder-cache-repository", description = "Default layer cache repository (default: none).")
+  String builderCacheRepository;
+
+  @Option(names = "--builder-deadline-seconds", defaultValue = "3600",
+      description = "Default time limit of one build (default: ${DEFAULT-VALUE}).")
+  long builderDeadlineSeconds;
+
+  @Option(names = "--builder-cpu-request", defaultValue = "500m", description = "Default: ${DEFAULT-VALUE}.")
+  String builderCpuRequest;
+
+  @Option(names = "--builder-memory-request", defaultValue = "2Gi", description = "Default: ${DEFAULT-VALUE}.")
+  String builderMemoryRequest;
+
+  @Option(names = "--builder-cpu-limit", description = "Default: no CPU limit.")
+  String builderCpuLimit;
+
+  @Option(names = "--builder-memory-limit", defaultValue = "8Gi", description = "Default: ${DEFAULT-VALUE}.")
+  String builderMemoryLimit;
+
+  @Option(names = "--build-ttl-seconds", defaultValue = "3600",
+      description = "How long finished build Jobs are kept (default: ${DEFAULT-VALUE}).")
+  int buildTtlSeconds;
+
+  @Option(names = "--registry-cache-seconds", defaultValue = "600",
+      description = "How long a registry's \"image exists\" answer is trusted (default: ${DEFAULT-VALUE}).")
+  long registryCacheSeconds;
+
+  @Option(names = "--registry-timeout-seconds", defaultValue = "10",
+      description = "Time limit of one registry request (default: ${DEFAULT-VALUE}).")
+  long registryTimeoutSeconds;
+
+  @Option(names = "--reconcile-threads", defaultValue = "10",
+      description = "Resources reconciled at once (default: ${DEFAULT-VALUE}).")
+  int reconcileThreads;
+
+  @Override
+  public Integer call() throws Exception {
+    BuilderDefaults builder = new BuilderDefaults(builderImage, builderCacheRepository, builderDeadlineSeconds,
+        BuilderDefaults.resources(builderCpuRequest, builderMemoryRequest, builderCpuLimit, builderMemoryLimit),
+        buildTtlSeconds);
+    OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(namespaces), builder,
+        Duration.ofSeconds(registryCacheSeconds), Duration.ofSeconds(registryTimeoutSeconds), reconcileThreads,
+        leaderElection, leaseName, leaseNamespace);
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    LOG.info("starting envforge operator: namespaces={} leaderElection={} builderImage={}",
+        namespaces.isEmpty() ? "all" : namespaces, leaderElection, builderImage);
+    CountDownLatch stopped = new CountDownLatch(1);
+    EnvforgeOperator operator = EnvforgeOperator.start(client, settings, meters, null, Clock.systemUTC());
+    HealthServer health = new HealthServer(healthPort, operator::live, operator::ready, meters);
+    LOG.info("envforge operator started; health and metrics on port {}", health.port());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping envforge operator");
+      health.close();
+      operator.close();
+      client.close();
+      stopped.countDown();
+    }, "envforge-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.envforge.operator;
+
+import dev.envforge.api.v1alpha1.EnvforgeApi.ConditionStatus;
+import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
+import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
+import dev.envforge.api.v1alpha1.VariantPhase;
+import dev.envforge.api.v1alpha1.VariantStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a resource's status from what the reconciler found, as a pure function. A condition keeps its
+ * lastTransitionTime while its status does not change, so an unchanged world gives an identical status and no write.
+ */
+public final class StatusAggregator {
+  /** A problem that keeps the resource from being Ready: a CamelCase reason and a message. */
+  public record Problem(String reason, String message) {}
+
+  private StatusAggregator() {}
+
+  public static PythonEnvironmentStatus aggregate(long generation, PythonEnvironmentStatus previous,
+      List<VariantStatus> variants, Problem specProblem, Problem registryProblem, Clock clock) {
+    PythonEnvironmentStatus status = new PythonEnvironmentStatus();
+    status.setObservedGeneration(generation);
+    status.setVariants(new ArrayList<>(variants));
+    long ready = variants.stream().filter(StatusAggregator::hasImage).count();
+    status.setVariantsReady(ready + "/" + variants.size());
+    status.setImage(variants.isEmpty() ? null : variants.get(0).getImage());
+
+    List<VariantStatus> building = variants.stream().filter(v -> v.getPhase() == VariantPhase.Building).toList();
+    List<VariantStatus> failed = variants.stream().filter(v -> v.getPhase() == VariantPhase.Failed).toList();
+
+    List<Condition> conditions = new ArrayList<>();
+    Problem notReady = specProblem;
+    if (notReady == null && !failed.isEmpty()) {
+      notReady = new Problem(failed.get(0).getReason(), describe(failed));
+    }
+    if (notReady == null && registryProblem != null) {
+      notReady = registryProblem;
+    }
+    if (notReady == null && !building.isEmpty()) {
+      notReady = new Problem(building.get(0).getReason() == null ? Reasons.BUILD_RUNNING
+          : building.get(0).getReason(), describe(building));
+    }
+    boolean allReady = specProblem == null && !variants.isEmpty() && ready == variants.size();
+    if (allReady) {
+      boolean allCached = variants.stream().allMatch(v -> v.getPhase() == VariantPhase.Cached);
+      conditions.add(condition(Conditions.READY, true, allCached ? Reasons.CACHED : Reasons.BUILT,
+          "all " + variants.size() + " variant images exist", generation, previous, clock));
+    } else {
+      Problem p = notReady != null ? notReady
+          : new Problem(Reasons.CHECKING_REGISTRY, "checking the registry for the variants' images");
+      conditions.add(condition(Conditions.READY, false, p.reason(), p.message(), generation, previous, clock));
+    }
+    conditions.add(building.isEmpty()
+        ? condition(Conditions.BUILDING, false, Reasons.IDLE, "no build is running", generation, previous, clock)
+        : condition(Conditions.BUILDING, true, building.get(0).getReason() == null ? Reasons.BUILD_RUNNING
+            : building.get(0).getReason(), describe(building), generation, previous, clock));
+    conditions.add(failed.isEmpty()
+        ? condition(Conditions.FAILED, false, Reasons.NO_FAILURE, "no build has failed", generation, previous, clock)
+        : condition(Conditions.FAILED, true, failed.get(0).getReason(), describe(failed), generation, previous,
+            clock));
+    conditions.add(specProblem == null
+        ? condition(Conditions.INVALID_SPEC, false, Reasons.SPEC_VALID, "the spec and its inputs are valid",
+            generation, previous, clock)
+        : condition(Conditions.INVALID_SPEC, true, specProblem.reason(), specProblem.message(), generation,
+            previous, clock));
+    conditions.add(registryProblem == null
+        ? condition(Conditions.REGISTRY_UNAVAILABLE, false, Reasons.REGISTRY_REACHABLE, "the registry answered",
+            generation, previous, clock)
+        : condition(Conditions.REGISTRY_UNAVAILABLE, true, registryProblem.reason(), registryProblem.message(),
+            generation, previous, clock));
+    status.setConditions(conditions);
+    return status;
+  }
+
+  static boolean hasImage(VariantStatus v) {
+    return v.getImage() != null && (v.getPhase() == VariantPhase.Cached || v.getPhase() == VariantPhase.Succeeded);
+  }
+
+  private static String describe(List<VariantStatus> variants) {
+    return variants.stream().map(v -> "variant " + v.getName() + ": " + v.getMessage())
+        .collect(Collectors.joining("; "));
+  }
+
+  private static Condition condition(String type, boolean isTrue, String reason, String message, long generation,
+      PythonEnvironmentStatus previous, Clock clock) {
+    String status = isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE;
+    Optional<Condition> before = previous == null ? Optional.empty() : previous.condition(type);
+    String transition = before.filter(c -> status.equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime)
+        .orElseGet(() -> Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(transition)
+        .build();
+  }
+}
