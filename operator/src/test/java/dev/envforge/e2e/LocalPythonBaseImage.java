@@ -96,6 +96,7 @@ public final class LocalPythonBaseImage {
   }
 
   /** The cached image for this machine's packages, made first if it does not exist yet. */
+  @SuppressWarnings("try") // the lock is held by the try block, not used in it
   public static LocalPythonBaseImage prepare() {
     long start = System.nanoTime();
     DebianPackages packages = DebianPackages.ofThisMachine();
@@ -188,7 +189,8 @@ public final class LocalPythonBaseImage {
 
   private static void build(List<DebianPackages.InstalledPackage> closure, String recipe, String tag, Path target)
       throws IOException {
-    Path work = Files.createDirectories(target.resolveSibling(target.getFileName() + ".partial"));
+    // made next to the target and moved into place when complete, so a crash never leaves a half image behind
+    Path work = target.resolveSibling(target.getFileName() + ".partial");
     deleteTree(work);
     Files.createDirectories(work);
     try {
