@@ -147,13 +147,12 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     if (fileArray != null) {
       for (int k = 0; k < fileArray.size(); k++) {
         Table file = fileArray.table(k);
-        String filename = required(file, "file", fileArray.location(k));
-        if (filename.isEmpty() || Texts.hasControlOrSpace(filename) || filename.contains("/")
-            || filename.contains("\\") || filename.equals("..")) {
+        String filename = required(file, "file", file.location());
+        if (!isPlainFilename(filename)) {
           throw file.location("file").error("invalid file name " + Texts.quote(filename));
         }
         String hash = file.string("hash");
-        if (hash != null && !Artifacts.isHash(hash)) {
+        if (hash != null && !isHash(hash)) {
           throw file.location("hash").error("invalid hash " + Texts.quote(hash));
         }
         files.add(new LockedFile(filename, hash));
@@ -193,6 +192,44 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
               + (resolved == null ? "missing" : Texts.quote(resolved)));
     }
     return new LockSource(type, url, table.string("reference"), resolved, subdirectory);
+  }
+
+  /** A file name without path separators, whitespace or control characters (checked per character: locks list many). */
+  private static boolean isPlainFilename(String name) {
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return false;
+    }
+    for (int k = 0; k < name.length(); k++) {
+      char c = name.charAt(k);
+      if (c <= ' ' || c == 0x7f || c == '/' || c == '\\') {
+        return false;
+      }
+      if (c > 0x7e) {
+        return !Texts.hasControlOrSpace(name);
+      }
+    }
+    return true;
+  }
+
+  /** {@code algorithm:hex}, as {@link Artifacts#isHash} accepts, checked without a regular expression. */
+  private static boolean isHash(String text) {
+    int colon = text.indexOf(':');
+    int hexLength = text.length() - colon - 1;
+    if (colon < 2 || colon > 20 || hexLength < 16 || hexLength > 128) {
+      return false;
+    }
+    for (int k = 0; k < colon; k++) {
+      char c = text.charAt(k);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    for (int k = colon + 1; k < text.length(); k++) {
+      if (Character.digit(text.charAt(k), 16) < 0 || text.charAt(k) > 'f') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasControl(String text) {

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
@@ -78,12 +79,9 @@ public final class TomlDoc {
     return file;
   }
 
-  /** The 1-based line and column of a character offset in the text. */
+  /** The place of a character offset in the text; line and column are worked out when first asked for. */
   public Location locate(int offset) {
-    int[] starts = lineStarts();
-    int index = Arrays.binarySearch(starts, offset);
-    int line = index >= 0 ? index : -index - 2;
-    return new Location(file, line + 1, offset - starts[line] + 1);
+    return new Location(this, offset);
   }
 
   private int offsetOf(TomlPosition position) {
@@ -95,7 +93,7 @@ public final class TomlDoc {
     return Math.min(starts[line] + Math.max(position.column(), 1) - 1, text.length());
   }
 
-  private int[] lineStarts() {
+  private synchronized int[] lineStarts() {
     if (lineStarts == null) {
       int count = 1;
       for (int i = 0; i < text.length(); i++) {
@@ -142,16 +140,64 @@ public final class TomlDoc {
     return new DateTime(String.valueOf(value));
   }
 
-  /** Where something was written: file, 1-based line and column. */
-  public record Location(String file, int line, int column) {
+  /**
+   * Where something was written: file, 1-based line and column. Most places are never reported, so the line is only
+   * looked up when asked for.
+   */
+  public static final class Location {
+    private final TomlDoc doc;
+    private final int offset;
+    private int line;
+    private int column;
+
+    private Location(TomlDoc doc, int offset) {
+      this.doc = doc;
+      this.offset = offset;
+    }
+
+    public String file() {
+      return doc.file;
+    }
+
+    public int line() {
+      resolve();
+      return line;
+    }
+
+    public int column() {
+      resolve();
+      return column;
+    }
+
+    private void resolve() {
+      if (line == 0) {
+        int[] starts = doc.lineStarts();
+        int index = Arrays.binarySearch(starts, offset);
+        int lineIndex = index >= 0 ? index : -index - 2;
+        column = offset - starts[lineIndex] + 1;
+        line = lineIndex + 1;
+      }
+    }
+
     /** An input error at this place. */
     public LockInputException error(String problem) {
-      return new LockInputException(file, line, column, problem);
+      return new LockInputException(file(), line(), column(), problem);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Location other && file().equals(other.file()) && line() == other.line()
+          && column() == other.column();
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(file(), line(), column());
     }
 
     @Override
     public String toString() {
-      return file + ":" + line + ":" + column;
+      return file() + ":" + line() + ":" + column();
     }
   }
 
