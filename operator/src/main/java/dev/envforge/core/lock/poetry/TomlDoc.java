@@ -26,14 +26,11 @@ import org.tomlj.TomlTable;
  * reports the error with its position or yields the same tree.
  */
 public final class TomlDoc {
-  private final String file;
-  private final String text;
-  private int[] lineStarts;
+  private final Lines lines;
   private final Table root;
 
   private TomlDoc(String file, String text, java.util.function.Function<TomlDoc, Table> reader) {
-    this.file = file;
-    this.text = text;
+    this.lines = new Lines(file, text);
     this.root = reader.apply(this);
   }
 
@@ -76,41 +73,56 @@ public final class TomlDoc {
 
   /** How the file is named in error messages. */
   public String file() {
-    return file;
+    return lines.file;
   }
 
-  /** The place of a character offset in the text; line and column are worked out when first asked for. */
+  /** The place of a character offset in the text. */
   public Location locate(int offset) {
-    return new Location(this, offset);
+    return new Location(lines, offset);
   }
 
   private int offsetOf(TomlPosition position) {
     if (position == null) {
       return 0;
     }
-    int[] starts = lineStarts();
+    int[] starts = lines.starts();
     int line = Math.min(Math.max(position.line(), 1), starts.length) - 1;
-    return Math.min(starts[line] + Math.max(position.column(), 1) - 1, text.length());
+    return Math.min(starts[line] + Math.max(position.column(), 1) - 1, lines.text.length());
   }
 
-  private synchronized int[] lineStarts() {
-    if (lineStarts == null) {
-      int count = 1;
-      for (int i = 0; i < text.length(); i++) {
-        if (text.charAt(i) == '\n') {
-          count++;
-        }
-      }
-      int[] starts = new int[count];
-      int line = 1;
-      for (int i = 0; i < text.length(); i++) {
-        if (text.charAt(i) == '\n') {
-          starts[line++] = i + 1;
-        }
-      }
-      lineStarts = starts;
+  /**
+   * The file's name and text, and where its lines start (worked out when first needed). Locations keep only this,
+   * not the parsed tree, so a model that remembers where its parts were written stays small.
+   */
+  private static final class Lines {
+    private final String file;
+    private final String text;
+    private int[] starts;
+
+    Lines(String file, String text) {
+      this.file = file;
+      this.text = text;
     }
-    return lineStarts;
+
+    synchronized int[] starts() {
+      if (starts == null) {
+        int count = 1;
+        for (int i = 0; i < text.length(); i++) {
+          if (text.charAt(i) == '\n') {
+            count++;
+          }
+        }
+        int[] found = new int[count];
+        int line = 1;
+        for (int i = 0; i < text.length(); i++) {
+          if (text.charAt(i) == '\n') {
+            found[line++] = i + 1;
+          }
+        }
+        starts = found;
+      }
+      return starts;
+    }
   }
 
   private Table convert(TomlTable source, int offset) {
@@ -145,38 +157,29 @@ public final class TomlDoc {
    * looked up when asked for.
    */
   public static final class Location {
-    private final TomlDoc doc;
+    private final Lines lines;
     private final int offset;
-    private int line;
-    private int column;
 
-    private Location(TomlDoc doc, int offset) {
-      this.doc = doc;
+    private Location(Lines lines, int offset) {
+      this.lines = lines;
       this.offset = offset;
     }
 
     public String file() {
-      return doc.file;
+      return lines.file;
     }
 
     public int line() {
-      resolve();
-      return line;
+      return lineIndex() + 1;
     }
 
     public int column() {
-      resolve();
-      return column;
+      return offset - lines.starts()[lineIndex()] + 1;
     }
 
-    private void resolve() {
-      if (line == 0) {
-        int[] starts = doc.lineStarts();
-        int index = Arrays.binarySearch(starts, offset);
-        int lineIndex = index >= 0 ? index : -index - 2;
-        column = offset - starts[lineIndex] + 1;
-        line = lineIndex + 1;
-      }
+    private int lineIndex() {
+      int index = Arrays.binarySearch(lines.starts(), offset);
+      return index >= 0 ? index : -index - 2;
     }
 
     /** An input error at this place. */
