@@ -263,6 +263,19 @@ class PoetrySemanticsTest {
   }
 
   @Test
+  void aLockedPreReleaseSatisfiesARangeThatDoesNotNameOne() {
+    String pyproject = """
+        [project]
+        name = "demo"
+        requires-python = ">=3.10"
+        dependencies = ["lib>=1.0"]
+        """;
+    String lock = lock("2.0", "lib 1.5", "lib 2.0rc1");
+
+    assertThat(names(resolve(pyproject, lock, Selection.MAIN, "3.12.7"))).containsExactly("lib 2.0rc1");
+  }
+
+  @Test
   void directoryPackagesAreFollowedButNotInstalled() {
     String pyproject = """
         [tool.poetry.dependencies]
