@@ -1,6 +1,7 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.lock.support.Texts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -42,13 +43,19 @@ public final class TomlDoc {
    */
   public static TomlDoc parse(String text, String file) {
     try {
-      return new TomlDoc(file, text, doc -> new TomlParser(doc, text).parse());
+      return parseFast(text, file);
     } catch (TomlParser.Unsupported e) {
       return parseWithTomlj(text, file);
     }
   }
 
-  private static TomlDoc parseWithTomlj(String text, String file) {
+  /** The fast reader alone; throws {@link TomlParser.Unsupported} where it would hand over to tomlj. */
+  static TomlDoc parseFast(String text, String file) {
+    return new TomlDoc(file, text, doc -> new TomlParser(doc, text).parse());
+  }
+
+  /** tomlj alone. */
+  static TomlDoc parseWithTomlj(String text, String file) {
     TomlParseResult result = org.tomlj.Toml.parse(text);
     if (result.hasErrors()) {
       TomlParseError error = result.errors().get(0);
@@ -56,7 +63,7 @@ public final class TomlDoc {
       int line = position == null ? 0 : position.line();
       int column = position == null ? 0 : position.column();
       throw new LockInputException(file, line, column,
-          "malformed TOML: " + Messages.escape(String.valueOf(error.getMessage())), error);
+          "malformed TOML: " + Texts.escape(String.valueOf(error.getMessage())), error);
     }
     return new TomlDoc(file, text, doc -> doc.convert(result, 0));
   }
@@ -154,7 +161,8 @@ public final class TomlDoc {
   /** A TOML table: keys in the order written. */
   public static final class Table {
     private final TomlDoc doc;
-    private final int offset;
+    /** Where the table is defined; a table first made implicitly by a header path moves to its own header. */
+    int offset;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
     /** How the parser came to create this table; decides which later definitions TOML allows. */
     Origin origin = Origin.EXPLICIT;
@@ -228,7 +236,7 @@ public final class TomlDoc {
       if (value == null || type.isInstance(value)) {
         return type.cast(value);
       }
-      throw location(key).error("'" + Messages.escape(key) + "' must be " + typeName(type) + ", not "
+      throw location(key).error("'" + Texts.escape(key) + "' must be " + typeName(type) + ", not "
           + typeName(value.getClass()));
     }
   }
