@@ -286,7 +286,7 @@ public final class PylockResolver implements LockResolver {
       }
       String url = vcs.string("url");
       if (url == null || Texts.hasControlOrSpace(url)) {
-        throw vcs.error(url == null ? "url" : "url", "package " + Texts.quote(name)
+        throw vcs.error("url", "package " + Texts.quote(name)
             + " needs a remote git 'url' to be installed in an image");
       }
       String commit = vcs.requiredString("commit-id");

@@ -17,12 +17,14 @@ import org.tomlj.TomlTable;
  */
 public final class TomlView {
   private final String file;
+  private final Source source;
   private final TomlTable table;
   private final int line;
   private final int column;
 
-  private TomlView(String file, TomlTable table, int line, int column) {
+  private TomlView(String file, Source source, TomlTable table, int line, int column) {
     this.file = file;
+    this.source = source;
     this.table = table;
     this.line = line;
     this.column = column;
@@ -42,7 +44,7 @@ public final class TomlView {
       throw new LockInputException(file, at == null ? 0 : at.line(), at == null ? 0 : at.column(),
           "malformed TOML: " + Texts.escape(first.getMessage()));
     }
-    return new TomlView(file, result, 1, 1);
+    return new TomlView(file, new Source(text), result, 1, 1);
   }
 
   /** How the file is named in messages. */
@@ -140,7 +142,8 @@ public final class TomlView {
       throw error(key, "'" + Texts.escape(key) + "' must be a table");
     }
     TomlPosition at = table.inputPositionOf(List.of(key));
-    return at == null ? new TomlView(file, sub, line, column) : new TomlView(file, sub, at.line(), at.column());
+    return at == null ? new TomlView(file, source, sub, line, column)
+        : new TomlView(file, source, sub, at.line(), at.column());
   }
 
   /** The elements of an array of tables (or of inline tables), each placed at its own position; empty when absent. */
@@ -152,14 +155,14 @@ public final class TomlView {
     List<TomlView> views = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       Object element = array.get(i);
-      TomlPosition at = array.inputPositionOf(i);
-      int elementLine = at == null ? line : at.line();
-      int elementColumn = at == null ? column : at.column();
+      int[] at = elementPosition(array, i);
+      int elementLine = at[0];
+      int elementColumn = at[1];
       if (!(element instanceof TomlTable sub)) {
         throw new LockInputException(file, elementLine, elementColumn,
             "'" + Texts.escape(key) + "' must hold tables only");
       }
-      views.add(new TomlView(file, sub, elementLine, elementColumn));
+      views.add(new TomlView(file, source, sub, elementLine, elementColumn));
     }
     return views;
   }
@@ -189,10 +192,11 @@ public final class TomlView {
     List<Located<Object>> values = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       Object element = array.get(i);
-      TomlPosition at = array.inputPositionOf(i);
-      int elementLine = at == null ? line : at.line();
-      int elementColumn = at == null ? column : at.column();
-      Object value = element instanceof TomlTable sub ? new TomlView(file, sub, elementLine, elementColumn) : element;
+      int[] at = elementPosition(array, i);
+      int elementLine = at[0];
+      int elementColumn = at[1];
+      Object value = element instanceof TomlTable sub ? new TomlView(file, source, sub, elementLine, elementColumn)
+          : element;
       values.add(new Located<>(value, file, elementLine, elementColumn));
     }
     return values;
@@ -200,14 +204,26 @@ public final class TomlView {
 
   private <T> Located<T> element(String key, TomlArray array, int index, Class<T> type, String what) {
     Object element = array.get(index);
-    TomlPosition at = array.inputPositionOf(index);
-    int elementLine = at == null ? line : at.line();
-    int elementColumn = at == null ? column : at.column();
+    int[] at = elementPosition(array, index);
+    int elementLine = at[0];
+    int elementColumn = at[1];
     if (!type.isInstance(element)) {
       throw new LockInputException(file, elementLine, elementColumn,
           "'" + Texts.escape(key) + "' must hold " + what + " only");
     }
     return new Located<>(type.cast(element), file, elementLine, elementColumn);
+  }
+
+  /**
+   * Where an array element starts. tomlj places an element just after the '[' or ',' before it, so whitespace,
+   * newlines and comments are skipped to reach the value itself.
+   */
+  private int[] elementPosition(TomlArray array, int index) {
+    TomlPosition at = array.inputPositionOf(index);
+    if (at == null) {
+      return new int[] {line, column};
+    }
+    return source.skipBlank(at.line(), at.column());
   }
 
   private TomlArray array(String key) {
@@ -219,6 +235,46 @@ public final class TomlView {
       throw error(key, "'" + Texts.escape(key) + "' must be an array");
     }
     return array;
+  }
+
+  /** The text of a file, to turn positions into offsets and back. */
+  private static final class Source {
+    private final String text;
+    private final int[] lineStarts;
+
+    Source(String text) {
+      this.text = text;
+      List<Integer> starts = new ArrayList<>();
+      starts.add(0);
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) == '\n') {
+          starts.add(i + 1);
+        }
+      }
+      lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The first position at or after (line, column) that is not whitespace or a comment. */
+    int[] skipBlank(int line, int column) {
+      if (line < 1 || line > lineStarts.length) {
+        return new int[] {line, column};
+      }
+      int offset = lineStarts[line - 1] + column - 1;
+      while (offset < text.length()) {
+        char c = text.charAt(offset);
+        if (c == '#') {
+          int end = text.indexOf('\n', offset);
+          offset = end < 0 ? text.length() : end;
+        } else if (Character.isWhitespace(c)) {
+          offset++;
+        } else {
+          break;
+        }
+      }
+      int found = java.util.Arrays.binarySearch(lineStarts, offset);
+      int lineIndex = found >= 0 ? found : -found - 2;
+      return new int[] {lineIndex + 1, offset - lineStarts[lineIndex] + 1};
+    }
   }
 
   /** A value with the place it was read from. */

@@ -34,6 +34,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -76,7 +77,7 @@ public final class UvResolver implements LockResolver {
     return walk(lock, root, extras, groups, environment, selection);
   }
 
-  private java.util.Optional<Pyproject> pyproject(ProjectFiles files, String path) {
+  private Optional<Pyproject> pyproject(ProjectFiles files, String path) {
     return files.read(path).map(text -> pyprojects.get(new FileText(files.displayName(path), text),
         k -> Pyproject.parse(k.file(), k.text())));
   }

@@ -1,0 +1,312 @@
+package dev.envforge.core.lock.requirements;
+
+import dev.envforge.core.lock.LockFormat;
+import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.lock.LockResolver;
+import dev.envforge.core.lock.ProjectFiles;
+import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.PlanOrder;
+import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.support.TomlView;
+import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.pep.MarkerEnvironment;
+import dev.envforge.core.pep.PackageNames;
+import dev.envforge.core.pep.PepSyntaxException;
+import dev.envforge.core.pep.Requirement;
+import dev.envforge.core.pep.Version;
+import dev.envforge.core.pep.VersionConstraint;
+import dev.envforge.core.plan.Artifact;
+import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.plan.PlannedPackage;
+import dev.envforge.core.plan.PythonTargets;
+import dev.envforge.core.plan.Selection;
+import dev.envforge.core.plan.Target;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves a pip requirements file of pins, as {@code pip-compile --generate-hashes} or
+ * {@code uv pip compile --generate-hashes} write it: every requirement {@code name==version} (or {@code ===}),
+ * markers evaluated on the target, {@code --hash} options kept as artifacts, {@code -r} files followed. Comments,
+ * {@code # via} lines, line continuations and index options are understood; constraints files ({@code -c}) add
+ * nothing to install and are not read. Editable lines ({@code -e}) are local and only listed as skipped.
+ */
+public final class RequirementsResolver implements LockResolver {
+  private static final Pattern PIN = Pattern.compile(
+      "\\s*([A-Za-z0-9][A-Za-z0-9._-]*)\\s*(?:\\[[^\\]]*\\])?\\s*(===?)\\s*([^\\s;,]+)\\s*(?:;.*)?",
+      Pattern.DOTALL);
+  private static final Pattern OPTION_START = Pattern.compile("(^|\\s)--");
+  private static final Pattern EGG = Pattern.compile("#egg=([A-Za-z0-9][A-Za-z0-9._-]*)");
+  /** Options of a requirements file that say where or how to install, not what. */
+  private static final Set<String> GLOBAL_OPTIONS = Set.of("-i", "--index-url", "--extra-index-url", "-f",
+      "--find-links", "--no-index", "--pre", "--trusted-host", "--prefer-binary", "--only-binary", "--no-binary",
+      "--require-hashes", "--use-feature", "-c", "--constraint");
+  private static final Set<String> OPTIONS_WITHOUT_VALUE = Set.of("--no-index", "--pre", "--prefer-binary",
+      "--require-hashes");
+
+  private final String requirementsFile;
+
+  /** Reads {@code requirements.txt}. */
+  public RequirementsResolver() {
+    this("requirements.txt");
+  }
+
+  /** Reads the named requirements file, a path relative to the project root. */
+  public RequirementsResolver(String requirementsFile) {
+    this.requirementsFile = requirementsFile;
+  }
+
+  @Override
+  public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
+    if (!selection.groups().isEmpty() || !selection.extras().isEmpty()) {
+      throw new LockInputException(files.displayName(requirementsFile), 1, 1,
+          "a requirements file has no groups or extras: name another requirements file instead");
+    }
+    String python = PythonTargets.choose(target.python(), projectRequiresPython(files));
+    MarkerEnvironment environment = MarkerEnvironment.linuxCPython(python, target.machine());
+    Reader reader = new Reader(files, environment);
+    reader.read(requirementsFile, new ArrayList<>(), null);
+
+    List<PlannedPackage> packages = new ArrayList<>();
+    for (Pin pin : reader.pins.values()) {
+      List<Artifact> artifacts = new ArrayList<>();
+      for (String hash : new TreeSet<>(pin.hashes)) {
+        artifacts.add(new Artifact(null, null, hash));
+      }
+      artifacts.sort(PlanOrder.ARTIFACTS);
+      packages.add(PlannedPackage.python(pin.name, pin.version, null, artifacts));
+    }
+    packages.sort(PlanOrder.PACKAGES);
+    return new InstallPlan(LockFormat.REQUIREMENTS, selection, environment, packages,
+        List.copyOf(reader.localSkipped));
+  }
+
+  private static VersionConstraint projectRequiresPython(ProjectFiles files) {
+    String text = files.read("pyproject.toml").orElse(null);
+    if (text == null) {
+      return null;
+    }
+    TomlView project = TomlView.parse(files.displayName("pyproject.toml"), text).table("project");
+    Located<String> python = project == null ? null : project.locatedString("requires-python");
+    if (python == null) {
+      return null;
+    }
+    try {
+      return VersionConstraint.parsePep440(python.value());
+    } catch (PepSyntaxException e) {
+      throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
+          + Texts.escape(e.getMessage()));
+    }
+  }
+
+  /** A pinned package and the hashes every line pinning it allowed. */
+  private static final class Pin {
+    final String name;
+    final String version;
+    final String file;
+    final int line;
+    final List<String> hashes = new ArrayList<>();
+
+    Pin(String name, String version, String file, int line) {
+      this.name = name;
+      this.version = version;
+      this.file = file;
+      this.line = line;
+    }
+  }
+
+  /** One logical line: physical lines joined where they end in a backslash, comments removed. */
+  private record LogicalLine(String text, int line) {}
+
+  private static final class Reader {
+    private final ProjectFiles files;
+    private final MarkerEnvironment environment;
+    final Map<String, Pin> pins = new LinkedHashMap<>();
+    final Set<String> localSkipped = new TreeSet<>();
+
+    Reader(ProjectFiles files, MarkerEnvironment environment) {
+      this.files = files;
+      this.environment = environment;
+    }
+
+    void read(String path, List<String> including, LockInputException notFound) {
+      String file = files.displayName(path);
+      if (including.contains(path)) {
+        throw notFound == null ? new LockInputException(file, 1, 1, "includes itself")
+            : new LockInputException(notFound.file(), notFound.line(), notFound.column(),
+                Texts.quote(path) + " includes itself (through " + String.join(" -> ", including) + ")");
+      }
+      String text = files.read(path).orElseThrow(() -> notFound != null ? notFound
+          : new LockInputException(file, 0, 0, "file not found"));
+      including.add(path);
+      for (LogicalLine line : logicalLines(text)) {
+        readLine(path, file, line, including);
+      }
+      including.remove(including.size() - 1);
+    }
+
+    private void readLine(String path, String file, LogicalLine line, List<String> including) {
+      List<String> tokens = List.of(line.text().trim().split("\\s+"));
+      String first = tokens.get(0);
+      if (first.equals("-r") || first.equals("--requirement") || first.startsWith("--requirement=")
+          || first.startsWith("-r") && first.length() > 2) {
+        String target = first.startsWith("--requirement=") ? first.substring("--requirement=".length())
+            : first.length() > 2 && !first.startsWith("--") ? first.substring(2)
+            : tokens.size() > 1 ? tokens.get(1) : null;
+        if (target == null) {
+          throw new LockInputException(file, line.line(), 1, "-r needs a file name");
+        }
+        String included = include(file, line, path, target);
+        read(included, including, new LockInputException(file, line.line(), 1, "included file "
+            + Texts.quote(target) + " not found"));
+        return;
+      }
+      if (first.equals("-e") || first.startsWith("--editable")) {
+        Matcher egg = EGG.matcher(line.text());
+        if (egg.find()) {
+          localSkipped.add(PackageNames.normalize(egg.group(1)));
+        }
+        return;
+      }
+      if (first.startsWith("-")) {
+        String option = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+        if (!GLOBAL_OPTIONS.contains(option)) {
+          throw new LockInputException(file, line.line(), 1, "unknown option " + Texts.quote(option));
+        }
+        int expected = OPTIONS_WITHOUT_VALUE.contains(option) || first.contains("=") ? 1 : 2;
+        if (tokens.size() != expected) {
+          throw new LockInputException(file, line.line(), 1, "unexpected text after " + Texts.quote(option));
+        }
+        return;
+      }
+      requirement(file, line);
+    }
+
+    /** The included file's path in the project: relative to the including file, never outside the project. */
+    private static String include(String file, LogicalLine line, String path, String target) {
+      if (target.contains("://") || target.startsWith("/") || target.startsWith("\\")) {
+        throw new LockInputException(file, line.line(), 1, "only files inside the project can be included, not "
+            + Texts.quote(target));
+      }
+      Path parent = Path.of(path).getParent();
+      Path resolved = (parent == null ? Path.of(target) : parent.resolve(target)).normalize();
+      if (resolved.startsWith("..") || resolved.toString().isEmpty()) {
+        throw new LockInputException(file, line.line(), 1, "only files inside the project can be included, not "
+            + Texts.quote(target));
+      }
+      return resolved.toString().replace('\\', '/');
+    }
+
+    private void requirement(String file, LogicalLine line) {
+      String text = line.text();
+      List<String> hashes = new ArrayList<>();
+      // per-requirement options follow the requirement: --hash=alg:hex (or --hash alg:hex)
+      int optionsAt = indexOfOption(text);
+      String requirementText = (optionsAt < 0 ? text : text.substring(0, optionsAt)).trim();
+      if (optionsAt >= 0) {
+        String[] options = text.substring(optionsAt).trim().split("\\s+");
+        for (int i = 0; i < options.length; i++) {
+          String option = options[i];
+          String value;
+          if (option.startsWith("--hash=")) {
+            value = option.substring("--hash=".length());
+          } else if (option.equals("--hash") && i + 1 < options.length) {
+            value = options[++i];
+          } else {
+            throw new LockInputException(file, line.line(), 1, "unknown requirement option "
+                + Texts.quote(option));
+          }
+          int colon = value.indexOf(':');
+          String hash = colon < 0 ? null : Artifacts.hash(value.substring(0, colon), value.substring(colon + 1));
+          if (hash == null) {
+            throw new LockInputException(file, line.line(), 1, "invalid hash " + Texts.quote(value));
+          }
+          hashes.add(hash);
+        }
+      }
+      Requirement requirement;
+      try {
+        requirement = Requirement.parse(requirementText);
+      } catch (PepSyntaxException e) {
+        throw new LockInputException(file, line.line(), 1, "invalid requirement " + Texts.quote(requirementText)
+            + ": " + Texts.escape(e.getMessage()));
+      }
+      if (!requirement.marker().evaluate(environment, Set.of())) {
+        return;
+      }
+      Matcher pin = PIN.matcher(requirementText);
+      if (requirement.url() != null || !pin.matches()) {
+        throw new LockInputException(file, line.line(), 1, "not pinned: " + Texts.quote(requirementText)
+            + " (a requirements lock pins every package with ==)");
+      }
+      String version = pin.group(3);
+      if (pin.group(2).equals("==")) {
+        try {
+          Version.parse(version);
+        } catch (PepSyntaxException e) {
+          throw new LockInputException(file, line.line(), 1, "invalid version " + Texts.quote(version));
+        }
+      }
+      Pin existing = pins.get(requirement.name());
+      if (existing == null) {
+        existing = new Pin(requirement.name(), version, file, line.line());
+        pins.put(requirement.name(), existing);
+      } else if (!existing.version.equals(version)) {
+        throw new LockInputException(file, line.line(), 1, Texts.quote(requirement.name()) + " is pinned to "
+            + Texts.quote(version) + " here and to " + Texts.quote(existing.version) + " at " + existing.file + ":"
+            + existing.line);
+      }
+      existing.hashes.addAll(hashes);
+    }
+
+    private static int indexOfOption(String text) {
+      Matcher m = OPTION_START.matcher(text);
+      return m.find() ? m.start() : -1;
+    }
+  }
+
+  /** Joins continued lines and drops comments; each logical line keeps the number of its first physical line. */
+  static List<LogicalLine> logicalLines(String text) {
+    List<LogicalLine> out = new ArrayList<>();
+    String[] physical = text.split("\r?\n", -1);
+    StringBuilder current = null;
+    int start = 0;
+    for (int i = 0; i < physical.length; i++) {
+      String line = stripComment(physical[i]);
+      if (current == null) {
+        current = new StringBuilder();
+        start = i + 1;
+      }
+      if (line.endsWith("\\")) {
+        current.append(line, 0, line.length() - 1).append(' ');
+        continue;
+      }
+      current.append(line);
+      if (!current.toString().isBlank()) {
+        out.add(new LogicalLine(current.toString(), start));
+      }
+      current = null;
+    }
+    if (current != null && !current.toString().isBlank()) {
+      out.add(new LogicalLine(current.toString(), start));
+    }
+    return out;
+  }
+
+  /** pip's rule: '#' at the start of a line or after whitespace begins a comment. */
+  private static String stripComment(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+        return line.substring(0, i).stripTrailing();
+      }
+    }
+    return line.stripTrailing();
+  }
+}
