@@ -36,9 +36,13 @@ final class TomlParser {
       "([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?)([Zz]|[+-][0-9]{2}:[0-9]{2})?");
   private static final Pattern TIME = Pattern.compile("[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?");
 
+  /** Arrays and inline tables nest at most this deep, so hostile input cannot exhaust the stack. */
+  static final int MAX_NESTING = 100;
+
   private final String text;
   private final int[] lineStarts;
   private int pos;
+  private int depth;
 
   /** A syntax error; line and column are 1-based. */
   static final class SyntaxException extends RuntimeException {
@@ -293,9 +297,13 @@ final class TomlParser {
       case '\'':
         return text.startsWith("'''", pos) ? multiLineLiteralString() : literalString();
       case '[':
-        return array();
       case '{':
-        return inlineTable();
+        if (++depth > MAX_NESTING) {
+          throw error("arrays and inline tables nest more than " + MAX_NESTING + " deep");
+        }
+        Object nested = c == '[' ? array() : inlineTable();
+        depth--;
+        return nested;
       case 't':
         if (text.startsWith("true", pos) && !isBareKeyChar(charAt(pos + 4))) {
           pos += 4;

@@ -139,6 +139,16 @@ class TomlParserTest {
             .isEqualTo(position));
   }
 
+  @Test
+  void deepNestingIsAnErrorNotAStackOverflow() {
+    String deep = "a = " + "[".repeat(100_000) + "]".repeat(100_000) + "\n";
+
+    assertThatThrownBy(() -> TomlParser.parse(deep))
+        .isInstanceOf(SyntaxException.class)
+        .hasMessage("arrays and inline tables nest more than 100 deep");
+    assertThat(TomlParser.parse("a = " + "[".repeat(100) + "]".repeat(100)).get("a")).isNotNull();
+  }
+
   /** Tables as sorted maps, arrays as lists, everything else as is. */
   private static Object plain(Object value) {
     if (value instanceof Table table) {
