@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
@@ -68,6 +69,7 @@ public final class RegistryProxy implements AutoCloseable {
   private final HttpClient upstreamClient;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean tls;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private volatile TokenAuthServer tokenAuth;
@@ -179,8 +181,10 @@ public final class RegistryProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    if (closed.compareAndSet(false, true)) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -189,7 +193,13 @@ public final class RegistryProxy implements AutoCloseable {
         + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String accept = exchange.getRequestHeaders().getFirst("Accept");
-    int status = 502;
+    RecordedRequest[] recorded = new RecordedRequest[1];
+    Answer answer = (status, bytes) -> {
+      // recorded before answering, so a test sees the request as soon as its client has the answer
+      recorded[0] = new RecordedRequest(method, path, authorization, accept, status);
+      requests.add(recorded[0]);
+      respond(exchange, method, status, bytes);
+    };
     try {
       byte[] requestBody = exchange.getRequestBody().readAllBytes();
       Duration wait = delay;
@@ -200,8 +210,7 @@ public final class RegistryProxy implements AutoCloseable {
       TokenAuthServer auth = tokenAuth;
       if (currentFault != null) {
         currentFault.headers().forEach(exchange.getResponseHeaders()::add);
-        status = currentFault.status();
-        respond(exchange, method, status, error("FAULT", "injected HTTP " + status));
+        answer.send(currentFault.status(), error("FAULT", "injected HTTP " + currentFault.status()));
         return;
       }
       if (auth != null && path.startsWith("/v2/")) {
@@ -214,8 +223,7 @@ public final class RegistryProxy implements AutoCloseable {
           String challenge = "Bearer realm=\"" + auth.realm() + "\",service=\"" + auth.service() + "\""
               + (repository.matches() ? ",scope=\"repository:" + repository.group(1) + ":" + action + "\"" : "");
           exchange.getResponseHeaders().add("WWW-Authenticate", challenge);
-          status = 401;
-          respond(exchange, method, status, error("UNAUTHORIZED", "authentication required"));
+          answer.send(401, error("UNAUTHORIZED", "authentication required"));
           return;
         }
       }
@@ -229,8 +237,9 @@ public final class RegistryProxy implements AutoCloseable {
           values.forEach(value -> forward.header(name, value));
         }
       });
-      HttpResponse<byte[]> answer = upstreamClient.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-      answer.headers().map().forEach((name, values) -> {
+      HttpResponse<byte[]> upstreamAnswer =
+          upstreamClient.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      upstreamAnswer.headers().map().forEach((name, values) -> {
         String lower = name.toLowerCase(Locale.ROOT);
         if (HOP_HEADERS.contains(lower) || lower.startsWith(":")
             || (stripDigestOnHead && method.equals("HEAD") && lower.equals("docker-content-digest"))) {
@@ -242,25 +251,29 @@ public final class RegistryProxy implements AutoCloseable {
               lower.equals("location") ? value.replace(upstream.toString(), url().toString()) : value);
         }
       });
-      status = answer.statusCode();
-      respond(exchange, method, status, answer.body());
+      answer.send(upstreamAnswer.statusCode(), upstreamAnswer.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      status = 502;
       try {
-        respond(exchange, method, status, error("PROXY", "upstream failed"));
+        if (recorded[0] == null) {
+          answer.send(502, error("PROXY", "upstream failed"));
+        }
       } catch (IOException | RuntimeException alreadyAnswered) {
         // the client is gone or headers were sent: nothing more to say
       }
     } finally {
-      requests.add(new RecordedRequest(method, path, authorization, accept, status));
       exchange.close();
     }
   }
 
-  private static void respond(HttpExchange exchange, String method, int status, String body) throws IOException {
-    respond(exchange, method, status, body.getBytes(StandardCharsets.UTF_8));
+  @FunctionalInterface
+  private interface Answer {
+    void send(int status, byte[] body) throws IOException;
+
+    default void send(int status, String body) throws IOException {
+      send(status, body.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private static void respond(HttpExchange exchange, String method, int status, byte[] body) throws IOException {

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A registry token endpoint (the Docker Registry v2 token protocol) on 127.0.0.1, as Docker Hub, GHCR and Harbor run
@@ -93,6 +94,7 @@ public final class TokenAuthServer implements AutoCloseable {
   private final Options options;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<String, Grant> grants = new ConcurrentHashMap<>();
   private final List<TokenRequest> requests = new CopyOnWriteArrayList<>();
 
@@ -161,8 +163,10 @@ public final class TokenAuthServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    if (closed.compareAndSet(false, true)) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {

@@ -1,19 +1,34 @@
 package dev.envforge.core.lock;
 
-import java.util.EnumMap;
-import java.util.Map;
+import dev.envforge.core.lock.conda.CondaResolver;
+import dev.envforge.core.lock.poetry.PoetryResolver;
+import dev.envforge.core.lock.pylock.PylockResolver;
+import dev.envforge.core.lock.requirements.RequirementsResolver;
+import dev.envforge.core.lock.uv.UvResolver;
 
 /** The resolver of each lock format. */
 public final class LockResolvers {
-  private static final Map<LockFormat, LockResolver> RESOLVERS = new EnumMap<>(LockFormat.class);
+  private static final LockResolver UV = new UvResolver();
+  private static final LockResolver POETRY = new PoetryResolver();
 
   private LockResolvers() {}
 
+  /** The resolver for a format reading its usual lock file. */
   public static LockResolver of(LockFormat format) {
-    LockResolver resolver = RESOLVERS.get(format);
-    if (resolver == null) {
-      throw new IllegalArgumentException("no resolver for lock format " + format.id());
-    }
-    return resolver;
+    return of(format, null);
+  }
+
+  /**
+   * The resolver for a format reading {@code lockFile} (a path relative to the project), or the format's usual
+   * lock file when null.
+   */
+  public static LockResolver of(LockFormat format, String lockFile) {
+    return switch (format) {
+      case POETRY -> POETRY;
+      case UV -> UV;
+      case REQUIREMENTS -> lockFile == null ? new RequirementsResolver() : new RequirementsResolver(lockFile);
+      case PYLOCK -> lockFile == null ? new PylockResolver() : new PylockResolver(lockFile);
+      case CONDA -> lockFile == null ? new CondaResolver() : new CondaResolver(lockFile);
+    };
   }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * are {@code any}, {@code linux_<machine>}, the manylinux aliases {@code manylinux1}/{@code manylinux2010}/
  * {@code manylinux2014} and {@code manylinux_<major>_<minor>_<machine>} for every glibc version: envforge assumes its
  * base image has a recent glibc, so the glibc bound of a manylinux tag is not checked. musllinux wheels are not
- * installable on a glibc base. Free-threaded ({@code cp313t}) and debug ABIs are not supported.
+ * installable on a glibc base. Platform {@code any} goes with ABI {@code none} only. Free-threaded ({@code cp313t})
+ * and debug ABIs are not supported.
  */
 public final class WheelTags {
   private static final String[] SDIST_SUFFIXES = {".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz",
@@ -60,17 +61,16 @@ public final class WheelTags {
     int minor = Integer.parseInt(version.group(2));
     String machine = environment.platformMachine().toLowerCase(Locale.ROOT);
 
-    boolean platformOk = false;
     for (String platform : platformTags) {
-      platformOk |= isSupportedPlatform(platform, machine);
-    }
-    if (!platformOk) {
-      return false;
-    }
-    for (String python : pythonTags) {
-      for (String abi : abiTags) {
-        if (isSupportedInterpreterAbi(python, abi, minor)) {
-          return true;
+      if (!isSupportedPlatform(platform, machine)) {
+        continue;
+      }
+      for (String python : pythonTags) {
+        for (String abi : abiTags) {
+          // 'any' goes with ABI 'none' only: no installer lists cp312-cp312-any or cp39-abi3-any.
+          if ((!platform.equals("any") || abi.equals("none")) && isSupportedInterpreterAbi(python, abi, minor)) {
+            return true;
+          }
         }
       }
     }

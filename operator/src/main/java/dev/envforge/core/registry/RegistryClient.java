@@ -224,6 +224,12 @@ public final class RegistryClient {
       if (full.status() != 200) {
         return notPresent(full);
       }
+      // Only a manifest's own bytes give its digest: a web server that answers 200 to anything is not a registry.
+      String contentType = full.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+      if (!MANIFEST_MEDIA_TYPES.contains(contentType.toLowerCase(Locale.ROOT))) {
+        throw new Failure(UnknownKind.UNEXPECTED_RESPONSE, "registry " + registry + " answered a manifest request"
+            + " without a digest and with Content-Type '" + printable(contentType) + "'");
+      }
       return ManifestCheck.present("sha256:" + sha256Hex(full.body()));
     }
 

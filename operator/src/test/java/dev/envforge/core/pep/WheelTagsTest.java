@@ -2,6 +2,10 @@ package dev.envforge.core.pep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,5 +66,25 @@ class WheelTagsTest {
   })
   void decidesInstallability(String file, String python, String machine, boolean installable) {
     assertThat(WheelTags.isInstallable(file, MarkerEnvironment.linuxCPython(python, machine))).isEqualTo(installable);
+  }
+
+  /**
+   * Agrees with the tag triples 'packaging' supports for CPython 3.9, 3.12 and 3.13 on both machines
+   * ({@code pep/wheel-tags.tsv}), including the rejection of musllinux, other machines, PyPy and free-threaded ABIs.
+   */
+  @Test
+  void agreesWithPackagingTags() {
+    List<String> rows = CorpusStringsTest.lines("wheel-tags.tsv");
+    assertThat(rows).hasSizeGreaterThan(8000);
+    List<String> mismatches = new ArrayList<>();
+    for (String row : rows) {
+      String[] c = row.split("\t");
+      String wheel = "pkg-1.0-" + c[2] + "-" + c[3] + "-" + c[4] + ".whl";
+      boolean actual = WheelTags.isInstallable(wheel, MarkerEnvironment.linuxCPython(c[0] + ".7", c[1]));
+      if (actual != Boolean.parseBoolean(c[5])) {
+        mismatches.add(row);
+      }
+    }
+    assertThat(mismatches).isEmpty();
   }
 }

