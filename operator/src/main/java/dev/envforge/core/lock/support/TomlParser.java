@@ -222,7 +222,7 @@ final class TomlParser {
       Entry existing = target.entries.get(part);
       if (existing == null) {
         Table created = new Table(dottedOrigin);
-        int[] at = position(keyStarts.get(i));
+        int[] at = position(start); // as tomlj places it: where the whole dotted key starts
         target.entries.put(part, new Entry(created, at[0], at[1]));
         target = created;
       } else if (existing.value() instanceof Table t && t.origin == dottedOrigin) {
