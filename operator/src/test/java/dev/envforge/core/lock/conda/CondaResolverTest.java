@@ -110,6 +110,14 @@ class CondaResolverTest {
   }
 
   @Test
+  void deeplyNestedYamlIsAnErrorNotAStackOverflow() {
+    String deep = "version: 1\npackage: " + "[".repeat(50_000) + "]".repeat(50_000) + "\n";
+
+    assertThatThrownBy(() -> resolve(deep, Selection.MAIN)).isInstanceOf(LockInputException.class)
+        .hasMessageContaining("malformed YAML");
+  }
+
+  @Test
   void unknownVersion() {
     assertThatThrownBy(() -> resolve(LOCK.replace("version: 1\n", "version: 2\n"), Selection.MAIN))
         .isInstanceOf(LockInputException.class)
