@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,14 +31,26 @@ class LocalPackageIndexIT {
   static Path temp;
 
   private static Path venvTemplate;
+  /** Why the tests are skipped, or null: checked once, reported with every skipped test. */
+  private static String unavailable;
 
   @BeforeAll
   static void makeVenvTemplate() {
-    assumeTrue(Files.isExecutable(DEBIAN_PYTHON), "Debian python3 is missing (apt-get install -y python3-venv)");
+    if (!Files.isExecutable(DEBIAN_PYTHON)) {
+      unavailable = "Debian python3 is missing (apt-get install -y python3 python3-venv python3-pip)";
+      return;
+    }
     venvTemplate = temp.resolve("template");
     ExternalCommand.Result venv = ExternalCommand.run(List.of(DEBIAN_PYTHON.toString(), "-m", "venv",
         venvTemplate.toString()), PIP_TIMEOUT);
-    assumeTrue(venv.succeeded(), () -> "cannot make a venv (apt-get install -y python3-venv): " + venv.output());
+    if (!venv.succeeded()) {
+      unavailable = "cannot make a venv (apt-get install -y python3-venv python3-pip): " + venv.output();
+    }
+  }
+
+  @BeforeEach
+  void skipWithoutDebianPython() {
+    assumeTrue(unavailable == null, () -> unavailable);
   }
 
   @Test

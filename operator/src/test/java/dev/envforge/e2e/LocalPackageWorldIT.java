@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +32,17 @@ class LocalPackageWorldIT {
   private static String baseReference;
   private static BuildahBuilder builder;
 
+  /** Why the tests are skipped, or null: checked once, reported with every skipped test. */
+  private static String unavailable;
+
   @BeforeAll
   static void startWorld(@TempDir Path temp) throws IOException {
-    Optional<String> missing = LocalPythonBaseImage.missingPrerequisites();
-    assumeTrue(missing.isEmpty(), () -> "end-to-end image builds skipped: " + missing.orElse(""));
+    unavailable = LocalPythonBaseImage.missingPrerequisites()
+        .or(() -> RegistryServer.unavailableReason(RegistryServer.Options.plain()))
+        .map(reason -> "end-to-end image builds skipped: " + reason).orElse(null);
+    if (unavailable != null) {
+      return;
+    }
     work = temp;
     registry = RegistryServer.start();
     base = LocalPythonBaseImage.prepare();
@@ -46,6 +54,11 @@ class LocalPackageWorldIT {
     baseReference = base.reference(registry.hostPort());
     Path storage = temp.resolve("buildah");
     builder = BuildahBuilder.create(storage, BuildahBuilder.StorageDriver.forDirectory(storage));
+  }
+
+  @BeforeEach
+  void skipWhereImagesCannotBeBuilt() {
+    assumeTrue(unavailable == null, () -> unavailable);
   }
 
   @AfterAll
