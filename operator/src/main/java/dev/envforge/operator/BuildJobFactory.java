@@ -55,7 +55,12 @@ public final class BuildJobFactory {
     List<VolumeMount> mounts = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("build-context")
         .withNewConfigMap().withName(spec.name()).withDefaultMode(0444).endConfigMap().build());
-    mounts.add(mount("build-context", CONTEXT_DIR));
+    // one subPath mount per file: a ConfigMap volume holds symlinks into ..data, and Kaniko's COPY copies a symlink
+    // as a symlink, so the image would get links to nothing; a subPath mount is the regular file itself
+    for (String file : spec.contextFiles()) {
+      mounts.add(new VolumeMountBuilder().withName("build-context").withMountPath(CONTEXT_DIR + "/" + file)
+          .withSubPath(file).withReadOnly(true).build());
+    }
     if (spec.pushSecretName() != null) {
       volumes.add(new VolumeBuilder().withName("push-credentials")
           .withNewSecret().withSecretName(spec.pushSecretName()).withDefaultMode(0400)

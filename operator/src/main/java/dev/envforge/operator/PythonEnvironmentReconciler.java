@@ -13,6 +13,7 @@ import dev.envforge.core.plan.Target;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
+import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
@@ -442,10 +443,12 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       v.setMessage("waiting for build " + holder.get() + " to start");
       return v;
     }
-    BuildJobSpec spec = buildJobSpec(resource, inputs, plan, image, imageKey, jobName, token);
+    BuildContext buildContext = plan.render();
+    BuildJobSpec spec = buildJobSpec(resource, inputs, plan, image, imageKey, jobName, token,
+        List.copyOf(buildContext.files().keySet()));
     try {
       Job created = client.batch().v1().jobs().inNamespace(namespace).resource(BuildJobFactory.job(spec)).create();
-      ConfigMap context = BuildJobFactory.contextConfigMap(spec, plan.render(), created);
+      ConfigMap context = BuildJobFactory.contextConfigMap(spec, buildContext, created);
       try {
         client.configMaps().inNamespace(namespace).resource(context).create();
       } catch (KubernetesClientException e) {
@@ -478,7 +481,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   }
 
   private BuildJobSpec buildJobSpec(PythonEnvironment resource, Inputs inputs, VariantPlan plan,
-      ImageReference image, String imageKey, String jobName, String token) {
+      ImageReference image, String imageKey, String jobName, String token, List<String> contextFiles) {
     PythonEnvironmentSpec spec = resource.getSpec();
     var builder = spec.getBuilder();
     OwnerReference owner = new OwnerReferenceBuilder()
@@ -516,6 +519,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
         spec.getIndexCredentialsSecretRef() == null ? null : spec.getIndexCredentialsSecretRef().getKey(),
         spec.getImage().getCaConfigMapRef() == null ? null : spec.getImage().getCaConfigMapRef().getName(),
         spec.getImage().getCaConfigMapRef() == null ? null : spec.getImage().getCaConfigMapRef().getKey(),
+        contextFiles,
         Labels.build(imageKey, resource.getMetadata().getUid(), plan.variant()),
         annotations,
         owner);

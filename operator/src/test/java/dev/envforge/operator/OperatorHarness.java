@@ -45,8 +45,16 @@ import java.util.Optional;
 final class OperatorHarness implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+  /** The User-Agent of the test's own client (user and kubelet actions); every other request is the operator's. */
+  static final String TEST_USER_AGENT = "envforge-test-client";
+  static final String OPERATOR_USER_AGENT = "envforge-operator-under-test";
+
   final KubernetesMockServer server;
+  /** What the test does as a user or kubelet. */
   final KubernetesClient client;
+  /** What the operator uses: its own User-Agent, so {@link #calls} tells its requests apart. */
+  final KubernetesClient operatorClient;
+  final ApiCallLog calls;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   EnvforgeOperator operator;
 
@@ -55,13 +63,23 @@ final class OperatorHarness implements AutoCloseable {
         new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
         new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
     server.init();
-    client = server.createClient();
+    client = server.createClient(b -> b.editOrNewConfig().withUserAgent(TEST_USER_AGENT).endConfig());
+    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
+    calls = new ApiCallLog(server, agent -> !TEST_USER_AGENT.equals(agent));
     installCrd();
   }
 
   OperatorHarness start(OperatorSettings settings, ImageRegistry registry) {
-    operator = EnvforgeOperator.start(client, settings, meters, registry, Clock.systemUTC());
+    operator = EnvforgeOperator.start(operatorClient, settings, meters, registry, Clock.systemUTC());
     return this;
+  }
+
+  /** Stops the operator (for tests that change something while no operator runs). */
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
   }
 
   OperatorHarness start() {
@@ -133,10 +151,34 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   PythonEnvironment awaitCondition(String namespace, String name, String type, String status, String reason) {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> condition(namespace, name, type)
+    awaitOrDescribe("condition " + type + "=" + status + (reason == null ? "" : " (" + reason + ")") + " on "
+        + namespace + "/" + name, () -> condition(namespace, name, type)
         .filter(c -> status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason())))
         .isPresent());
     return get(namespace, name);
+  }
+
+  /** Waits for {@code done}; on timeout the failure shows every resource's status, for a readable test report. */
+  void awaitOrDescribe(String what, java.util.concurrent.Callable<Boolean> done) {
+    try {
+      await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(done);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("timed out waiting for " + what + "; resources now:\n" + describeResources(), e);
+    }
+  }
+
+  String describeResources() {
+    StringBuilder sb = new StringBuilder();
+    for (PythonEnvironment pe : client.resources(PythonEnvironment.class).inAnyNamespace().list().getItems()) {
+      sb.append(pe.getMetadata().getNamespace()).append('/').append(pe.getMetadata().getName())
+          .append(" generation=").append(pe.getMetadata().getGeneration()).append(" status=")
+          .append(pe.getStatus()).append('\n');
+    }
+    for (Job job : jobs()) {
+      sb.append("job ").append(job.getMetadata().getNamespace()).append('/').append(job.getMetadata().getName())
+          .append(" status=").append(job.getStatus()).append('\n');
+    }
+    return sb.toString();
   }
 
   List<Job> jobs() {
@@ -144,8 +186,14 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   Job awaitJob() {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> !jobs().isEmpty());
+    awaitOrDescribe("a build Job", () -> !jobs().isEmpty());
     return jobs().get(0);
+  }
+
+  io.fabric8.kubernetes.api.model.ConfigMap awaitConfigMap(String namespace, String name) {
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+        .until(() -> client.configMaps().inNamespace(namespace).withName(name).get() != null);
+    return client.configMaps().inNamespace(namespace).withName(name).get();
   }
 
   List<Event> events(String namespace) {
@@ -181,12 +229,19 @@ final class OperatorHarness implements AutoCloseable {
             .endWaiting().build()).build(), "Pending");
   }
 
+  /** A Pod as the Job controller makes it: the template's labels plus the Job's name and UID. */
   private Pod createPod(Job job, io.fabric8.kubernetes.api.model.ContainerStatus status, String phase) {
     Pod pod = new PodBuilder()
         .withNewMetadata()
           .withName(job.getMetadata().getName() + "-" + Long.toHexString(System.nanoTime()))
           .withNamespace(job.getMetadata().getNamespace())
+          .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
           .addToLabels("job-name", job.getMetadata().getName())
+          .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
+          .addToLabels("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
+          .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
+            .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
+          .endOwnerReference()
           .withCreationTimestamp(Instant.now().toString())
         .endMetadata()
         .withSpec(job.getSpec().getTemplate().getSpec())
@@ -223,6 +278,8 @@ final class OperatorHarness implements AutoCloseable {
     if (operator != null) {
       operator.close();
     }
+    calls.appendToReport();
+    operatorClient.close();
     client.close();
     server.destroy();
   }
