@@ -67,6 +67,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   public static final String NAME = "pythonenvironment";
   static final String JOB_INDEX = "envforge-image-key";
   static final String PRIMARY_IMAGE_INDEX = "envforge-variant-image-keys";
+  static final String PRIMARY_UID_INDEX = "envforge-uid";
+  static final String POD_JOB_INDEX = "envforge-job";
   static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
   /** How often a resource waiting on a build or on missing inputs looks again without an event. */
   static final Duration BUILD_POLL = Duration.ofSeconds(15);
@@ -83,6 +85,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final EventRecorder events;
   private final Map<ResourceID, Integer> registryFailures = new ConcurrentHashMap<>();
   private volatile BuildCoordinator coordinator;
+  private volatile InformerEventSource<Pod, PythonEnvironment> pods;
 
   public PythonEnvironmentReconciler(KubernetesClient client, BuilderDefaults builderDefaults,
       ImageRegistry registry, PlanCache plans, OperatorMetrics metrics, Clock clock) {
@@ -97,33 +100,62 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   @Override
   public List<EventSource<?, PythonEnvironment>> prepareEventSources(EventSourceContext<PythonEnvironment> context) {
-    // resources are found from a Job by the image keys in their status: followers in other namespaces too
+    // resources are found from a build object by the image keys in their status (followers in other namespaces
+    // too) and by the UID of the resource that created it
     context.getPrimaryCache().addIndexer(PRIMARY_IMAGE_INDEX, PythonEnvironmentReconciler::imageKeysOf);
-    InformerEventSourceConfiguration<Job> config = InformerEventSourceConfiguration
+    context.getPrimaryCache().addIndexer(PRIMARY_UID_INDEX, p -> p.getMetadata().getUid() == null ? List.of()
+        : List.of(p.getMetadata().getUid()));
+    InformerEventSourceConfiguration<Job> jobConfig = InformerEventSourceConfiguration
         .from(Job.class, PythonEnvironment.class)
+        .withName("build-jobs")
         .withLabelSelector(Labels.BUILD_SELECTOR)
         .withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(job -> {
-          Set<ResourceID> ids = new HashSet<>();
-          String key = job.getMetadata().getLabels() == null ? null
-              : job.getMetadata().getLabels().get(Labels.IMAGE_KEY);
-          if (key != null) {
-            context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, key).forEach(p -> ids.add(ResourceID.fromResource(p)));
-          }
-          for (OwnerReference owner : job.getMetadata().getOwnerReferences()) {
-            if (PythonEnvironment.class.getSimpleName().equals(owner.getKind())) {
-              ids.add(new ResourceID(owner.getName(), job.getMetadata().getNamespace()));
-            }
-          }
-          return ids;
-        })
+        .withSecondaryToPrimaryMapper(job -> interestedIn(job, context))
         .build();
-    InformerEventSource<Job, PythonEnvironment> jobs = new InformerEventSource<>(config, context);
-    jobs.addIndexers(Map.of(JOB_INDEX, job -> job.getMetadata().getLabels() == null
-        || job.getMetadata().getLabels().get(Labels.IMAGE_KEY) == null ? List.of()
-        : List.of(job.getMetadata().getLabels().get(Labels.IMAGE_KEY))));
+    InformerEventSource<Job, PythonEnvironment> jobs = new InformerEventSource<>(jobConfig, context);
+    jobs.addIndexers(Map.of(JOB_INDEX, job -> label(job, Labels.IMAGE_KEY) == null ? List.of()
+        : List.of(label(job, Labels.IMAGE_KEY))));
+    // the build Pods carry the Job's labels: their states (an image that cannot be pulled, the termination
+    // message) come from this cache, without an API request per reconcile
+    InformerEventSourceConfiguration<Pod> podConfig = InformerEventSourceConfiguration
+        .from(Pod.class, PythonEnvironment.class)
+        .withName("build-pods")
+        .withLabelSelector(Labels.BUILD_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(pod -> interestedIn(pod, context))
+        .build();
+    InformerEventSource<Pod, PythonEnvironment> buildPods = new InformerEventSource<>(podConfig, context);
+    buildPods.addIndexers(Map.of(POD_JOB_INDEX, pod -> jobNameOf(pod) == null ? List.of()
+        : List.of(pod.getMetadata().getNamespace() + "/" + jobNameOf(pod))));
     coordinator = new BuildCoordinator(key -> jobs.byIndex(JOB_INDEX, key), clock);
-    return List.of(jobs);
+    pods = buildPods;
+    return List.of(jobs, buildPods);
+  }
+
+  /** The resources a build Job or Pod concerns: its creator and every resource that wants the same image. */
+  private static Set<ResourceID> interestedIn(io.fabric8.kubernetes.api.model.HasMetadata buildObject,
+      EventSourceContext<PythonEnvironment> context) {
+    Set<ResourceID> ids = new HashSet<>();
+    String key = label(buildObject, Labels.IMAGE_KEY);
+    if (key != null) {
+      context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, key).forEach(p -> ids.add(ResourceID.fromResource(p)));
+    }
+    String ownerUid = label(buildObject, Labels.OWNER_UID);
+    if (ownerUid != null) {
+      context.getPrimaryCache().byIndex(PRIMARY_UID_INDEX, ownerUid)
+          .forEach(p -> ids.add(ResourceID.fromResource(p)));
+    }
+    return ids;
+  }
+
+  private static String label(io.fabric8.kubernetes.api.model.HasMetadata object, String key) {
+    return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
+  }
+
+  /** The Job a Pod belongs to, from the labels the Job controller sets (the older label as a fallback). */
+  private static String jobNameOf(Pod pod) {
+    String name = label(pod, "batch.kubernetes.io/job-name");
+    return name != null ? name : label(pod, "job-name");
   }
 
   @Override
@@ -362,7 +394,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       return new VariantResult(startBuild(resource, inputs, plan, v, image, imageKey, token), null);
     }
 
-    Optional<String> claimedBy = coordinator.pendingClaim(imageKey);
+    Optional<String> claimedBy = coordinator.pendingClaim(imageKey)
+        .map(ref -> relativeJobRef(ref, resource.getMetadata().getNamespace()));
     if (claimedBy.isPresent()) {
       v.setPhase(VariantPhase.Building);
       v.setReason(Reasons.BUILD_PENDING);
@@ -435,7 +468,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     String namespace = resource.getMetadata().getNamespace();
     String repository = image.registry() + "/" + image.repository();
     String jobName = BuildNames.jobName(repository, image.tag());
-    Optional<String> holder = coordinator.claim(imageKey, namespace + "/" + jobName);
+    Optional<String> holder = coordinator.claim(imageKey, namespace + "/" + jobName)
+        .map(ref -> relativeJobRef(ref, namespace));
     v.setPhase(VariantPhase.Building);
     v.setReason(Reasons.BUILD_PENDING);
     if (holder.isPresent()) {
@@ -596,13 +630,13 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   /** The build's Pods: their states say why a build waits or failed, and their termination message the digest. */
   private List<Pod> podsOf(Job job) {
-    return client.pods().inNamespace(job.getMetadata().getNamespace())
-        .withLabel("job-name", job.getMetadata().getName()).list().getItems();
+    return pods.byIndex(POD_JOB_INDEX, job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
   }
 
   private void deleteBuild(Job job) {
     String namespace = job.getMetadata().getNamespace();
     String name = job.getMetadata().getName();
+    coordinator.deleted(job);
     client.batch().v1().jobs().inNamespace(namespace).withName(name)
         .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
     client.configMaps().inNamespace(namespace).withName(name).delete();
@@ -654,6 +688,12 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   private static String annotation(Job job, String key) {
     return job.getMetadata().getAnnotations() == null ? null : job.getMetadata().getAnnotations().get(key);
+  }
+
+  /** "namespace/name" of a claimed Job, as just "name" when it is in the resource's own namespace. */
+  private static String relativeJobRef(String namespacedRef, String namespace) {
+    return namespacedRef.startsWith(namespace + "/") ? namespacedRef.substring(namespace.length() + 1)
+        : namespacedRef;
   }
 
   private static String jobRef(Job job, PythonEnvironment resource) {

@@ -57,6 +57,8 @@ final class OperatorHarness implements AutoCloseable {
   final ApiCallLog calls;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   EnvforgeOperator operator;
+  private OperatorSettings settings;
+  private ImageRegistry registry;
 
   OperatorHarness() {
     server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
@@ -70,6 +72,8 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   OperatorHarness start(OperatorSettings settings, ImageRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
     operator = EnvforgeOperator.start(operatorClient, settings, meters, registry, Clock.systemUTC());
     return this;
   }
@@ -179,6 +183,62 @@ final class OperatorHarness implements AutoCloseable {
           .append(" status=").append(job.getStatus()).append('\n');
     }
     return sb.toString();
+  }
+
+  /** How many reconciles of one resource have finished (the operator's own JOSDK metrics). */
+  double reconciliations(String namespace, String name) {
+    return meters.getMeters().stream()
+        .filter(m -> m.getId().getName().equals("operator.sdk.reconciliations.success"))
+        .filter(m -> m.getId().getTags().stream().anyMatch(t -> t.getValue().equals(name))
+            && m.getId().getTags().stream().anyMatch(t -> t.getValue().equals(namespace)))
+        .mapToDouble(m -> ((io.micrometer.core.instrument.Counter) m).count())
+        .sum();
+  }
+
+  /** Does {@code change} and waits until the operator has reconciled the resource after it. */
+  void changeAndAwaitReconcile(String namespace, String name, Runnable change) {
+    double before = reconciliations(namespace, name);
+    change.run();
+    awaitOrDescribe("a reconcile of " + namespace + "/" + name, () -> reconciliations(namespace, name) > before);
+  }
+
+  /**
+   * Makes the operator look at a resource again without changing its spec, in the three ways that happen in a
+   * cluster: an annotation on the resource (the generation stays, so the operator need not reconcile), an update
+   * of its build Job (if it has one), and a restart of the operator. Returns after the operator reconciled.
+   */
+  void reconcileWithoutChange(String namespace, String name) {
+    edit(namespace, name, pe -> {
+      Map<String, String> annotations = new java.util.HashMap<>();
+      if (pe.getMetadata().getAnnotations() != null) {
+        annotations.putAll(pe.getMetadata().getAnnotations());
+      }
+      annotations.put("example.com/touched", Long.toString(System.nanoTime()));
+      pe.getMetadata().setAnnotations(annotations);
+      return pe;
+    });
+    for (Job job : jobs()) {
+      changeAndAwaitReconcile(namespace, name, () -> client.resource(job).edit(j -> {
+        j.getMetadata().getAnnotations().put("example.com/touched", Long.toString(System.nanoTime()));
+        return j;
+      }));
+    }
+    restartOperator();
+  }
+
+  /** Stops the operator and starts a new one with the same settings; returns once it reconciled every resource. */
+  void restartOperator() {
+    stopOperator();
+    List<PythonEnvironment> all = client.resources(PythonEnvironment.class).inAnyNamespace().list().getItems();
+    java.util.Map<String, Double> before = new java.util.HashMap<>();
+    all.forEach(pe -> before.put(key(pe), reconciliations(pe.getMetadata().getNamespace(), pe.getMetadata().getName())));
+    start(settings, registry);
+    awaitOrDescribe("the restarted operator reconciling every resource", () -> all.stream().allMatch(pe ->
+        reconciliations(pe.getMetadata().getNamespace(), pe.getMetadata().getName()) > before.get(key(pe))));
+  }
+
+  private static String key(PythonEnvironment pe) {
+    return pe.getMetadata().getNamespace() + "/" + pe.getMetadata().getName();
   }
 
   List<Job> jobs() {
