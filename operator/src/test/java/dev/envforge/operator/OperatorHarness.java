@@ -43,7 +43,8 @@ import java.util.Optional;
  * apply resources, finish or fail build Jobs, read conditions.
  */
 final class OperatorHarness implements AutoCloseable {
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+  // generous: the build machines are shared, and a test that passes only waits as long as it needs
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   /** The User-Agent of the test's own client (user and kubelet actions); every other request is the operator's. */
   static final String TEST_USER_AGENT = "envforge-test-client";
