@@ -138,6 +138,13 @@ final class OperatorHarness implements AutoCloseable {
     return pe;
   }
 
+  /** The image tag the operator gives the default settings' image of these project files and groups. */
+  static String tagOf(Map<String, String> files, List<String> groups) {
+    return dev.envforge.core.planner.EnvironmentPlanner.plan(dev.envforge.core.lock.ProjectFiles.of(files, ""),
+        dev.envforge.core.planner.PlanningRequest.DEFAULTS, new dev.envforge.core.planner.VariantRequest("x",
+            new dev.envforge.core.plan.Selection(groups, List.of()))).hash().tag();
+  }
+
   PythonEnvironment apply(PythonEnvironment pe) {
     return client.resource(pe).createOr(existing -> existing.update());
   }
