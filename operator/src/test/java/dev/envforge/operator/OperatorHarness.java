@@ -57,6 +57,8 @@ final class OperatorHarness implements AutoCloseable {
   final KubernetesClient operatorClient;
   final ApiCallLog calls;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  /** The operator's clock: the real time unless a test sets it. */
+  final TestClock clock = new TestClock();
   EnvforgeOperator operator;
   private OperatorSettings settings;
   private ImageRegistry registry;
@@ -75,7 +77,7 @@ final class OperatorHarness implements AutoCloseable {
   OperatorHarness start(OperatorSettings settings, ImageRegistry registry) {
     this.settings = settings;
     this.registry = registry;
-    operator = EnvforgeOperator.start(operatorClient, settings, meters, registry, Clock.systemUTC());
+    operator = EnvforgeOperator.start(operatorClient, settings, meters, registry, clock);
     return this;
   }
 
@@ -136,6 +138,35 @@ final class OperatorHarness implements AutoCloseable {
     spec.setVariants(variants.length == 0 ? PythonEnvironmentSpec.defaultVariants() : List.of(variants));
     pe.setSpec(spec);
     return pe;
+  }
+
+  /** A clock a test can set and move; it follows the real time until it is set. */
+  static final class TestClock extends Clock {
+    private volatile Instant fixed;
+
+    void set(Instant instant) {
+      fixed = instant;
+    }
+
+    void advance(Duration duration) {
+      fixed = instant().plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      Instant now = fixed;
+      return now != null ? now : Instant.now();
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("envforge uses UTC");
+    }
   }
 
   /** The image tag the operator gives the default settings' image of these project files and groups. */
