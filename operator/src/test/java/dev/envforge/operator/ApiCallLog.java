@@ -55,8 +55,8 @@ final class ApiCallLog {
       # namespaces or cluster-scoped). Written by dev.envforge.operator.ApiCallLog; see its Javadoc.
       """;
 
-  /** One request: method, path with query, and User-Agent. */
-  record Call(String method, String path, String userAgent) {
+  /** One request: method, path with query, User-Agent and body (empty when there was none). */
+  record Call(String method, String path, String userAgent, String body) {
     String pathWithoutQuery() {
       int q = path.indexOf('?');
       return q < 0 ? path : path.substring(0, q);
@@ -158,7 +158,8 @@ final class ApiCallLog {
     try {
       RecordedRequest request;
       while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        calls.add(new Call(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
+        calls.add(new Call(request.getMethod(), request.getPath(), request.getHeader("User-Agent"),
+            request.getBody() == null ? "" : request.getUtf8Body()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
