@@ -64,9 +64,12 @@ final class OperatorHarness implements AutoCloseable {
   private ImageRegistry registry;
 
   OperatorHarness() {
+    // CRUD for everything, plus the answers a test sets with server.expect() (they are looked at first)
+    var expectations = new java.util.HashMap<io.fabric8.mockwebserver.ServerRequest,
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
     server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-        new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
-        new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+        new io.fabric8.mockwebserver.MockWebServer(), expectations,
+        new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations), false);
     server.init();
     client = server.createClient(b -> b.editOrNewConfig().withUserAgent(TEST_USER_AGENT).endConfig());
     operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
