@@ -200,15 +200,16 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     }
     PythonEnvironmentStatus status = StatusAggregator.aggregate(generation, previous, variants, null,
         registryProblem, clock);
-    Duration next = null;
-    if (registryProblem != null) {
+    // nothing announces a registry that answers again, or one that shows a pushed image late: ask it again,
+    // backing off (5 s, 10 s, ... 5 min) while it does not
+    boolean checking = variants.stream().anyMatch(v -> v.getPhase() == VariantPhase.Checking);
+    Duration next = building ? BUILD_POLL : null;
+    if (registryProblem != null || checking) {
       int failures = registryFailures.merge(id, 1, Integer::sum);
-      next = Duration.ofSeconds(Math.min(300, 5L << Math.min(failures - 1, 6)));
+      Duration backoff = Duration.ofSeconds(Math.min(300, 5L << Math.min(failures - 1, 6)));
+      next = next == null || backoff.compareTo(next) < 0 ? backoff : next;
     } else {
       registryFailures.remove(id);
-      if (building) {
-        next = BUILD_POLL;
-      }
     }
     LOG.debug("resource={} reconciled in {} ms", id, (System.nanoTime() - started) / 1_000_000);
     return finish(resource, previous, status, next);

@@ -108,4 +108,24 @@ class BuildFlowTest {
         .anyMatch(e -> "BuildSucceeded".equals(e.getReason())));
     assertThat(k8s.events(NS)).anyMatch(e -> "BuildStarted".equals(e.getReason()));
   }
+
+  @Test
+  void finishedBuildIsCheckedAgainUntilTheRegistryShowsItsImage() {
+    String repo = "late/env";
+    k8s.apply(OperatorHarness.environment(NS, "late", PYPROJECT, LOCK, repository(repo)));
+    Job job = k8s.awaitJob();
+    String reportedDigest = "sha256:" + "0".repeat(64);
+    k8s.podFinished(job, 0, "Completed", reportedDigest);
+    k8s.finishJob(job, true, null);
+
+    PythonEnvironment checking = k8s.awaitCondition(NS, "late", Conditions.READY, "False", Reasons.CHECKING_REGISTRY);
+    assertThat(checking.getStatus().getVariants().get(0).getPhase()).isEqualTo(VariantPhase.Checking);
+    // the registry shows the image later (replication, a slow mirror): no event tells the operator
+    String digest = registry.pushRandomImage(repo, tagOf(LOCK, List.of()));
+
+    PythonEnvironment ready = k8s.awaitCondition(NS, "late", Conditions.READY, "True", Reasons.BUILT);
+    assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
+    assertThat(ready.getStatus().getVariants().get(0).getMessage()).contains(digest, reportedDigest);
+    assertThat(k8s.jobs()).hasSize(1);
+  }
 }
