@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +63,10 @@ public final class EnvforgeOperator implements AutoCloseable {
     PythonEnvironmentReconciler reconciler = new PythonEnvironmentReconciler(client, settings.builder(), images,
         plans, metrics, clock);
     RegisteredController<PythonEnvironment> controller = operator.register(reconciler, c -> {
+      // an error (the API server unavailable, a conflict) is retried with backoff for as long as it lasts; JOSDK's
+      // default gives up after 5 attempts and waits for the next event or the 10-minute resync
+      c.withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2).setMaxInterval(300_000)
+          .withoutMaxAttempts());
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {

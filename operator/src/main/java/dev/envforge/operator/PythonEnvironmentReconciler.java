@@ -27,11 +27,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -213,6 +216,38 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     }
     LOG.debug("resource={} reconciled in {} ms", id, (System.nanoTime() - started) / 1_000_000);
     return finish(resource, previous, status, next);
+  }
+
+  /** Says on the resource what failed while JOSDK retries it with backoff. */
+  @Override
+  public ErrorStatusUpdateControl<PythonEnvironment> updateErrorStatus(PythonEnvironment resource,
+      Context<PythonEnvironment> context, Exception e) {
+    String what = describe(e);
+    long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+    PythonEnvironmentStatus status = StatusAggregator.withReconcileError(resource.getStatus(), generation,
+        "reconciling failed, retrying with backoff: " + what, clock);
+    LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(), Reasons.RECONCILE_ERROR, what);
+    if (status.equals(resource.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    resource.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  /** What went wrong, for people: the API server's answer when there is one (JOSDK wraps it). */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+        return "the API server answered HTTP " + k.getCode() + (k.getStatus() == null
+            || k.getStatus().getMessage() == null ? "" : ": " + k.getStatus().getMessage());
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   @Override
@@ -482,18 +517,11 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     BuildJobSpec spec = buildJobSpec(resource, inputs, plan, image, imageKey, jobName, token,
         List.copyOf(buildContext.files().keySet()));
     try {
+      // the context first: a Job whose ConfigMap is missing (a failed second request) would wait for it until its
+      // deadline. It is owned by the resource until the Job exists, then by the Job.
+      createContext(namespace, BuildJobFactory.contextConfigMap(spec, buildContext));
       Job created = client.batch().v1().jobs().inNamespace(namespace).resource(BuildJobFactory.job(spec)).create();
-      ConfigMap context = BuildJobFactory.contextConfigMap(spec, buildContext, created);
-      try {
-        client.configMaps().inNamespace(namespace).resource(context).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        // left over from an earlier build of the same image; the context is immutable, so replace it
-        client.configMaps().inNamespace(namespace).withName(jobName).delete();
-        client.configMaps().inNamespace(namespace).resource(context).create();
-      }
+      handOverContext(created);
       metrics.buildStarted();
       v.setRebuildToken(token);
       events.normal(resource, "BuildStarted", plan.variant() + "/" + created.getMetadata().getUid(),
@@ -513,6 +541,34 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       v.setMessage("build Job " + jobName + " already exists; following it");
     }
     return v;
+  }
+
+  private void createContext(String namespace, ConfigMap context) {
+    try {
+      client.configMaps().inNamespace(namespace).resource(context).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // left over from an earlier build of the same image; the context is immutable, so replace it
+      client.configMaps().inNamespace(namespace).withName(context.getMetadata().getName()).delete();
+      client.configMaps().inNamespace(namespace).resource(context).create();
+    }
+  }
+
+  /** Makes the Job the context ConfigMap's owner, so that the ConfigMap goes when the Job's TTL ends. */
+  private void handOverContext(Job job) {
+    // a JSON patch replaces the list: two controller references would be refused
+    String patch = client.getKubernetesSerialization().asJson(List.of(Map.of("op", "replace",
+        "path", "/metadata/ownerReferences", "value", List.of(BuildJobFactory.ownerReferenceTo(job)))));
+    try {
+      client.configMaps().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON), patch);
+    } catch (KubernetesClientException e) {
+      // the build does not depend on it: the ConfigMap then goes with the resource instead
+      LOG.warn("job={}/{} context ConfigMap could not be handed to the Job: HTTP {}",
+          job.getMetadata().getNamespace(), job.getMetadata().getName(), e.getCode());
+    }
   }
 
   private BuildJobSpec buildJobSpec(PythonEnvironment resource, Inputs inputs, VariantPlan plan,

@@ -36,7 +36,7 @@ class DeletionTest {
   void deletingAResourceMidBuildRemovesItsJobAndContext() {
     k8s.apply(OperatorHarness.environment("team-a", "env", null, LOCK, REPO));
     Job job = k8s.awaitJob();
-    ConfigMap context = k8s.awaitConfigMap("team-a", job.getMetadata().getName());
+    ConfigMap context = k8s.awaitBuildContext("team-a", job.getMetadata().getName());
     k8s.markJobRunning(job);
     PythonEnvironment building = k8s.awaitCondition("team-a", "env", Conditions.BUILDING, "True", "BuildRunning");
     assertThat(building.getMetadata().getFinalizers()).isNotEmpty();

@@ -292,10 +292,14 @@ final class OperatorHarness implements AutoCloseable {
     return jobs().get(0);
   }
 
-  io.fabric8.kubernetes.api.model.ConfigMap awaitConfigMap(String namespace, String name) {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
-        .until(() -> client.configMaps().inNamespace(namespace).withName(name).get() != null);
-    return client.configMaps().inNamespace(namespace).withName(name).get();
+  /** The context ConfigMap of a build Job, once the Job owns it. */
+  io.fabric8.kubernetes.api.model.ConfigMap awaitBuildContext(String namespace, String jobName) {
+    awaitOrDescribe("the context ConfigMap " + jobName + " owned by its Job", () -> {
+      var context = client.configMaps().inNamespace(namespace).withName(jobName).get();
+      return context != null && context.getMetadata().getOwnerReferences().stream()
+          .anyMatch(o -> "Job".equals(o.getKind()));
+    });
+    return client.configMaps().inNamespace(namespace).withName(jobName).get();
   }
 
   List<Event> events(String namespace) {

@@ -144,7 +144,7 @@ class RenderedObjectsGoldenTest {
     k8s.apply(input);
     Job job = k8s.awaitJob();
     PythonEnvironment resource = k8s.awaitCondition(ns, input.getMetadata().getName(), "Building", "True", null);
-    ConfigMap context = k8s.awaitConfigMap(ns, job.getMetadata().getName());
+    ConfigMap context = k8s.awaitBuildContext(ns, job.getMetadata().getName());
     Map<String, String> placeholders = Map.of(
         resource.getMetadata().getUid(), "<uid of PythonEnvironment>",
         job.getMetadata().getUid(), "<uid of Job>");
