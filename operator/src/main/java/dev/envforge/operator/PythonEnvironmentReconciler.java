@@ -27,8 +27,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -86,6 +84,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final EventRecorder events;
+  private final BuildObjects buildObjects;
   private final Map<ResourceID, Integer> registryFailures = new ConcurrentHashMap<>();
   private volatile BuildCoordinator coordinator;
   private volatile InformerEventSource<Pod, PythonEnvironment> pods;
@@ -99,6 +98,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     this.metrics = metrics;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
+    this.buildObjects = new BuildObjects(client);
   }
 
   @Override
@@ -517,11 +517,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     BuildJobSpec spec = buildJobSpec(resource, inputs, plan, image, imageKey, jobName, token,
         List.copyOf(buildContext.files().keySet()));
     try {
-      // the context first: a Job whose ConfigMap is missing (a failed second request) would wait for it until its
-      // deadline. It is owned by the resource until the Job exists, then by the Job.
-      createContext(namespace, BuildJobFactory.contextConfigMap(spec, buildContext));
-      Job created = client.batch().v1().jobs().inNamespace(namespace).resource(BuildJobFactory.job(spec)).create();
-      handOverContext(created);
+      Job created = buildObjects.create(spec, buildContext);
       metrics.buildStarted();
       v.setRebuildToken(token);
       events.normal(resource, "BuildStarted", plan.variant() + "/" + created.getMetadata().getUid(),
@@ -541,34 +537,6 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       v.setMessage("build Job " + jobName + " already exists; following it");
     }
     return v;
-  }
-
-  private void createContext(String namespace, ConfigMap context) {
-    try {
-      client.configMaps().inNamespace(namespace).resource(context).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      // left over from an earlier build of the same image; the context is immutable, so replace it
-      client.configMaps().inNamespace(namespace).withName(context.getMetadata().getName()).delete();
-      client.configMaps().inNamespace(namespace).resource(context).create();
-    }
-  }
-
-  /** Makes the Job the context ConfigMap's owner, so that the ConfigMap goes when the Job's TTL ends. */
-  private void handOverContext(Job job) {
-    // a JSON patch replaces the list: two controller references would be refused
-    String patch = client.getKubernetesSerialization().asJson(List.of(Map.of("op", "replace",
-        "path", "/metadata/ownerReferences", "value", List.of(BuildJobFactory.ownerReferenceTo(job)))));
-    try {
-      client.configMaps().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON), patch);
-    } catch (KubernetesClientException e) {
-      // the build does not depend on it: the ConfigMap then goes with the resource instead
-      LOG.warn("job={}/{} context ConfigMap could not be handed to the Job: HTTP {}",
-          job.getMetadata().getNamespace(), job.getMetadata().getName(), e.getCode());
-    }
   }
 
   private BuildJobSpec buildJobSpec(PythonEnvironment resource, Inputs inputs, VariantPlan plan,
@@ -691,12 +659,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   }
 
   private void deleteBuild(Job job) {
-    String namespace = job.getMetadata().getNamespace();
-    String name = job.getMetadata().getName();
     coordinator.deleted(job);
-    client.batch().v1().jobs().inNamespace(namespace).withName(name)
-        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-    client.configMaps().inNamespace(namespace).withName(name).delete();
+    buildObjects.delete(job);
   }
 
   private UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
