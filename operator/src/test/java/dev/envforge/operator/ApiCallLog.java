@@ -102,13 +102,18 @@ final class ApiCallLog {
       Files.createDirectories(report.toAbsolutePath().getParent());
       // test classes of one build may run in several JVMs: hold the file while merging
       try (FileChannel channel = FileChannel.open(report, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-        SortedSet<String> merged = new TreeSet<>(lines);
-        String existing = new String(Files.readAllBytes(report), StandardCharsets.UTF_8);
-        existing.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(merged::add);
-        String text = HEADER + String.join("\n", merged) + "\n";
-        channel.truncate(0);
-        channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+          StandardOpenOption.WRITE)) {
+        FileLock lock = channel.lock();
+        try {
+          SortedSet<String> merged = new TreeSet<>(lines);
+          String existing = new String(Files.readAllBytes(report), StandardCharsets.UTF_8);
+          existing.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(merged::add);
+          String text = HEADER + String.join("\n", merged) + "\n";
+          channel.truncate(0);
+          channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+        } finally {
+          lock.release();
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + report, e);
