@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 public record BuilderDefaults(String image, String cacheRepository, long activeDeadlineSeconds,
     ResourceRequirements resources, int ttlSecondsAfterFinished) {
   /** The maintained Kaniko fork; the original project was archived in June 2025. */
-  public static final String DEFAULT_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.27.0";
+  public static final String DEFAULT_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.28.3";
   public static final long DEFAULT_DEADLINE_SECONDS = 3600;
   public static final int DEFAULT_TTL_SECONDS = 3600;
 

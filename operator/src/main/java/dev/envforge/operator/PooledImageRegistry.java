@@ -9,6 +9,8 @@ import dev.envforge.core.registry.RegistryCredentials;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One registry client per distinct access (credentials, CA, plain HTTP), so resources that share a push Secret's
@@ -34,14 +36,36 @@ public final class PooledImageRegistry implements ImageRegistry {
     this.listener = listener;
   }
 
+  /** Checks under way, so that resources asking for the same image at once share one request. */
+  private final ConcurrentHashMap<String, CompletableFuture<ManifestCheck>> inFlight = new ConcurrentHashMap<>();
+
   @Override
   public ManifestCheck check(ImageReference image, RegistryAccess access) {
-    return client(image.registry(), access).check(image);
+    String key = accessKey(image.registry(), access) + "\n" + image;
+    CompletableFuture<ManifestCheck> mine = new CompletableFuture<>();
+    CompletableFuture<ManifestCheck> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      return running.join();
+    }
+    try {
+      ManifestCheck check = client(image.registry(), access).check(image);
+      mine.complete(check);
+      return check;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  private static String accessKey(String registry, RegistryAccess access) {
+    return PlanHasher.sha256Hex(registry + "\n" + access.dockerConfigJson() + "\n" + access.caPem() + "\n"
+        + access.insecure());
   }
 
   private RegistryClient client(String registry, RegistryAccess access) {
-    String key = PlanHasher.sha256Hex(registry + "\n" + access.dockerConfigJson() + "\n" + access.caPem() + "\n"
-        + access.insecure());
+    String key = accessKey(registry, access);
     synchronized (clients) {
       return clients.computeIfAbsent(key, k -> {
         RegistryClient.Builder builder = RegistryClient.builder()

@@ -31,7 +31,7 @@ import java.util.stream.StreamSupport;
  * <p>CEL rules ({@code x-kubernetes-validations}) are enforced by the API server. Only the rule shapes this CRD
  * uses are emulated here, by {@link CelRules}; any other rule makes validation fail loudly rather than pass.
  */
-final class CrdSchemaValidator {
+public final class CrdSchemaValidator {
 
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -52,7 +52,7 @@ final class CrdSchemaValidator {
     this.schema = SchemaRegistry.withDefaultDialect(kubernetesOpenApi).getSchema(asServerSees(openApiSchema));
   }
 
-  static CrdSchemaValidator of(byte[] crdYaml) {
+  public static CrdSchemaValidator of(byte[] crdYaml) {
     try {
       JsonNode crd = YAML.readTree(crdYaml);
       JsonNode versions = crd.at("/spec/versions");
@@ -71,7 +71,7 @@ final class CrdSchemaValidator {
   }
 
   /** Messages for everything wrong with the resource; empty when the API server would accept it. */
-  List<String> validate(JsonNode resource) {
+  public List<String> validate(JsonNode resource) {
     List<String> messages = new ArrayList<>();
     for (Error error : schema.validate(resource)) {
       messages.add(describe(error));
@@ -288,7 +288,7 @@ final class CrdSchemaValidator {
   }
 
   /** Applies the schema's defaults to a copy of the resource, as the API server does before storing it. */
-  JsonNode withDefaults(JsonNode resource) {
+  public JsonNode withDefaults(JsonNode resource) {
     JsonNode copy = resource.deepCopy();
     applyDefaults(openApiSchema, copy);
     return copy;

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** The CRD that the crd-generator plugin wrote into target/classes while building, and where its copies live. */
-final class GeneratedCrd {
+public final class GeneratedCrd {
 
   /** File name of the generated CRD, the same in every place it is kept. */
   static final String FILE_NAME = EnvforgeApi.CRD_NAME + "-v1.yml";
@@ -18,7 +18,7 @@ final class GeneratedCrd {
 
   private GeneratedCrd() {}
 
-  static byte[] bytes() {
+  public static byte[] bytes() {
     try (InputStream in = GeneratedCrd.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(
@@ -36,7 +36,7 @@ final class GeneratedCrd {
   }
 
   /** The repository root, passed by surefire as envforge.repoRoot; the working directory's parent otherwise. */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     String configured = System.getProperty("envforge.repoRoot");
     Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
     return root.toAbsolutePath().normalize();

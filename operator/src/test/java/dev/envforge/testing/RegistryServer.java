@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.Assumptions;
  * process with its storage in a temporary folder, optionally with htpasswd Basic authentication and TLS.
  *
  * <pre>{@code
- * try (RegistryServer registry = RegistryServer.start(RegistryServer.Options.plain().withBasicAuth("u", "p").withTls())) {
+ * RegistryServer.Options options = RegistryServer.Options.plain().withBasicAuth("u", "p").withTls();
+ * try (RegistryServer registry = RegistryServer.start(options)) {
  *   String digest = registry.pushRandomImage("team/app", "v1");
  *   ImageReference ref = ImageReference.parse(registry.reference("team/app", "v1"));
  *   RegistryClient client = RegistryClient.builder()
@@ -53,8 +55,8 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>{@link #start} skips the calling test (a JUnit assumption) when {@code docker-registry}, or {@code htpasswd} for
  * Basic authentication, or {@code openssl} for TLS, is not installed ({@code apt-get install docker-registry
- * apache2-utils openssl}). Each server has its own port and storage; {@link #close()} stops the process and deletes
- * the storage.
+ * apache2-utils openssl}); {@link #unavailableReason} tells in advance. Each server has its own port and storage;
+ * {@link #close()} stops the process and deletes the storage.
  */
 public final class RegistryServer implements AutoCloseable {
   /** How the registry is served. Build with {@link #plain()} and the {@code with...} methods. */
@@ -132,6 +134,24 @@ public final class RegistryServer implements AutoCloseable {
     return onPath("docker-registry");
   }
 
+  /**
+   * Why a registry with these options cannot be started here (a program is missing), or empty when it can. A test
+   * class that starts registries in {@code @BeforeAll} can check this there and skip each test in
+   * {@code @BeforeEach}, so that every skipped test is reported with the reason.
+   */
+  public static Optional<String> unavailableReason(Options options) {
+    if (!isInstalled()) {
+      return Optional.of("docker-registry is not installed (apt-get install docker-registry): skipping registry tests");
+    }
+    if (options.basicAuth() && !onPath("htpasswd")) {
+      return Optional.of("htpasswd is not installed (apt-get install apache2-utils): skipping registry auth tests");
+    }
+    if (options.tls() && !onPath("openssl")) {
+      return Optional.of("openssl is not installed (apt-get install openssl): skipping registry TLS tests");
+    }
+    return Optional.empty();
+  }
+
   /** A plain-HTTP registry without authentication. */
   public static RegistryServer start() {
     return start(Options.plain());
@@ -144,12 +164,7 @@ public final class RegistryServer implements AutoCloseable {
    * @throws IllegalStateException               when the registry does not come up; the message holds its log
    */
   public static RegistryServer start(Options options) {
-    Assumptions.assumeTrue(isInstalled(),
-        "docker-registry is not installed (apt-get install docker-registry): skipping registry tests");
-    Assumptions.assumeTrue(!options.basicAuth() || onPath("htpasswd"),
-        "htpasswd is not installed (apt-get install apache2-utils): skipping registry Basic auth tests");
-    Assumptions.assumeTrue(!options.tls() || onPath("openssl"),
-        "openssl is not installed (apt-get install openssl): skipping registry TLS tests");
+    unavailableReason(options).ifPresent(reason -> Assumptions.abort(reason));
     Path directory = null;
     try {
       directory = Files.createTempDirectory("envforge-registry-");

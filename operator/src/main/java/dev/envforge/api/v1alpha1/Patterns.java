@@ -13,7 +13,7 @@ public final class Patterns {
   /** A key of a ConfigMap's or Secret's data. */
   public static final String DATA_KEY = "^[-._a-zA-Z0-9]+$";
 
-  /** A variant name: lower case, at most 32 characters, usable inside image tags and object names. */
+  /** A variant name: lower case, at most 32 characters, usable in labels and messages. */
   public static final String VARIANT_NAME = "^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$";
 
   /** A Python version "3.x" or "3.x.y". */

@@ -22,8 +22,8 @@ public class Variant {
   @Required
   @Pattern(Patterns.VARIANT_NAME)
   @JsonPropertyDescription(
-      "Name of the variant: lower case letters, digits and \"-\", at most 32 characters. It appears in the"
-          + " image tag and in the build Job's name.")
+      "Name of the variant: lower case letters, digits and \"-\", at most 32 characters. It is recorded in"
+          + " the status and the image's labels; the tag depends only on what the variant installs.")
   private String name;
 
   @Size(max = MAX_SELECTIONS)

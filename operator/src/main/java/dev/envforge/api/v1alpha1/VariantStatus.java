@@ -32,7 +32,7 @@ public class VariantStatus {
       "SHA-256 (hex) of the variant's install plan and build inputs; equal hashes mean equal images.")
   private String hash;
 
-  @JsonPropertyDescription("Image tag derived from the variant's name and hash.")
+  @JsonPropertyDescription("Image tag: ef- and the first 32 hex digits of the hash.")
   private String tag;
 
   @JsonPropertyDescription("Immutable image reference, repository:tag@sha256:digest, once the image exists.")

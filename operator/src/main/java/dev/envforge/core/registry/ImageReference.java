@@ -55,10 +55,12 @@ public record ImageReference(String registry, String repository, String tag, Str
       problem = "registry and repository together are longer than " + MAX_NAME_LENGTH + " characters";
     }
     if (problem == null && tag != null && !TAG.matcher(tag).matches()) {
-      problem = "tag '" + printable(tag) + "' is not valid: up to 128 of A-Z a-z 0-9 _ . - and not starting with . or -";
+      problem = "tag '" + printable(tag)
+          + "' is not valid: up to 128 of A-Z a-z 0-9 _ . - and not starting with . or -";
     }
     if (problem == null && digest != null && !DIGEST.matcher(digest).matches()) {
-      problem = "digest '" + printable(digest) + "' is not valid: expected sha256:<64 lower-case hex> or sha512:<128 hex>";
+      problem = "digest '" + printable(digest)
+          + "' is not valid: expected sha256:<64 lower-case hex> or sha512:<128 hex>";
     }
     if (problem == null && tag == null && digest == null) {
       problem = "a tag or a digest is required";
@@ -210,7 +212,8 @@ public record ImageReference(String registry, String repository, String tag, Str
     if (!validHost) {
       return "registry '" + printable(registry) + "' is not a valid host name";
     }
-    if (port != null && (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+    if (port != null
+        && (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
       return "registry '" + printable(registry) + "' has an invalid port";
     }
     return null;

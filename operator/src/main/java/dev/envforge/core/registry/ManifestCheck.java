@@ -60,7 +60,8 @@ public record ManifestCheck(Outcome outcome, String digest, UnknownKind kind, St
   }
 
   public static ManifestCheck unknown(UnknownKind kind, String reason) {
-    return new ManifestCheck(Outcome.UNKNOWN, null, Objects.requireNonNull(kind), Objects.requireNonNull(reason), false);
+    return new ManifestCheck(Outcome.UNKNOWN, null, Objects.requireNonNull(kind), Objects.requireNonNull(reason),
+        false);
   }
 
   public boolean isPresent() {

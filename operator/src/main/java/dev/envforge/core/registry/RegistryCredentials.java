@@ -48,7 +48,8 @@ public final class RegistryCredentials {
   /** Credentials for the given registries; keys are matched as in a {@code .dockerconfigjson} document. */
   public static RegistryCredentials of(Map<String, Login> loginsByRegistry) {
     Map<String, Login> normalized = new LinkedHashMap<>();
-    loginsByRegistry.forEach((registry, login) -> normalized.put(normalizeKey(registry), Objects.requireNonNull(login)));
+    loginsByRegistry.forEach((registry, login) ->
+        normalized.put(normalizeKey(registry), Objects.requireNonNull(login)));
     return new RegistryCredentials(normalized);
   }
 
@@ -175,7 +176,10 @@ public final class RegistryCredentials {
     return value.asText();
   }
 
-  /** {@code https://Index.Docker.io/v1/} becomes {@code docker.io}; {@code http://r.example:5000/x} becomes {@code r.example:5000}. */
+  /**
+   * {@code https://Index.Docker.io/v1/} becomes {@code docker.io}; {@code http://r.example:5000/x} becomes
+   * {@code r.example:5000}.
+   */
   static String normalizeKey(String key) {
     String host = key.trim().toLowerCase(Locale.ROOT);
     int scheme = host.indexOf("://");
@@ -262,7 +266,9 @@ public final class RegistryCredentials {
       return new Login(username, Objects.requireNonNull(password, "password"), null);
     }
 
-    /** An OAuth2 refresh token, exchanged at the registry's token endpoint (what {@code docker login} stores for ACR). */
+    /**
+     * An OAuth2 refresh token, exchanged at the registry's token endpoint (what {@code docker login} stores for ACR).
+     */
     public static Login identityToken(String token) {
       if (token == null || token.isEmpty()) {
         throw new IllegalArgumentException("an identity token must not be empty");
@@ -329,7 +335,8 @@ public final class RegistryCredentials {
       if (username == null) {
         return "Login[identity token]";
       }
-      return "Login[user=" + ImageReference.printable(username) + (identityToken != null ? ", identity token" : "") + "]";
+      return "Login[user=" + ImageReference.printable(username)
+          + (identityToken != null ? ", identity token" : "") + "]";
     }
   }
 }

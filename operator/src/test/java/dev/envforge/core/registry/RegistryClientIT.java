@@ -30,7 +30,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,15 +46,27 @@ class RegistryClientIT {
   private static final String DOCKER_TYPES_ONLY = "application/vnd.docker.distribution.manifest.v2+json, "
       + "application/vnd.docker.distribution.manifest.list.v2+json";
 
+  private static final RegistryServer.Options TLS_BASIC =
+      RegistryServer.Options.plain().withBasicAuth(USER, PASSWORD).withTls();
+
+  private static String unavailable;
   private static RegistryServer plain;
   private static RegistryServer basic;
   private static RegistryServer tlsBasic;
 
   @BeforeAll
   static void startRegistries() {
-    plain = RegistryServer.start();
-    basic = RegistryServer.start(RegistryServer.Options.plain().withBasicAuth(USER, PASSWORD));
-    tlsBasic = RegistryServer.start(RegistryServer.Options.plain().withBasicAuth(USER, PASSWORD).withTls());
+    unavailable = RegistryServer.unavailableReason(TLS_BASIC).orElse(null);
+    if (unavailable == null) {
+      plain = RegistryServer.start();
+      basic = RegistryServer.start(RegistryServer.Options.plain().withBasicAuth(USER, PASSWORD));
+      tlsBasic = RegistryServer.start(TLS_BASIC);
+    }
+  }
+
+  @BeforeEach
+  void skipWithoutRegistry() {
+    Assumptions.assumeTrue(unavailable == null, unavailable);
   }
 
   @AfterAll

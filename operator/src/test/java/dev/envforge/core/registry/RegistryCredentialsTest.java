@@ -140,8 +140,8 @@ class RegistryCredentialsTest {
         .hasNoCause()
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET, "pa:ss", base64("robot:" + SECRET)));
 
-    assertThatThrownBy(() -> RegistryCredentials.fromDockerConfigJson("{\"auths\": {\"ghcr.io\": {\"auth\": \"not base64 "
-        + SECRET + "\"}}}"))
+    assertThatThrownBy(() -> RegistryCredentials.fromDockerConfigJson(
+        "{\"auths\": {\"ghcr.io\": {\"auth\": \"not base64 " + SECRET + "\"}}}"))
         .hasMessage(".dockerconfigjson: auths[\"ghcr.io\"].auth is not valid base64")
         .hasNoCause();
     assertThatThrownBy(() -> RegistryCredentials.fromDockerConfigJson("{\"auths\": {\"ghcr.io\": {\"auth\": \""

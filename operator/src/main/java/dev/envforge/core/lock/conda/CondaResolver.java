@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * {@code linux-aarch64} for linux/arm64); the selection's groups are conda-lock categories, {@code main} always
  * included. Conda package names are kept as written, pip-managed ones are PEP 503-normalized.
  *
- * <p>Thread-safe; it remembers the last few parsed files.
+ * <p>Thread-safe; the last few parsed files are remembered across instances.
  */
 public final class CondaResolver implements LockResolver {
   static final String MAIN = "main";
@@ -43,7 +43,11 @@ public final class CondaResolver implements LockResolver {
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{32,128}");
 
   private final String lockFile;
-  private final ContentCache<FileText, List<Record>> parsed = new ContentCache<>(8);
+  /**
+   * Parsed files, shared by every instance: the key is the file's name (which decides unified or explicit) and text,
+   * so instances cannot mix them.
+   */
+  private static final ContentCache<FileText, List<Record>> PARSED = new ContentCache<>(16);
 
   private record FileText(String file, String text) {}
 
@@ -80,7 +84,7 @@ public final class CondaResolver implements LockResolver {
     String file = files.displayName(lockFile);
     String text = files.read(lockFile).orElseThrow(() -> new LockInputException(file, 0, 0, "file not found"));
     String subdir = subdir(target);
-    List<Record> records = parsed.get(new FileText(file, text),
+    List<Record> records = PARSED.get(new FileText(file, text),
         k -> unified() ? UnifiedLock.parse(k.file(), k.text()) : ExplicitLock.parse(k.file(), k.text()));
     if (!selection.extras().isEmpty()) {
       throw new LockInputException(file, 1, 1, "a conda lock has no extras (asked for "

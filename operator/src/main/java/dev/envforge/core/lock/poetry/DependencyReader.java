@@ -4,6 +4,7 @@ import dev.envforge.core.lock.poetry.PoetryDependency.DirectKind;
 import dev.envforge.core.lock.poetry.TomlDoc.Array;
 import dev.envforge.core.lock.poetry.TomlDoc.Location;
 import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.VersionConstraint;
@@ -42,7 +43,7 @@ final class DependencyReader {
       }
       return edges;
     }
-    throw keyLocation.error("dependency " + Messages.quote(rawName)
+    throw keyLocation.error("dependency " + Texts.quote(rawName)
         + " must be a version constraint, a table or an array of tables");
   }
 

@@ -1,6 +1,7 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.poetry.TomlDoc.Location;
+import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
@@ -26,7 +27,7 @@ final class PepCache {
       try {
         cached = Marker.parse(text);
       } catch (PepSyntaxException e) {
-        throw where.error("invalid marker " + Messages.quote(text) + ": " + Messages.escape(e.getMessage()));
+        throw where.error("invalid marker " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
       }
       markers.put(text, cached);
     }
@@ -39,8 +40,8 @@ final class PepCache {
       try {
         cached = VersionConstraint.parsePoetry(text);
       } catch (PepSyntaxException e) {
-        throw where.error("invalid version constraint " + Messages.quote(text) + ": "
-            + Messages.escape(e.getMessage()));
+        throw where.error("invalid version constraint " + Texts.quote(text) + ": "
+            + Texts.escape(e.getMessage()));
       }
       poetryConstraints.put(text, cached);
     }
@@ -53,8 +54,8 @@ final class PepCache {
       try {
         cached = VersionConstraint.parsePep440(text);
       } catch (PepSyntaxException e) {
-        throw where.error("invalid version specifier " + Messages.quote(text) + ": "
-            + Messages.escape(e.getMessage()));
+        throw where.error("invalid version specifier " + Texts.quote(text) + ": "
+            + Texts.escape(e.getMessage()));
       }
       pep440Constraints.put(text, cached);
     }
@@ -65,7 +66,7 @@ final class PepCache {
     try {
       return Version.parse(text);
     } catch (PepSyntaxException e) {
-      throw where.error("invalid version " + Messages.quote(text) + ": " + Messages.escape(e.getMessage()));
+      throw where.error("invalid version " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
     }
   }
 
@@ -73,7 +74,7 @@ final class PepCache {
     try {
       return Requirement.parse(text);
     } catch (PepSyntaxException e) {
-      throw where.error("invalid requirement " + Messages.quote(text) + ": " + Messages.escape(e.getMessage()));
+      throw where.error("invalid requirement " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
     }
   }
 
@@ -82,7 +83,7 @@ final class PepCache {
     String cached = names.get(text);
     if (cached == null) {
       if (!PackageNames.isValid(text)) {
-        throw where.error(Messages.quote(text) + " is not a valid package name");
+        throw where.error(Texts.quote(text) + " is not a valid package name");
       }
       cached = PackageNames.normalize(text);
       names.put(text, cached);
@@ -95,7 +96,7 @@ final class PepCache {
     String cached = names.get(text);
     if (cached == null) {
       if (!PackageNames.isValid(text)) {
-        throw where.error(Messages.quote(text) + " is not a valid extra name");
+        throw where.error(Texts.quote(text) + " is not a valid extra name");
       }
       cached = PackageNames.normalize(text);
       names.put(text, cached);

@@ -45,9 +45,10 @@ record PoetryDependency(String name, List<VersionConstraint> constraints, Set<St
     }
   }
 
+  /** Whether a locked version satisfies every constraint; a locked pre-release counts like a final version. */
   boolean allows(Version version) {
     for (VersionConstraint c : constraints) {
-      if (!c.contains(version)) {
+      if (!c.containsAllowingPrereleases(version)) {
         return false;
       }
     }

@@ -3,15 +3,19 @@ package dev.envforge.core.lock.poetry;
 import dev.envforge.core.lock.poetry.TomlDoc.Array;
 import dev.envforge.core.lock.poetry.TomlDoc.Location;
 import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.Version;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A parsed poetry.lock: its packages in file order and indexed by name.
@@ -27,6 +31,9 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
 
   /** Source types a {@code [package.source]} may have. */
   static final Set<String> SOURCE_TYPES = Set.of("legacy", "git", "url", "directory", "file");
+
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
+  private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:].*");
 
   /**
    * One {@code [[package]]} entry.
@@ -72,7 +79,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
           + String.join(", ", KNOWN_VERSIONS));
     }
     if (!KNOWN_VERSIONS.contains(lockVersion)) {
-      throw metadata.location("lock-version").error("unsupported lock-version " + Messages.quote(lockVersion)
+      throw metadata.location("lock-version").error("unsupported lock-version " + Texts.quote(lockVersion)
           + "; known lock versions: " + String.join(", ", KNOWN_VERSIONS));
     }
     // lock 1.1 keeps the files of every package in [metadata.files]
@@ -103,12 +110,10 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     if (sourceTable != null) {
       String type = required(sourceTable, "type", sourceTable.location());
       if (!SOURCE_TYPES.contains(type)) {
-        throw sourceTable.location("type").error("unsupported source type " + Messages.quote(type) + " (known: "
+        throw sourceTable.location("type").error("unsupported source type " + Texts.quote(type) + " (known: "
             + String.join(", ", new TreeSet<>(SOURCE_TYPES)) + ")");
       }
-      source = new LockSource(type, required(sourceTable, "url", sourceTable.location()),
-          sourceTable.string("reference"), sourceTable.string("resolved_reference"),
-          sourceTable.string("subdirectory"));
+      source = readSource(type, sourceTable);
     }
 
     List<PoetryDependency> dependencies = new ArrayList<>();
@@ -142,11 +147,93 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     if (fileArray != null) {
       for (int k = 0; k < fileArray.size(); k++) {
         Table file = fileArray.table(k);
-        files.add(new LockedFile(required(file, "file", fileArray.location(k)), file.string("hash")));
+        String filename = required(file, "file", file.location());
+        if (!isPlainFilename(filename)) {
+          throw file.location("file").error("invalid file name " + Texts.quote(filename));
+        }
+        String hash = file.string("hash");
+        if (hash != null && !isHash(hash)) {
+          throw file.location("hash").error("invalid hash " + Texts.quote(hash));
+        }
+        files.add(new LockedFile(filename, hash));
       }
     }
     return new LockedPackage(index, name, version, parsedVersion, source, dependencies, extras, marker, files,
         location);
+  }
+
+  /**
+   * Reads {@code [package.source]}. Remote URLs must be plain http(s)/file URLs (git also ssh, git and scp-like
+   * {@code user@host:path}), and a git source must be pinned to a commit, since the plan is built from them.
+   */
+  private static LockSource readSource(String type, Table table) {
+    String url = required(table, "url", table.location());
+    boolean local = type.equals("directory") || type.equals("file");
+    if (url.isEmpty() || (local ? hasControl(url) : Texts.hasControlOrSpace(url))) {
+      throw table.location("url").error("invalid " + type + " source URL " + Texts.quote(url));
+    }
+    if (!local) {
+      String lower = url.toLowerCase(Locale.ROOT);
+      boolean remote = lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file://");
+      boolean gitUrl = type.equals("git")
+          && (lower.startsWith("ssh://") || lower.startsWith("git://") || SCP_LIKE.matcher(url).matches());
+      if (!remote && !gitUrl) {
+        throw table.location("url").error("unsupported " + type + " source URL " + Texts.quote(url));
+      }
+    }
+    String subdirectory = table.string("subdirectory");
+    if (subdirectory != null && hasControl(subdirectory)) {
+      throw table.location("subdirectory").error("invalid subdirectory " + Texts.quote(subdirectory));
+    }
+    String resolved = table.string("resolved_reference");
+    if (type.equals("git") && (resolved == null || !COMMIT.matcher(resolved).matches())) {
+      throw table.location(resolved == null ? "reference" : "resolved_reference").error(
+          "git source " + Texts.quote(url) + " is not pinned: resolved_reference must be a commit hash, not "
+              + (resolved == null ? "missing" : Texts.quote(resolved)));
+    }
+    return new LockSource(type, url, table.string("reference"), resolved, subdirectory);
+  }
+
+  /** A file name without path separators, whitespace or control characters (checked per character: locks list many). */
+  private static boolean isPlainFilename(String name) {
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return false;
+    }
+    for (int k = 0; k < name.length(); k++) {
+      char c = name.charAt(k);
+      if (c <= ' ' || c == 0x7f || c == '/' || c == '\\') {
+        return false;
+      }
+      if (c > 0x7e) {
+        return !Texts.hasControlOrSpace(name);
+      }
+    }
+    return true;
+  }
+
+  /** {@code algorithm:hex}, as {@link Artifacts#isHash} accepts, checked without a regular expression. */
+  private static boolean isHash(String text) {
+    int colon = text.indexOf(':');
+    int hexLength = text.length() - colon - 1;
+    if (colon < 2 || colon > 20 || hexLength < 16 || hexLength > 128) {
+      return false;
+    }
+    for (int k = 0; k < colon; k++) {
+      char c = text.charAt(k);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    for (int k = colon + 1; k < text.length(); k++) {
+      if (Character.digit(text.charAt(k), 16) < 0 || text.charAt(k) > 'f') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasControl(String text) {
+    return text.chars().anyMatch(Character::isISOControl);
   }
 
   /**
@@ -207,7 +294,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     if (i < n && text.charAt(i) == '[') {
       int close = text.indexOf(']', i);
       if (close < 0) {
-        throw where.error("invalid extras in " + Messages.quote(text));
+        throw where.error("invalid extras in " + Texts.quote(text));
       }
       extras = new TreeSet<>();
       for (String extra : text.substring(i + 1, close).split(",")) {
@@ -230,7 +317,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
   private static String required(Table table, String key, Location owner) {
     String value = table.string(key);
     if (value == null) {
-      throw owner.error("missing " + Messages.quote(key));
+      throw owner.error("missing " + Texts.quote(key));
     }
     return value;
   }

@@ -3,6 +3,7 @@ package dev.envforge.core.lock.poetry;
 import dev.envforge.core.lock.poetry.TomlDoc.Array;
 import dev.envforge.core.lock.poetry.TomlDoc.Location;
 import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.VersionConstraint;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -99,7 +100,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
         extraNames.add(extra);
         Array items = optionalDependencies.array(extra);
         if (items == null) {
-          throw optionalDependencies.location(extra).error("extra " + Messages.quote(extra)
+          throw optionalDependencies.location(extra).error("extra " + Texts.quote(extra)
               + " must be an array of requirements");
         }
         for (int k = 0; k < items.size(); k++) {
@@ -114,7 +115,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
         extraNames.add(extra);
         Array items = poetryExtras.array(extra);
         if (items == null) {
-          throw poetryExtras.location(extra).error("extra " + Messages.quote(extra)
+          throw poetryExtras.location(extra).error("extra " + Texts.quote(extra)
               + " must be an array of package names");
         }
         for (int k = 0; k < items.size(); k++) {
@@ -139,7 +140,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
         for (String name : groupTable.keys()) {
           Table group = groupTable.table(name);
           if (group == null) {
-            throw groupTable.location(name).error("group " + Messages.quote(name) + " must be a table");
+            throw groupTable.location(name).error("group " + Texts.quote(name) + " must be a table");
           }
           Table dependencies = group.table("dependencies");
           List<PoetryDependency> edges = dependencies == null ? new ArrayList<>() : readAll(reader, dependencies);
@@ -163,8 +164,8 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
     for (Group group : groups.values()) {
       for (int k = 0; k < group.includeGroups().size(); k++) {
         if (!groups.containsKey(group.includeGroups().get(k))) {
-          throw group.includeLocations().get(k).error("group " + Messages.quote(group.name()) + " includes group "
-              + Messages.quote(group.includeGroups().get(k)) + ", which the project does not define");
+          throw group.includeLocations().get(k).error("group " + Texts.quote(group.name()) + " includes group "
+              + Texts.quote(group.includeGroups().get(k)) + ", which the project does not define");
         }
       }
     }

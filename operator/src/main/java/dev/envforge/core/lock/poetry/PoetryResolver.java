@@ -7,9 +7,11 @@ import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.lock.poetry.PoetryLock.LockedFile;
 import dev.envforge.core.lock.poetry.PoetryLock.LockedPackage;
 import dev.envforge.core.lock.poetry.PoetryProject.Group;
+import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
-import dev.envforge.core.pep.WheelTags;
 import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.plan.PackageSource;
@@ -19,9 +21,10 @@ import dev.envforge.core.plan.Selection;
 import dev.envforge.core.plan.Target;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,16 +36,24 @@ import java.util.TreeSet;
  * includes) and of each selected extra. From them the lock's dependency graph is walked as {@link PoetryWalk}
  * describes. Local packages (directory and file sources) are not installed but their dependencies are followed; they
  * are listed in {@link InstallPlan#localSkipped()}.
+ *
+ * <p>Thread-safe. Keep one instance: it remembers the last few parsed files, since parsing costs more than resolving.
  */
 public final class PoetryResolver implements LockResolver {
   static final String PYPROJECT = "pyproject.toml";
   static final String LOCK = "poetry.lock";
 
+  private final ContentCache<FileText, PoetryProject> projects = new ContentCache<>(64);
+  private final ContentCache<FileText, PoetryLock> locks = new ContentCache<>(8);
+
+  private record FileText(String file, String text) {}
+
   @Override
   public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
-    PepCache pep = new PepCache();
-    PoetryProject project = PoetryProject.read(parse(files, PYPROJECT), pep);
-    PoetryLock lock = PoetryLock.read(parse(files, LOCK), pep);
+    PoetryProject project = projects.get(read(files, PYPROJECT),
+        k -> PoetryProject.read(TomlDoc.parse(k.text(), k.file()), new PepCache()));
+    PoetryLock lock = locks.get(read(files, LOCK),
+        k -> PoetryLock.read(TomlDoc.parse(k.text(), k.file()), new PepCache()));
     checkLockMatchesProject(project, lock);
 
     List<PoetryDependency> roots = new ArrayList<>(project.main());
@@ -80,10 +91,11 @@ public final class PoetryResolver implements LockResolver {
     return new InstallPlan(LockFormat.POETRY, selection, environment, packages, List.copyOf(localSkipped));
   }
 
-  private static TomlDoc parse(ProjectFiles files, String path) {
+  private static FileText read(ProjectFiles files, String path) {
     String name = files.displayName(path);
-    String text = files.read(path).orElseThrow(() -> new LockInputException(name, 0, 0, "file not found"));
-    return TomlDoc.parse(text, name);
+    String text = files.read(path).orElseThrow(() -> new LockInputException(name, 0, 0,
+        "file not found: a Poetry project needs " + PYPROJECT + " and " + LOCK));
+    return new FileText(name, text);
   }
 
   /**
@@ -94,19 +106,19 @@ public final class PoetryResolver implements LockResolver {
     for (PoetryDependency d : project.allDeclarations()) {
       if (d.sourceName() != null && !d.sourceName().equalsIgnoreCase("pypi")
           && !project.sourceNames().contains(d.sourceName())) {
-        throw d.location().error("source " + Messages.quote(d.sourceName())
+        throw d.location().error("source " + Texts.quote(d.sourceName())
             + " is not defined by a [[tool.poetry.source]] entry");
       }
       if (!d.name().equals(project.rootName()) && !lock.byName().containsKey(d.name())) {
-        throw d.location().error("dependency " + Messages.quote(d.name())
+        throw d.location().error("dependency " + Texts.quote(d.name())
             + " is not in poetry.lock; the lock does not match pyproject.toml (run 'poetry lock')");
       }
     }
     for (LockedPackage p : lock.packages()) {
       for (PoetryDependency d : p.dependencies()) {
         if (!d.name().equals(project.rootName()) && !lock.byName().containsKey(d.name())) {
-          throw d.location().error("package " + Messages.quote(p.name()) + " " + Messages.quote(p.version())
-              + " (entry at line " + p.location().line() + ") depends on " + Messages.quote(d.name())
+          throw d.location().error("package " + Texts.quote(p.name()) + " " + Texts.quote(p.version())
+              + " (entry at line " + p.location().line() + ") depends on " + Texts.quote(d.name())
               + ", which poetry.lock does not contain");
         }
       }
@@ -119,7 +131,7 @@ public final class PoetryResolver implements LockResolver {
     List<String> pending = new ArrayList<>();
     for (String group : selected) {
       if (!project.groups().containsKey(group)) {
-        throw project.groupsLocation().error("group " + Messages.quote(group) + " is not defined; "
+        throw project.groupsLocation().error("group " + Texts.quote(group) + " is not defined; "
             + (project.groups().isEmpty() ? "the project defines no dependency groups"
                 : "known groups: " + String.join(", ", project.groups().keySet())));
       }
@@ -138,7 +150,7 @@ public final class PoetryResolver implements LockResolver {
   private static String normalizedExtra(PoetryProject project, String extra) {
     String normalized = PackageNames.isValid(extra) ? PackageNames.normalize(extra) : null;
     if (normalized == null || !project.extras().containsKey(normalized)) {
-      throw project.extrasLocation().error("extra " + Messages.quote(extra) + " is not defined; "
+      throw project.extrasLocation().error("extra " + Texts.quote(extra) + " is not defined; "
           + (project.extraNames().isEmpty() ? "the project defines no extras"
               : "known extras: " + String.join(", ", project.extraNames())));
     }
@@ -151,24 +163,18 @@ public final class PoetryResolver implements LockResolver {
     }
     return switch (p.source().type()) {
       case "legacy" -> PackageSource.registry(p.source().url());
-      case "git" -> PackageSource.git(p.source().url(),
-          p.source().resolvedReference() != null ? p.source().resolvedReference() : p.source().reference(),
-          p.source().subdirectory());
+      case "git" -> PackageSource.git(p.source().url(), p.source().resolvedReference(), p.source().subdirectory());
       case "url" -> PackageSource.url(p.source().url(), p.source().subdirectory());
-      default -> throw p.location().error("package " + Messages.quote(p.name()) + " has source type "
-          + Messages.quote(p.source().type()) + ", which cannot be installed from an index");
+      default -> throw p.location().error("package " + Texts.quote(p.name()) + " has source type "
+          + Texts.quote(p.source().type()) + ", which cannot be installed from an index");
     };
   }
 
   private static List<Artifact> artifacts(LockedPackage p, MarkerEnvironment environment) {
-    List<Artifact> artifacts = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    Map<String, Artifact> byFilename = new LinkedHashMap<>();
     for (LockedFile f : p.files()) {
-      if (seen.add(f.filename()) && WheelTags.isInstallable(f.filename(), environment)) {
-        artifacts.add(new Artifact(f.filename(), null, f.hash()));
-      }
+      byFilename.putIfAbsent(f.filename(), new Artifact(f.filename(), null, f.hash()));
     }
-    artifacts.sort(Comparator.comparing(Artifact::filename));
-    return artifacts;
+    return Artifacts.installable(byFilename.values(), environment);
   }
 }

@@ -72,7 +72,7 @@ final class PoetryWalk {
     private final List<PoetryDependency> rootEdges = new ArrayList<>();
     private boolean rootExtrasGrew;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of sets, indexed by lock position
     Round(Map<String, LockedPackage> picks) {
       this.picks = picks;
       this.requested = new Set[lock.packages().size()];

@@ -1,6 +1,7 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.poetry.TomlDoc.Location;
+import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.Version;
@@ -63,14 +64,14 @@ final class PythonConstraints {
   private static List<Bound> bounds(String term, String constraint, Location where, PepCache pep) {
     Matcher m = BOUND.matcher(term);
     if (!m.matches()) {
-      throw where.error("invalid python constraint " + Messages.quote(constraint));
+      throw where.error("invalid python constraint " + Texts.quote(constraint));
     }
     String operator = m.group(1) == null ? "==" : m.group(1);
     String version = m.group(2);
     boolean wildcard = m.group(3) != null;
     Matcher release = RELEASE.matcher(version);
     if (!release.lookingAt()) {
-      throw where.error("invalid python constraint " + Messages.quote(constraint));
+      throw where.error("invalid python constraint " + Texts.quote(constraint));
     }
     int[] parts = parts(release.group());
     switch (operator) {
@@ -86,7 +87,7 @@ final class PythonConstraints {
         String op = operator.equals("=") ? "==" : operator;
         if (wildcard) {
           if (!op.equals("==") && !op.equals("!=")) {
-            throw where.error("invalid python constraint " + Messages.quote(constraint));
+            throw where.error("invalid python constraint " + Texts.quote(constraint));
           }
           // "3.11.*" is python_version == "3.11": the same as comparing the full version with the wildcard
           return List.of(new Bound(pep.pep440Constraint(op + version + ".*", where), true));

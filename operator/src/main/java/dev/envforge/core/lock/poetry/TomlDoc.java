@@ -1,12 +1,14 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.lock.support.Texts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
@@ -24,14 +26,11 @@ import org.tomlj.TomlTable;
  * reports the error with its position or yields the same tree.
  */
 public final class TomlDoc {
-  private final String file;
-  private final String text;
-  private int[] lineStarts;
+  private final Lines lines;
   private final Table root;
 
   private TomlDoc(String file, String text, java.util.function.Function<TomlDoc, Table> reader) {
-    this.file = file;
-    this.text = text;
+    this.lines = new Lines(file, text);
     this.root = reader.apply(this);
   }
 
@@ -42,13 +41,19 @@ public final class TomlDoc {
    */
   public static TomlDoc parse(String text, String file) {
     try {
-      return new TomlDoc(file, text, doc -> new TomlParser(doc, text).parse());
+      return parseFast(text, file);
     } catch (TomlParser.Unsupported e) {
       return parseWithTomlj(text, file);
     }
   }
 
-  private static TomlDoc parseWithTomlj(String text, String file) {
+  /** The fast reader alone; throws {@link TomlParser.Unsupported} where it would hand over to tomlj. */
+  static TomlDoc parseFast(String text, String file) {
+    return new TomlDoc(file, text, doc -> new TomlParser(doc, text).parse());
+  }
+
+  /** tomlj alone. */
+  static TomlDoc parseWithTomlj(String text, String file) {
     TomlParseResult result = org.tomlj.Toml.parse(text);
     if (result.hasErrors()) {
       TomlParseError error = result.errors().get(0);
@@ -56,7 +61,7 @@ public final class TomlDoc {
       int line = position == null ? 0 : position.line();
       int column = position == null ? 0 : position.column();
       throw new LockInputException(file, line, column,
-          "malformed TOML: " + Messages.escape(String.valueOf(error.getMessage())), error);
+          "malformed TOML: " + Texts.escape(String.valueOf(error.getMessage())), error);
     }
     return new TomlDoc(file, text, doc -> doc.convert(result, 0));
   }
@@ -68,44 +73,56 @@ public final class TomlDoc {
 
   /** How the file is named in error messages. */
   public String file() {
-    return file;
+    return lines.file;
   }
 
-  /** The 1-based line and column of a character offset in the text. */
+  /** The place of a character offset in the text. */
   public Location locate(int offset) {
-    int[] starts = lineStarts();
-    int index = Arrays.binarySearch(starts, offset);
-    int line = index >= 0 ? index : -index - 2;
-    return new Location(file, line + 1, offset - starts[line] + 1);
+    return new Location(lines, offset);
   }
 
   private int offsetOf(TomlPosition position) {
     if (position == null) {
       return 0;
     }
-    int[] starts = lineStarts();
+    int[] starts = lines.starts();
     int line = Math.min(Math.max(position.line(), 1), starts.length) - 1;
-    return Math.min(starts[line] + Math.max(position.column(), 1) - 1, text.length());
+    return Math.min(starts[line] + Math.max(position.column(), 1) - 1, lines.text.length());
   }
 
-  private int[] lineStarts() {
-    if (lineStarts == null) {
-      int count = 1;
-      for (int i = 0; i < text.length(); i++) {
-        if (text.charAt(i) == '\n') {
-          count++;
-        }
-      }
-      int[] starts = new int[count];
-      int line = 1;
-      for (int i = 0; i < text.length(); i++) {
-        if (text.charAt(i) == '\n') {
-          starts[line++] = i + 1;
-        }
-      }
-      lineStarts = starts;
+  /**
+   * The file's name and text, and where its lines start (worked out when first needed). Locations keep only this,
+   * not the parsed tree, so a model that remembers where its parts were written stays small.
+   */
+  private static final class Lines {
+    private final String file;
+    private final String text;
+    private int[] starts;
+
+    Lines(String file, String text) {
+      this.file = file;
+      this.text = text;
     }
-    return lineStarts;
+
+    synchronized int[] starts() {
+      if (starts == null) {
+        int count = 1;
+        for (int i = 0; i < text.length(); i++) {
+          if (text.charAt(i) == '\n') {
+            count++;
+          }
+        }
+        int[] found = new int[count];
+        int line = 1;
+        for (int i = 0; i < text.length(); i++) {
+          if (text.charAt(i) == '\n') {
+            found[line++] = i + 1;
+          }
+        }
+        starts = found;
+      }
+      return starts;
+    }
   }
 
   private Table convert(TomlTable source, int offset) {
@@ -135,16 +152,55 @@ public final class TomlDoc {
     return new DateTime(String.valueOf(value));
   }
 
-  /** Where something was written: file, 1-based line and column. */
-  public record Location(String file, int line, int column) {
+  /**
+   * Where something was written: file, 1-based line and column. Most places are never reported, so the line is only
+   * looked up when asked for.
+   */
+  public static final class Location {
+    private final Lines lines;
+    private final int offset;
+
+    private Location(Lines lines, int offset) {
+      this.lines = lines;
+      this.offset = offset;
+    }
+
+    public String file() {
+      return lines.file;
+    }
+
+    public int line() {
+      return lineIndex() + 1;
+    }
+
+    public int column() {
+      return offset - lines.starts()[lineIndex()] + 1;
+    }
+
+    private int lineIndex() {
+      int index = Arrays.binarySearch(lines.starts(), offset);
+      return index >= 0 ? index : -index - 2;
+    }
+
     /** An input error at this place. */
     public LockInputException error(String problem) {
-      return new LockInputException(file, line, column, problem);
+      return new LockInputException(file(), line(), column(), problem);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Location other && file().equals(other.file()) && line() == other.line()
+          && column() == other.column();
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(file(), line(), column());
     }
 
     @Override
     public String toString() {
-      return file + ":" + line + ":" + column;
+      return file() + ":" + line() + ":" + column();
     }
   }
 
@@ -154,7 +210,8 @@ public final class TomlDoc {
   /** A TOML table: keys in the order written. */
   public static final class Table {
     private final TomlDoc doc;
-    private final int offset;
+    /** Where the table is defined; a table first made implicitly by a header path moves to its own header. */
+    int offset;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
     /** How the parser came to create this table; decides which later definitions TOML allows. */
     Origin origin = Origin.EXPLICIT;
@@ -228,7 +285,7 @@ public final class TomlDoc {
       if (value == null || type.isInstance(value)) {
         return type.cast(value);
       }
-      throw location(key).error("'" + Messages.escape(key) + "' must be " + typeName(type) + ", not "
+      throw location(key).error("'" + Texts.escape(key) + "' must be " + typeName(type) + ", not "
           + typeName(value.getClass()));
     }
   }

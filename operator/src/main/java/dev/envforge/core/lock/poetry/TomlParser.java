@@ -1,16 +1,22 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.poetry.TomlDoc.Array;
-import dev.envforge.core.lock.poetry.TomlDoc.Table;
 import dev.envforge.core.lock.poetry.TomlDoc.Table.Origin;
+import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A fast reader for valid TOML 1.0. It never reports errors itself: on anything it is not sure about (a syntax
- * error, a date, a table layout it does not track) it throws {@link Unsupported}, and {@link TomlDoc} lets tomlj
- * decide.
+ * error, a table layout it does not track) it throws {@link Unsupported}, and {@link TomlDoc} lets tomlj decide.
  */
 final class TomlParser {
   /** The text needs the full parser; thrown without a stack trace, as a signal. */
@@ -27,6 +33,10 @@ final class TomlParser {
   private static final Pattern FLOAT = Pattern.compile(
       "[+-]?(0|[1-9](_?[0-9])*)((\\.[0-9](_?[0-9])*)([eE][+-]?[0-9](_?[0-9])*)?|[eE][+-]?[0-9](_?[0-9])*)");
   private static final Pattern SPECIAL_FLOAT = Pattern.compile("[+-]?(inf|nan)");
+  private static final Pattern LOCAL_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  private static final Pattern LOCAL_TIME = Pattern.compile("[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?");
+  private static final Pattern DATE_TIME = Pattern.compile(
+      "([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?)([Zz]|[+-][0-9]{2}:[0-9]{2})?");
 
   private final TomlDoc doc;
   private final String s;
@@ -172,6 +182,8 @@ final class TomlParser {
       current = created;
     } else if (existing.value() instanceof Table t && t.origin == Origin.IMPLICIT) {
       t.origin = Origin.EXPLICIT;
+      t.offset = start;
+      table.put(last, t, start);
       current = t;
     } else {
       throw bail();
@@ -299,7 +311,7 @@ final class TomlParser {
     int start = i;
     while (i < n) {
       char c = s.charAt(i);
-      if (isBareKeyChar(c) || c == '+' || c == '.') {
+      if (isBareKeyChar(c) || c == '+' || c == '.' || c == ':') {
         i++;
       } else {
         break;
@@ -324,7 +336,38 @@ final class TomlParser {
     } catch (NumberFormatException e) {
       throw bail();
     }
-    // dates, times and anything malformed
+    return dateTime(token);
+  }
+
+  /** A TOML date, time or date-time, kept in java.time's text form (as tomlj's values print). */
+  private Object dateTime(String token) {
+    String text = token;
+    if (LOCAL_DATE.matcher(text).matches() && i + 1 < n && s.charAt(i) == ' ' && Character.isDigit(s.charAt(i + 1))) {
+      // "1979-05-27 07:32:00": a space may separate date and time
+      int start = ++i;
+      while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || "+-.:".indexOf(s.charAt(i)) >= 0)) {
+        i++;
+      }
+      text = text + "T" + s.substring(start, i);
+    }
+    try {
+      Matcher m = DATE_TIME.matcher(text);
+      if (m.matches()) {
+        String local = m.group(1) + "T" + m.group(2);
+        if (m.group(3) == null) {
+          return new TomlDoc.DateTime(LocalDateTime.parse(local).toString());
+        }
+        return new TomlDoc.DateTime(OffsetDateTime.parse(local + m.group(3).toUpperCase(Locale.ROOT)).toString());
+      }
+      if (LOCAL_DATE.matcher(text).matches()) {
+        return new TomlDoc.DateTime(LocalDate.parse(text).toString());
+      }
+      if (LOCAL_TIME.matcher(text).matches()) {
+        return new TomlDoc.DateTime(LocalTime.parse(text).toString());
+      }
+    } catch (DateTimeParseException e) {
+      throw bail();
+    }
     throw bail();
   }
 

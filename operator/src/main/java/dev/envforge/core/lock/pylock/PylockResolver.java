@@ -38,14 +38,15 @@ import java.util.regex.Pattern;
  * installed iff its marker holds, with the PEP 751 variables {@code extras} (the selected extras) and
  * {@code dependency_groups} (the named groups, or the file's {@code default-groups} when none is named).
  *
- * <p>Thread-safe; it remembers the last few parsed files.
+ * <p>Thread-safe; the last few parsed files are remembered across instances.
  */
 public final class PylockResolver implements LockResolver {
   private static final Pattern FILE_NAME = Pattern.compile("(?:.*/)?pylock(?:\\.[^./]+)?\\.toml");
   private static final String PYPI_FILES_HOST = "https://files.pythonhosted.org/";
 
   private final String lockFile;
-  private final ContentCache<FileText, PylockFile> parsed = new ContentCache<>(8);
+  /** Parsed files, shared by every instance: the key is the file's name and text, so instances cannot mix them. */
+  private static final ContentCache<FileText, PylockFile> PARSED = new ContentCache<>(16);
 
   private record FileText(String file, String text) {}
 
@@ -67,7 +68,7 @@ public final class PylockResolver implements LockResolver {
   public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
     String text = files.read(lockFile).orElseThrow(() -> new LockInputException(files.displayName(lockFile), 0, 0,
         "file not found"));
-    PylockFile lock = parsed.get(new FileText(files.displayName(lockFile), text),
+    PylockFile lock = PARSED.get(new FileText(files.displayName(lockFile), text),
         k -> PylockFile.parse(k.file(), k.text()));
 
     VersionConstraint requiresPython = projectRequiresPython(files);
@@ -286,7 +287,7 @@ public final class PylockResolver implements LockResolver {
       }
       String url = vcs.string("url");
       if (url == null || Texts.hasControlOrSpace(url)) {
-        throw vcs.error(url == null ? "url" : "url", "package " + Texts.quote(name)
+        throw vcs.error("url", "package " + Texts.quote(name)
             + " needs a remote git 'url' to be installed in an image");
       }
       String commit = vcs.requiredString("commit-id");

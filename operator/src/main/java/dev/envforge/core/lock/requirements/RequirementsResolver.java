@@ -10,6 +10,7 @@ import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.support.TomlView;
 import dev.envforge.core.lock.support.TomlView.Located;
 import dev.envforge.core.pep.MarkerEnvironment;
+import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.Version;
@@ -41,6 +42,7 @@ public final class RequirementsResolver implements LockResolver {
   private static final Pattern PIN = Pattern.compile(
       "\\s*([A-Za-z0-9][A-Za-z0-9._-]*)\\s*(?:\\[[^\\]]*\\])?\\s*(===?)\\s*([^\\s;,]+)\\s*(?:;.*)?",
       Pattern.DOTALL);
+  private static final Pattern OPTION_START = Pattern.compile("(^|\\s)--");
   private static final Pattern EGG = Pattern.compile("#egg=([A-Za-z0-9][A-Za-z0-9._-]*)");
   /** Options of a requirements file that say where or how to install, not what. */
   private static final Set<String> GLOBAL_OPTIONS = Set.of("-i", "--index-url", "--extra-index-url", "-f",
@@ -169,7 +171,7 @@ public final class RequirementsResolver implements LockResolver {
       if (first.equals("-e") || first.startsWith("--editable")) {
         Matcher egg = EGG.matcher(line.text());
         if (egg.find()) {
-          localSkipped.add(dev.envforge.core.pep.PackageNames.normalize(egg.group(1)));
+          localSkipped.add(PackageNames.normalize(egg.group(1)));
         }
         return;
       }
@@ -265,7 +267,7 @@ public final class RequirementsResolver implements LockResolver {
     }
 
     private static int indexOfOption(String text) {
-      Matcher m = Pattern.compile("(^|\\s)--").matcher(text);
+      Matcher m = OPTION_START.matcher(text);
       return m.find() ? m.start() : -1;
     }
   }

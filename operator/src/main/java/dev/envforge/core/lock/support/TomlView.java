@@ -1,15 +1,12 @@
 package dev.envforge.core.lock.support;
 
 import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.lock.support.TomlParser.Array;
+import dev.envforge.core.lock.support.TomlParser.Entry;
+import dev.envforge.core.lock.support.TomlParser.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.tomlj.Toml;
-import org.tomlj.TomlArray;
-import org.tomlj.TomlParseError;
-import org.tomlj.TomlParseResult;
-import org.tomlj.TomlPosition;
-import org.tomlj.TomlTable;
 
 /**
  * A TOML table of one project file together with where it is, so that every value read from it can be blamed on its
@@ -17,14 +14,12 @@ import org.tomlj.TomlTable;
  */
 public final class TomlView {
   private final String file;
-  private final Source source;
-  private final TomlTable table;
+  private final Table table;
   private final int line;
   private final int column;
 
-  private TomlView(String file, Source source, TomlTable table, int line, int column) {
+  private TomlView(String file, Table table, int line, int column) {
     this.file = file;
-    this.source = source;
     this.table = table;
     this.line = line;
     this.column = column;
@@ -37,14 +32,11 @@ public final class TomlView {
    * @throws LockInputException at the parser's position when the text is not TOML
    */
   public static TomlView parse(String file, String text) {
-    TomlParseResult result = Toml.parse(text);
-    if (result.hasErrors()) {
-      TomlParseError first = result.errors().get(0);
-      TomlPosition at = first.position();
-      throw new LockInputException(file, at == null ? 0 : at.line(), at == null ? 0 : at.column(),
-          "malformed TOML: " + Texts.escape(first.getMessage()));
+    try {
+      return new TomlView(file, TomlParser.parse(text), 1, 1);
+    } catch (TomlParser.SyntaxException e) {
+      throw new LockInputException(file, e.line, e.column, "malformed TOML: " + e.getMessage());
     }
-    return new TomlView(file, new Source(text), result, 1, 1);
   }
 
   /** How the file is named in messages. */
@@ -61,11 +53,11 @@ public final class TomlView {
   }
 
   public Set<String> keys() {
-    return table.keySet();
+    return table.keys();
   }
 
   public boolean has(String key) {
-    return table.get(List.of(key)) != null;
+    return table.get(key) != null;
   }
 
   /** An error at this table (for an array element: at the element; for a whole file: at 1:1). */
@@ -73,15 +65,19 @@ public final class TomlView {
     return new LockInputException(file, line, column, problem);
   }
 
-  /** An error at the value of {@code key}, or at this table when the key is absent. */
+  /** An error at {@code key} (where its key or table header starts), or at this table when the key is absent. */
   public LockInputException error(String key, String problem) {
-    TomlPosition at = table.inputPositionOf(List.of(key));
-    return at == null ? error(problem) : new LockInputException(file, at.line(), at.column(), problem);
+    Entry entry = table.get(key);
+    return entry == null ? error(problem) : new LockInputException(file, entry.line(), entry.column(), problem);
   }
 
-  /** The value of a key: String, Long, Double, Boolean, a date/time, TomlArray or TomlTable; null when absent. */
+  /**
+   * The value of a key: String, Long, Double, Boolean, a java.time value, an array or a table (read those with
+   * {@link #tables}, {@link #strings}, {@link #mixed} and {@link #table}); null when absent.
+   */
   public Object raw(String key) {
-    return table.get(List.of(key));
+    Entry entry = table.get(key);
+    return entry == null ? null : entry.value();
   }
 
   /** A string value, or null when absent. */
@@ -107,11 +103,11 @@ public final class TomlView {
     return value == null ? null : at(key, value);
   }
 
-  /** A value placed at the position of {@code key} (at this table when the key has no position). */
+  /** A value placed at the position of {@code key} (at this table when the key is absent). */
   public <T> Located<T> at(String key, T value) {
-    TomlPosition at = table.inputPositionOf(List.of(key));
-    return at == null ? new Located<>(value, file, line, column)
-        : new Located<>(value, file, at.line(), at.column());
+    Entry entry = table.get(key);
+    return entry == null ? new Located<>(value, file, line, column)
+        : new Located<>(value, file, entry.line(), entry.column());
   }
 
   /** An integer value, or null when absent. */
@@ -134,48 +130,48 @@ public final class TomlView {
 
   /** A sub-table (standard or inline), or null when absent. */
   public TomlView table(String key) {
-    Object value = raw(key);
-    if (value == null) {
+    Entry entry = table.get(key);
+    if (entry == null) {
       return null;
     }
-    if (!(value instanceof TomlTable sub)) {
+    if (!(entry.value() instanceof Table sub)) {
       throw error(key, "'" + Texts.escape(key) + "' must be a table");
     }
-    TomlPosition at = table.inputPositionOf(List.of(key));
-    return at == null ? new TomlView(file, source, sub, line, column)
-        : new TomlView(file, source, sub, at.line(), at.column());
+    return new TomlView(file, sub, entry.line(), entry.column());
   }
 
   /** The elements of an array of tables (or of inline tables), each placed at its own position; empty when absent. */
   public List<TomlView> tables(String key) {
-    TomlArray array = array(key);
+    Array array = array(key);
     if (array == null) {
       return List.of();
     }
     List<TomlView> views = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      Object element = array.get(i);
-      int[] at = elementPosition(array, i);
-      int elementLine = at[0];
-      int elementColumn = at[1];
-      if (!(element instanceof TomlTable sub)) {
-        throw new LockInputException(file, elementLine, elementColumn,
+      Entry element = array.get(i);
+      if (!(element.value() instanceof Table sub)) {
+        throw new LockInputException(file, element.line(), element.column(),
             "'" + Texts.escape(key) + "' must hold tables only");
       }
-      views.add(new TomlView(file, source, sub, elementLine, elementColumn));
+      views.add(new TomlView(file, sub, element.line(), element.column()));
     }
     return views;
   }
 
   /** The elements of an array of strings, each with its position; empty when absent. */
   public List<Located<String>> strings(String key) {
-    TomlArray array = array(key);
+    Array array = array(key);
     if (array == null) {
       return List.of();
     }
     List<Located<String>> values = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      values.add(element(key, array, i, String.class, "strings"));
+      Entry element = array.get(i);
+      if (!(element.value() instanceof String s)) {
+        throw new LockInputException(file, element.line(), element.column(),
+            "'" + Texts.escape(key) + "' must hold strings only");
+      }
+      values.add(new Located<>(s, file, element.line(), element.column()));
     }
     return values;
   }
@@ -185,96 +181,29 @@ public final class TomlView {
    * position; a table item comes back as a TomlView.
    */
   public List<Located<Object>> mixed(String key) {
-    TomlArray array = array(key);
+    Array array = array(key);
     if (array == null) {
       return List.of();
     }
     List<Located<Object>> values = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      Object element = array.get(i);
-      int[] at = elementPosition(array, i);
-      int elementLine = at[0];
-      int elementColumn = at[1];
-      Object value = element instanceof TomlTable sub ? new TomlView(file, source, sub, elementLine, elementColumn)
-          : element;
-      values.add(new Located<>(value, file, elementLine, elementColumn));
+      Entry element = array.get(i);
+      Object value = element.value() instanceof Table sub
+          ? new TomlView(file, sub, element.line(), element.column()) : element.value();
+      values.add(new Located<>(value, file, element.line(), element.column()));
     }
     return values;
   }
 
-  private <T> Located<T> element(String key, TomlArray array, int index, Class<T> type, String what) {
-    Object element = array.get(index);
-    int[] at = elementPosition(array, index);
-    int elementLine = at[0];
-    int elementColumn = at[1];
-    if (!type.isInstance(element)) {
-      throw new LockInputException(file, elementLine, elementColumn,
-          "'" + Texts.escape(key) + "' must hold " + what + " only");
-    }
-    return new Located<>(type.cast(element), file, elementLine, elementColumn);
-  }
-
-  /**
-   * Where an array element starts. tomlj places an element just after the '[' or ',' before it, so whitespace,
-   * newlines and comments are skipped to reach the value itself.
-   */
-  private int[] elementPosition(TomlArray array, int index) {
-    TomlPosition at = array.inputPositionOf(index);
-    if (at == null) {
-      return new int[] {line, column};
-    }
-    return source.skipBlank(at.line(), at.column());
-  }
-
-  private TomlArray array(String key) {
+  private Array array(String key) {
     Object value = raw(key);
     if (value == null) {
       return null;
     }
-    if (!(value instanceof TomlArray array)) {
+    if (!(value instanceof Array array)) {
       throw error(key, "'" + Texts.escape(key) + "' must be an array");
     }
     return array;
-  }
-
-  /** The text of a file, to turn positions into offsets and back. */
-  private static final class Source {
-    private final String text;
-    private final int[] lineStarts;
-
-    Source(String text) {
-      this.text = text;
-      List<Integer> starts = new ArrayList<>();
-      starts.add(0);
-      for (int i = 0; i < text.length(); i++) {
-        if (text.charAt(i) == '\n') {
-          starts.add(i + 1);
-        }
-      }
-      lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** The first position at or after (line, column) that is not whitespace or a comment. */
-    int[] skipBlank(int line, int column) {
-      if (line < 1 || line > lineStarts.length) {
-        return new int[] {line, column};
-      }
-      int offset = lineStarts[line - 1] + column - 1;
-      while (offset < text.length()) {
-        char c = text.charAt(offset);
-        if (c == '#') {
-          int end = text.indexOf('\n', offset);
-          offset = end < 0 ? text.length() : end;
-        } else if (Character.isWhitespace(c)) {
-          offset++;
-        } else {
-          break;
-        }
-      }
-      int found = java.util.Arrays.binarySearch(lineStarts, offset);
-      int lineIndex = found >= 0 ? found : -found - 2;
-      return new int[] {lineIndex + 1, offset - lineStarts[lineIndex] + 1};
-    }
   }
 
   /** A value with the place it was read from. */

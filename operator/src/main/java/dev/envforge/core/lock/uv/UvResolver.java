@@ -34,6 +34,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -43,15 +44,16 @@ import java.util.TreeSet;
  * Local packages (the project, workspace members, path sources) are not installed but their dependencies are
  * followed. The pyproject.toml of the project and of every workspace member present is checked against the lock.
  *
- * <p>Thread-safe. Keep one instance: it remembers the last few parsed locks, since parsing costs far more than
+ * <p>Thread-safe. The last few parsed files are remembered across instances, since parsing costs far more than
  * resolving.
  */
 public final class UvResolver implements LockResolver {
   static final String PYPROJECT = "pyproject.toml";
   static final String LOCK = "uv.lock";
 
-  private final ContentCache<FileText, UvLock> locks = new ContentCache<>(8);
-  private final ContentCache<FileText, Pyproject> pyprojects = new ContentCache<>(64);
+  /** Parsed files, shared by every instance; keyed by the file's name and text. */
+  private static final ContentCache<FileText, UvLock> LOCKS = new ContentCache<>(16);
+  private static final ContentCache<FileText, Pyproject> PYPROJECTS = new ContentCache<>(128);
 
   private record FileText(String file, String text) {}
 
@@ -60,7 +62,7 @@ public final class UvResolver implements LockResolver {
     Pyproject project = pyproject(files, PYPROJECT)
         .orElseThrow(() -> missing(files, PYPROJECT));
     String lockText = files.read(LOCK).orElseThrow(() -> missing(files, LOCK));
-    UvLock lock = locks.get(new FileText(files.displayName(LOCK), lockText), k -> UvLock.parse(k.file(), k.text()));
+    UvLock lock = LOCKS.get(new FileText(files.displayName(LOCK), lockText), k -> UvLock.parse(k.file(), k.text()));
 
     UvPackage root = rootPackage(project, lock);
     checkDeclared(project, lock);
@@ -76,8 +78,8 @@ public final class UvResolver implements LockResolver {
     return walk(lock, root, extras, groups, environment, selection);
   }
 
-  private java.util.Optional<Pyproject> pyproject(ProjectFiles files, String path) {
-    return files.read(path).map(text -> pyprojects.get(new FileText(files.displayName(path), text),
+  private Optional<Pyproject> pyproject(ProjectFiles files, String path) {
+    return files.read(path).map(text -> PYPROJECTS.get(new FileText(files.displayName(path), text),
         k -> Pyproject.parse(k.file(), k.text())));
   }
 
