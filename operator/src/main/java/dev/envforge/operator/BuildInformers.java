@@ -36,28 +36,27 @@ final class BuildInformers {
     context.getPrimaryCache().addIndexer(PRIMARY_IMAGE_INDEX, BuildInformers::imageKeysOf);
     context.getPrimaryCache().addIndexer(PRIMARY_UID_INDEX, p -> p.getMetadata().getUid() == null ? List.of()
         : List.of(p.getMetadata().getUid()));
-    InformerEventSourceConfiguration<Job> jobConfig = InformerEventSourceConfiguration
-        .from(Job.class, PythonEnvironment.class)
-        .withName("build-jobs")
-        .withLabelSelector(Labels.BUILD_SELECTOR)
-        .withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(job -> interestedIn(job, context))
-        .build();
-    jobs = new InformerEventSource<>(jobConfig, context);
+    jobs = informer(Job.class, "build-jobs", context);
     jobs.addIndexers(Map.of(JOB_INDEX, job -> label(job, Labels.IMAGE_KEY) == null ? List.of()
         : List.of(label(job, Labels.IMAGE_KEY))));
     // the build Pods carry the Job's labels: their states (an image that cannot be pulled, the termination
     // message) come from this cache, without an API request per reconcile
-    InformerEventSourceConfiguration<Pod> podConfig = InformerEventSourceConfiguration
-        .from(Pod.class, PythonEnvironment.class)
-        .withName("build-pods")
-        .withLabelSelector(Labels.BUILD_SELECTOR)
-        .withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(pod -> interestedIn(pod, context))
-        .build();
-    pods = new InformerEventSource<>(podConfig, context);
+    pods = informer(Pod.class, "build-pods", context);
     pods.addIndexers(Map.of(POD_JOB_INDEX, pod -> jobNameOf(pod) == null ? List.of()
         : List.of(pod.getMetadata().getNamespace() + "/" + jobNameOf(pod))));
+  }
+
+  /** An informer of one kind of build object in the operator's namespaces. */
+  private static <R extends HasMetadata> InformerEventSource<R, PythonEnvironment> informer(Class<R> type,
+      String name, EventSourceContext<PythonEnvironment> context) {
+    InformerEventSourceConfiguration<R> config = InformerEventSourceConfiguration
+        .from(type, PythonEnvironment.class)
+        .withName(name)
+        .withLabelSelector(Labels.BUILD_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(object -> interestedIn(object, context))
+        .build();
+    return new InformerEventSource<>(config, context);
   }
 
   List<EventSource<?, PythonEnvironment>> eventSources() {

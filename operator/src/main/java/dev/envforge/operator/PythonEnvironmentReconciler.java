@@ -46,33 +46,28 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   private static final Logger LOG = LoggerFactory.getLogger(PythonEnvironmentReconciler.class);
 
-  private final BuilderDefaults builderDefaults;
-  private final ImageRegistry registry;
-  private final OperatorMetrics metrics;
   private final Clock clock;
-  private final ResourceInputs inputs;
+  private final ResourceInputs resourceInputs;
   private final BuildObjects buildObjects;
   private final TransitionEvents transitions;
+  private final VariantReconciler variants;
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
-  /** Needs the build caches, which exist once the event sources are prepared. */
-  private volatile VariantReconciler variants;
+  /** The build caches; they exist once JOSDK asked for the event sources, before the first reconcile. */
+  private volatile BuildInformers informers;
 
   public PythonEnvironmentReconciler(KubernetesClient client, BuilderDefaults builderDefaults,
       ImageRegistry registry, PlanCache plans, OperatorMetrics metrics, Clock clock) {
-    this.builderDefaults = builderDefaults;
-    this.registry = registry;
-    this.metrics = metrics;
     this.clock = clock;
-    this.inputs = new ResourceInputs(client, plans);
+    this.resourceInputs = new ResourceInputs(client, plans);
     this.buildObjects = new BuildObjects(client);
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics);
+    this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
+        job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock);
   }
 
   @Override
   public List<EventSource<?, PythonEnvironment>> prepareEventSources(EventSourceContext<PythonEnvironment> context) {
-    BuildInformers informers = new BuildInformers(context);
-    variants = new VariantReconciler(new BuildCoordinator(informers::jobsFor, clock), informers::podsOf, registry,
-        buildObjects, builderDefaults, metrics, transitions, clock);
+    informers = new BuildInformers(context);
     return informers.eventSources();
   }
 
@@ -81,18 +76,18 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     long started = System.nanoTime();
     long generation = generationOf(resource);
     PythonEnvironmentStatus previous = resource.getStatus();
-    Inputs in;
+    Inputs inputs;
     try {
-      in = inputs.read(resource);
+      inputs = resourceInputs.read(resource);
     } catch (SpecProblemException problem) {
       return reportSpecProblem(resource, previous, generation, problem);
     }
 
     List<VariantStatus> variantStatuses = new ArrayList<>();
     Problem registryProblem = null;
-    for (VariantPlan plan : in.plans()) {
+    for (VariantPlan plan : inputs.plans()) {
       VariantStatus before = previousVariant(previous, plan.variant());
-      VariantResult result = variants.reconcile(resource, in, plan, before, generation);
+      VariantResult result = variants.reconcile(resource, inputs, plan, before, generation);
       variantStatuses.add(result.status());
       registryProblem = registryProblem != null ? registryProblem : result.registryProblem();
       transitions.variantChanged(resource, before, result.status());

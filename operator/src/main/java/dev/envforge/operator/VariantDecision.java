@@ -276,30 +276,26 @@ final class VariantDecision {
 
   /** A build of the image is claimed, by another resource or an earlier reconcile, but not yet running. */
   static VariantStatus waitingFor(VariantStatus v, String jobRef) {
-    v.setPhase(VariantPhase.Building);
-    v.setReason(Reasons.BUILD_PENDING);
-    v.setJobName(jobRef);
-    v.setMessage("waiting for build " + jobRef + " to start");
-    return v;
+    return buildPending(v, jobRef, "waiting for build " + jobRef + " to start");
   }
 
   /** This reconcile created the build Job: the variant now carries the token it was built under. */
   static VariantStatus buildCreated(VariantStatus v, String jobName, String rebuildToken, String startTime) {
-    v.setPhase(VariantPhase.Building);
-    v.setReason(Reasons.BUILD_PENDING);
     v.setRebuildToken(rebuildToken);
-    v.setJobName(jobName);
     v.setStartTime(startTime);
-    v.setMessage("build Job " + jobName + " created");
-    return v;
+    return buildPending(v, jobName, "build Job " + jobName + " created");
   }
 
   /** The build Job was there already (created meanwhile, not yet in the cache): follow it. */
   static VariantStatus buildExists(VariantStatus v, String jobName) {
+    return buildPending(v, jobName, "build Job " + jobName + " already exists; following it");
+  }
+
+  private static VariantStatus buildPending(VariantStatus v, String jobRef, String message) {
     v.setPhase(VariantPhase.Building);
     v.setReason(Reasons.BUILD_PENDING);
-    v.setJobName(jobName);
-    v.setMessage("build Job " + jobName + " already exists; following it");
+    v.setJobName(jobRef);
+    v.setMessage(message);
     return v;
   }
 
