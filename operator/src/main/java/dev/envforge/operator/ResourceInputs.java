@@ -3,14 +3,10 @@ package dev.envforge.operator;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
-import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.core.lock.LockInputException;
-import dev.envforge.core.plan.Selection;
-import dev.envforge.core.plan.Target;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
-import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -58,34 +54,22 @@ final class ResourceInputs {
   }
 
   private List<VariantPlan> plan(PythonEnvironmentSpec spec, LoadedProject project) {
-    PlanningRequest request = new PlanningRequest(project.format(),
-        new Target(spec.getPython() == null ? null : fullPython(spec.getPython()),
-            spec.getPlatform() == null ? Target.DEFAULT_PLATFORM : spec.getPlatform().value()),
-        spec.getBaseImage(),
-        spec.getInstaller() == null ? Installer.UV : Installer.fromId(spec.getInstaller().value()));
-    List<Variant> variants = spec.getVariants() == null || spec.getVariants().isEmpty()
-        ? PythonEnvironmentSpec.defaultVariants() : spec.getVariants();
+    PlanningRequest request = SpecPlanning.request(spec, project.format());
+    List<VariantRequest> variants = SpecPlanning.variants(spec);
     List<VariantPlan> variantPlans = new ArrayList<>();
     for (int i = 0; i < variants.size(); i++) {
-      Variant v = variants.get(i);
-      VariantRequest variantRequest = new VariantRequest(v.getName(), new Selection(
-          v.getGroups() == null ? List.of() : v.getGroups(), v.getExtras() == null ? List.of() : v.getExtras()));
+      VariantRequest variant = variants.get(i);
       try {
-        variantPlans.add(plans.plan(project.contents(), project.files(), project.format(), request, variantRequest));
+        variantPlans.add(plans.plan(project.contents(), project.files(), project.format(), request, variant));
       } catch (LockInputException e) {
-        throw new SpecProblemException(Reasons.INVALID_LOCK, "spec.variants[" + i + "] (" + v.getName() + "): "
+        throw new SpecProblemException(Reasons.INVALID_LOCK, "spec.variants[" + i + "] (" + variant.name() + "): "
             + e.getMessage());
       } catch (IllegalArgumentException e) {
-        throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.variants[" + i + "] (" + v.getName() + "): "
+        throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.variants[" + i + "] (" + variant.name() + "): "
             + e.getMessage());
       }
     }
     return variantPlans;
-  }
-
-  /** A two-part version ("3.12") means the newest patch envforge knows of as a target; the image decides. */
-  static String fullPython(String python) {
-    return python.split("\\.").length == 2 ? python + ".0" : python;
   }
 
   private static ImageReference repository(String text) {
