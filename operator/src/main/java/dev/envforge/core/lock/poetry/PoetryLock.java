@@ -1,8 +1,8 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.poetry.TomlDoc.Array;
-import dev.envforge.core.lock.poetry.TomlDoc.Location;
-import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.Marker;
@@ -67,11 +67,10 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
   /** One distribution file of a package. */
   record LockedFile(String filename, String hash) {}
 
-  static PoetryLock read(TomlDoc doc, PepCache pep) {
-    Table root = doc.root();
-    Table metadata = root.table("metadata");
+  static PoetryLock read(TomlTable root, PepCache pep) {
+    TomlTable metadata = root.table("metadata");
     if (metadata == null) {
-      throw doc.locate(0).error("no [metadata] table: not a Poetry lock file");
+      throw root.error("no [metadata] table: not a Poetry lock file");
     }
     Object lockVersionValue = metadata.get("lock-version");
     if (!(lockVersionValue instanceof String lockVersion)) {
@@ -83,12 +82,12 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
           + "; known lock versions: " + String.join(", ", KNOWN_VERSIONS));
     }
     // lock 1.1 keeps the files of every package in [metadata.files]
-    Table legacyFiles = lockVersion.equals("1.1") ? metadata.table("files") : null;
+    TomlTable legacyFiles = lockVersion.equals("1.1") ? metadata.table("files") : null;
 
     DependencyReader reader = new DependencyReader(pep);
     List<LockedPackage> packages = new ArrayList<>();
     Map<String, List<LockedPackage>> byName = new HashMap<>();
-    Array entries = root.array("package");
+    TomlArray entries = root.array("package");
     int count = entries == null ? 0 : entries.size();
     for (int k = 0; k < count; k++) {
       LockedPackage p = readPackage(k, entries.table(k), entries.location(k), legacyFiles, reader, pep);
@@ -98,7 +97,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     return new PoetryLock(lockVersion, packages, byName);
   }
 
-  private static LockedPackage readPackage(int index, Table entry, Location location, Table legacyFiles,
+  private static LockedPackage readPackage(int index, TomlTable entry, Location location, TomlTable legacyFiles,
       DependencyReader reader, PepCache pep) {
     String rawName = required(entry, "name", location);
     String name = pep.packageName(rawName, entry.location("name"));
@@ -106,7 +105,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     Version parsedVersion = pep.version(version, entry.location("version"));
 
     LockSource source = null;
-    Table sourceTable = entry.table("source");
+    TomlTable sourceTable = entry.table("source");
     if (sourceTable != null) {
       String type = required(sourceTable, "type", sourceTable.location());
       if (!SOURCE_TYPES.contains(type)) {
@@ -117,7 +116,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     }
 
     List<PoetryDependency> dependencies = new ArrayList<>();
-    Table dependencyTable = entry.table("dependencies");
+    TomlTable dependencyTable = entry.table("dependencies");
     if (dependencyTable != null) {
       for (String key : dependencyTable.keys()) {
         dependencies.addAll(reader.poetry(dependencyTable, key));
@@ -125,11 +124,11 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     }
 
     Map<String, List<ExtraItem>> extras = Map.of();
-    Table extraTable = entry.table("extras");
+    TomlTable extraTable = entry.table("extras");
     if (extraTable != null && !extraTable.isEmpty()) {
       extras = new LinkedHashMap<>();
       for (String extra : extraTable.keys()) {
-        Array items = extraTable.array(extra);
+        TomlArray items = extraTable.array(extra);
         String extraName = pep.extraName(extra, extraTable.location(extra));
         List<ExtraItem> list = extras.computeIfAbsent(extraName, e -> new ArrayList<>());
         if (items != null) {
@@ -143,10 +142,10 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     Marker marker = packageMarker(entry, pep);
 
     List<LockedFile> files = new ArrayList<>();
-    Array fileArray = legacyFiles != null ? legacyFiles.array(rawName) : entry.array("files");
+    TomlArray fileArray = legacyFiles != null ? legacyFiles.array(rawName) : entry.array("files");
     if (fileArray != null) {
       for (int k = 0; k < fileArray.size(); k++) {
-        Table file = fileArray.table(k);
+        TomlTable file = fileArray.table(k);
         String filename = required(file, "file", file.location());
         if (!isPlainFilename(filename)) {
           throw file.location("file").error("invalid file name " + Texts.quote(filename));
@@ -166,7 +165,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
    * Reads {@code [package.source]}. Remote URLs must be plain http(s)/file URLs (git also ssh, git and scp-like
    * {@code user@host:path}), and a git source must be pinned to a commit, since the plan is built from them.
    */
-  private static LockSource readSource(String type, Table table) {
+  private static LockSource readSource(String type, TomlTable table) {
     String url = required(table, "url", table.location());
     boolean local = type.equals("directory") || type.equals("file");
     if (url.isEmpty() || (local ? hasControl(url) : Texts.hasControlOrSpace(url))) {
@@ -240,7 +239,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
    * The entry's own markers (lock 2.1): one marker, or one per group; an entry applies when any of its groups' markers
    * holds, and always when a group has none.
    */
-  private static Marker packageMarker(Table entry, PepCache pep) {
+  private static Marker packageMarker(TomlTable entry, PepCache pep) {
     Object value = entry.get("markers");
     if (value == null) {
       return null;
@@ -248,8 +247,8 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     if (value instanceof String text) {
       return pep.marker(text, entry.location("markers"));
     }
-    Table byGroup = entry.table("markers");
-    Array groups = entry.array("groups");
+    TomlTable byGroup = entry.table("markers");
+    TomlArray groups = entry.array("groups");
     if (groups != null) {
       for (int k = 0; k < groups.size(); k++) {
         if (byGroup.get(groups.string(k)) == null) {
@@ -314,7 +313,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
         || c == '-';
   }
 
-  private static String required(Table table, String key, Location owner) {
+  private static String required(TomlTable table, String key, Location owner) {
     String value = table.string(key);
     if (value == null) {
       throw owner.error("missing " + Texts.quote(key));

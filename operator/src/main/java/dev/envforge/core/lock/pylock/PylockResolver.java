@@ -8,8 +8,9 @@ import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.ContentCache;
 import dev.envforge.core.lock.support.PlanOrder;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
-import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlTable;
+import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
@@ -112,7 +113,7 @@ public final class PylockResolver implements LockResolver {
     if (text == null) {
       return null;
     }
-    TomlView project = TomlView.parse(files.displayName("pyproject.toml"), text).table("project");
+    TomlTable project = Toml.parse(files.displayName("pyproject.toml"), text).table("project");
     Located<String> python = project == null ? null : project.locatedString("requires-python");
     if (python == null) {
       return null;
@@ -162,7 +163,7 @@ public final class PylockResolver implements LockResolver {
       List<String> defaultGroups, List<PylockPackage> packages) {
 
     static PylockFile parse(String file, String text) {
-      TomlView root = TomlView.parse(file, text);
+      TomlTable root = Toml.parse(file, text);
       String lockVersion = root.string("lock-version");
       if (lockVersion == null) {
         throw root.error("missing 'lock-version'");
@@ -194,7 +195,7 @@ public final class PylockResolver implements LockResolver {
         }
       }
       List<PylockPackage> packages = new ArrayList<>();
-      for (TomlView table : root.tables("packages")) {
+      for (TomlTable table : root.tables("packages")) {
         packages.add(readPackage(table, markers));
       }
       return new PylockFile(requiresPython, List.copyOf(environments), root.at("environments", "environments"),
@@ -222,7 +223,7 @@ public final class PylockResolver implements LockResolver {
       });
     }
 
-    private static PylockPackage readPackage(TomlView table, Map<String, Marker> markers) {
+    private static PylockPackage readPackage(TomlTable table, Map<String, Marker> markers) {
       Located<String> at = table.at("name", "package");
       String rawName = table.requiredString("name");
       if (!PackageNames.isValid(rawName)) {
@@ -240,11 +241,11 @@ public final class PylockResolver implements LockResolver {
       Located<String> markerText = table.locatedString("marker");
       Marker marker = markerText == null ? Marker.TRUE : marker(markerText, markers);
 
-      TomlView vcs = table.table("vcs");
-      TomlView directory = table.table("directory");
-      TomlView archive = table.table("archive");
-      TomlView sdist = table.table("sdist");
-      List<TomlView> wheels = table.tables("wheels");
+      TomlTable vcs = table.table("vcs");
+      TomlTable directory = table.table("directory");
+      TomlTable archive = table.table("archive");
+      TomlTable sdist = table.table("sdist");
+      List<TomlTable> wheels = table.tables("wheels");
       int kinds = (vcs != null ? 1 : 0) + (directory != null ? 1 : 0) + (archive != null ? 1 : 0)
           + (sdist != null || !wheels.isEmpty() ? 1 : 0);
       if (kinds != 1) {
@@ -273,14 +274,14 @@ public final class PylockResolver implements LockResolver {
       if (sdist != null) {
         artifacts.add(artifact(sdist));
       }
-      for (TomlView wheel : wheels) {
+      for (TomlTable wheel : wheels) {
         artifacts.add(artifact(wheel));
       }
       return new PylockPackage(name, version, marker, indexSource(table, name, artifacts), List.copyOf(artifacts),
           at);
     }
 
-    private static PackageSource vcsSource(TomlView vcs, String name) {
+    private static PackageSource vcsSource(TomlTable vcs, String name) {
       String type = vcs.requiredString("type");
       if (!type.equals("git")) {
         throw vcs.error("type", "unsupported vcs " + Texts.quote(type) + " (supported: git)");
@@ -301,7 +302,7 @@ public final class PylockResolver implements LockResolver {
      * The package's index: its {@code index}, else PyPI when every file is on PyPI's file host. Any other file host
      * says nothing about the index, so it is an error rather than a guess.
      */
-    private static PackageSource indexSource(TomlView table, String name, List<Artifact> artifacts) {
+    private static PackageSource indexSource(TomlTable table, String name, List<Artifact> artifacts) {
       String index = table.string("index");
       if (index != null) {
         String lower = index.toLowerCase(Locale.ROOT);
@@ -319,7 +320,7 @@ public final class PylockResolver implements LockResolver {
           + " has no 'index' and files outside PyPI: cannot tell where it comes from");
     }
 
-    private static Artifact artifact(TomlView entry) {
+    private static Artifact artifact(TomlTable entry) {
       String url = entry.string("url");
       String path = entry.string("path");
       if (url == null && path == null) {
@@ -335,7 +336,7 @@ public final class PylockResolver implements LockResolver {
       if (filename == null || filename.contains("/") || Texts.hasControlOrSpace(filename)) {
         throw entry.error("cannot tell the file name of this distribution");
       }
-      TomlView hashes = entry.table("hashes");
+      TomlTable hashes = entry.table("hashes");
       if (hashes == null || hashes.keys().isEmpty()) {
         throw entry.error("a file needs 'hashes'");
       }

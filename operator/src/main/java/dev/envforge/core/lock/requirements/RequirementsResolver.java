@@ -7,8 +7,9 @@ import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.PlanOrder;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
-import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlTable;
+import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
@@ -93,7 +94,7 @@ public final class RequirementsResolver implements LockResolver {
     if (text == null) {
       return null;
     }
-    TomlView project = TomlView.parse(files.displayName("pyproject.toml"), text).table("project");
+    TomlTable project = Toml.parse(files.displayName("pyproject.toml"), text).table("project");
     Located<String> python = project == null ? null : project.locatedString("requires-python");
     if (python == null) {
       return null;

@@ -1,8 +1,10 @@
 package dev.envforge.core.lock.uv;
 
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
-import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.TomlTable;
+import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.Requirement;
@@ -35,8 +37,8 @@ record Pyproject(
   record Declared(Requirement requirement, Located<String> text) {}
 
   static Pyproject parse(String file, String text) {
-    TomlView root = TomlView.parse(file, text);
-    TomlView project = root.table("project");
+    TomlTable root = Toml.parse(file, text);
+    TomlTable project = root.table("project");
     Located<String> name = null;
     Located<String> version = null;
     Located<VersionConstraint> requiresPython = null;
@@ -62,7 +64,7 @@ record Pyproject(
       for (Located<String> dynamic : project.strings("dynamic")) {
         dynamicOptional |= dynamic.value().equals("optional-dependencies");
       }
-      TomlView optional = project.table("optional-dependencies");
+      TomlTable optional = project.table("optional-dependencies");
       if (optional != null) {
         for (String extra : optional.keys()) {
           extras.put(PackageNames.normalize(extra), optional.at(extra, requirements(optional.strings(extra))));
@@ -70,7 +72,7 @@ record Pyproject(
       }
     }
     Map<String, Located<List<Declared>>> groups = groups(root);
-    TomlView uv = root.table("tool") == null ? null : root.table("tool").table("uv");
+    TomlTable uv = root.table("tool") == null ? null : root.table("tool").table("uv");
     List<Located<String>> members = List.of();
     List<Located<String>> excludes = List.of();
     if (uv != null) {
@@ -82,7 +84,7 @@ record Pyproject(
         }
         groups.put("dev", uv.at("dev-dependencies", merged));
       }
-      TomlView workspace = uv.table("workspace");
+      TomlTable workspace = uv.table("workspace");
       if (workspace != null) {
         members = workspace.strings("members");
         excludes = workspace.strings("exclude");
@@ -98,9 +100,9 @@ record Pyproject(
   }
 
   /** PEP 735 groups with include-group entries expanded; keys as the project writes them. */
-  private static Map<String, Located<List<Declared>>> groups(TomlView root) {
+  private static Map<String, Located<List<Declared>>> groups(TomlTable root) {
     Map<String, Located<List<Declared>>> groups = new LinkedHashMap<>();
-    TomlView table = root.table("dependency-groups");
+    TomlTable table = root.table("dependency-groups");
     if (table == null) {
       return groups;
     }
@@ -118,7 +120,7 @@ record Pyproject(
     return groups;
   }
 
-  private static List<Declared> expand(TomlView table, String group, Map<String, String> byNormalized,
+  private static List<Declared> expand(TomlTable table, String group, Map<String, String> byNormalized,
       List<String> path) {
     if (path.contains(group)) {
       throw table.error(group, "dependency group " + Texts.quote(group) + " includes itself (through "
@@ -126,10 +128,12 @@ record Pyproject(
     }
     path.add(group);
     List<Declared> out = new ArrayList<>();
-    for (Located<Object> item : table.mixed(group)) {
-      if (item.value() instanceof String text) {
-        out.add(declared(new Located<>(text, item.file(), item.line(), item.column())));
-      } else if (item.value() instanceof TomlView include && include.has("include-group")) {
+    TomlArray items = table.array(group);
+    for (int i = 0; items != null && i < items.size(); i++) {
+      Object item = items.get(i);
+      if (item instanceof String text) {
+        out.add(declared(new Located<>(text, items.location(i))));
+      } else if (item instanceof TomlTable include && include.has("include-group")) {
         String included = include.requiredString("include-group");
         String target = byNormalized.get(PackageNames.normalize(included));
         if (target == null) {
@@ -138,7 +142,8 @@ record Pyproject(
         }
         out.addAll(expand(table, target, byNormalized, path));
       } else {
-        throw item.error("a dependency group item must be a requirement string or {include-group = \"...\"}");
+        throw items.location(i).error(
+            "a dependency group item must be a requirement string or {include-group = \"...\"}");
       }
     }
     path.remove(path.size() - 1);

@@ -1,7 +1,8 @@
 package dev.envforge.core.lock.uv;
 
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.plan.PackageSource;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ record UvSource(Kind kind, String value, String subdirectory) {
   }
 
   /** Reads a source table; every problem is reported at the table. */
-  static UvSource read(TomlView table) {
+  static UvSource read(TomlTable table) {
     UvSource found = null;
     for (String key : table.keys()) {
       Kind kind = kindOf(key);
@@ -93,7 +94,7 @@ record UvSource(Kind kind, String value, String subdirectory) {
     };
   }
 
-  private String gitCommit(TomlView table) {
+  private String gitCommit(TomlTable table) {
     String commit = fragment(value);
     if (commit == null || !COMMIT.matcher(commit).matches()) {
       throw table.error("git source " + Texts.quote(value) + " does not end in '#<commit>'");
