@@ -182,6 +182,19 @@ class TomlTest {
       "k = \"bell\\u0007\"                       | 1:10 | u0007",
       "a = 'x' # c\\u0001                        | 1:12 | u0001",
       "a = 1\\r b = 2                            | 1:6  | expected a newline or end-of-input",
+      "x = 1\\r\\ny = 2\\rz = 3                 | 2:6  | expected a newline or end-of-input",
+      "\"\"\"a\"\"\" = 1                       | 1:3  | expected =",
+      "\"a\\nb\" = 1                             | 1:3  | Unexpected end of line",
+      "[a]]                                      | 1:3  | expected ] or .",
+      "a = truex                                 | 1:9  | expected a newline or end-of-input",
+      "a = 1__0                                  | 1:6  | expected a newline or end-of-input",
+      "a = +0x10                                 | 1:7  | expected a newline or end-of-input",
+      "a = 1979-05-27T25:00:00                   | 1:16 | Invalid hour",
+      "a = \"\"\"x\"\"\"\"\"\"                  | 1:12 | expected a newline or end-of-input",
+      "a = '''x                                  | 1:9  | Unexpected end of input",
+      "a = {a = 1 b = 2}                         | 1:12 | expected } or a comma",
+      "a.b = 1\\na.b.c = 2                      | 2:1  | a.b is not a table",
+      "k = 1\\n[k.x]                            | 2:1  | k is not a table",
   })
   void refusesWhatIsNotTomlAndReportsItAtTomljsPosition(String text, String position, String message) {
     String document = text.strip().replace("\\n", "\n").replace("\\r", "\r").replace("\\u0007", "\u0007")
