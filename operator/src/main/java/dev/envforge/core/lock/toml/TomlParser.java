@@ -122,7 +122,7 @@ final class TomlParser {
       if (c == '\n' || c == '\r') {
         return;
       }
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      if (isForbiddenControl(c)) {
         throw bail();
       }
       i++;
@@ -300,9 +300,9 @@ final class TomlParser {
     char c = s.charAt(i);
     switch (c) {
       case '"':
-        return s.startsWith("\"\"\"", i) ? multilineBasicString() : basicString();
+        return s.startsWith("\"\"\"", i) ? multilineString('"') : basicString();
       case '\'':
-        return s.startsWith("'''", i) ? multilineLiteralString() : literalString();
+        return s.startsWith("'''", i) ? multilineString('\'') : literalString();
       case '[':
       case '{':
         if (++depth > MAX_NESTING) {
@@ -582,25 +582,28 @@ final class TomlParser {
     throw bail();
   }
 
-  private String multilineBasicString() {
+  /** A multi-line string: escapes count in a basic one ({@code """}), not in a literal one ({@code '''}). */
+  private String multilineString(char quote) {
+    boolean basic = quote == '"';
     i += 3;
     skipFirstNewline();
     StringBuilder out = new StringBuilder();
     while (i < n) {
       char c = s.charAt(i);
-      if (c == '"') {
-        int quotes = quoteRun('"');
+      if (c == quote) {
+        // one or two quotes may stand in the text and right before the closing three
+        int quotes = quoteRun(quote);
+        if (quotes > 5) {
+          throw bail();
+        }
+        for (int k = quotes >= 3 ? 3 : 0; k < quotes; k++) {
+          out.append(quote);
+        }
+        i += quotes;
         if (quotes >= 3) {
-          if (quotes > 5) {
-            throw bail();
-          }
-          out.append("\"\"", 0, quotes - 3);
-          i += quotes;
           return out.toString();
         }
-        out.append("\"\"", 0, quotes);
-        i += quotes;
-      } else if (c == '\\') {
+      } else if (basic && c == '\\') {
         if (i + 1 < n && isWhitespaceOrNewline(s.charAt(i + 1))) {
           lineEndingBackslash();
         } else {
@@ -640,37 +643,6 @@ final class TomlParser {
         return;
       }
     }
-  }
-
-  private String multilineLiteralString() {
-    i += 3;
-    skipFirstNewline();
-    StringBuilder out = new StringBuilder();
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '\'') {
-        int quotes = quoteRun('\'');
-        if (quotes >= 3) {
-          if (quotes > 5) {
-            throw bail();
-          }
-          out.append("''", 0, quotes - 3);
-          i += quotes;
-          return out.toString();
-        }
-        out.append("''", 0, quotes);
-        i += quotes;
-      } else if (c == '\n' || c == '\r') {
-        newline();
-        out.append('\n');
-      } else if (isForbiddenControl(c)) {
-        throw bail();
-      } else {
-        out.append(c);
-        i++;
-      }
-    }
-    throw bail();
   }
 
   private void skipFirstNewline() {
