@@ -1,17 +1,18 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.toml.TomlArray;
-import dev.envforge.core.lock.toml.Location;
-import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.SourceUrls;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.Version;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,7 +33,6 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
   /** Source types a {@code [package.source]} may have. */
   static final Set<String> SOURCE_TYPES = Set.of("legacy", "git", "url", "directory", "file");
 
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
   private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:].*");
 
   /**
@@ -99,15 +99,15 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
 
   private static LockedPackage readPackage(int index, TomlTable entry, Location location, TomlTable legacyFiles,
       DependencyReader reader, PepCache pep) {
-    String rawName = required(entry, "name", location);
+    String rawName = entry.requiredString("name");
     String name = pep.packageName(rawName, entry.location("name"));
-    String version = required(entry, "version", location);
+    String version = entry.requiredString("version");
     Version parsedVersion = pep.version(version, entry.location("version"));
 
     LockSource source = null;
     TomlTable sourceTable = entry.table("source");
     if (sourceTable != null) {
-      String type = required(sourceTable, "type", sourceTable.location());
+      String type = sourceTable.requiredString("type");
       if (!SOURCE_TYPES.contains(type)) {
         throw sourceTable.location("type").error("unsupported source type " + Texts.quote(type) + " (known: "
             + String.join(", ", new TreeSet<>(SOURCE_TYPES)) + ")");
@@ -146,12 +146,12 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     if (fileArray != null) {
       for (int k = 0; k < fileArray.size(); k++) {
         TomlTable file = fileArray.table(k);
-        String filename = required(file, "file", file.location());
-        if (!isPlainFilename(filename)) {
+        String filename = file.requiredString("file");
+        if (!Artifacts.isPlainFilename(filename)) {
           throw file.location("file").error("invalid file name " + Texts.quote(filename));
         }
         String hash = file.string("hash");
-        if (hash != null && !isHash(hash)) {
+        if (hash != null && !Artifacts.isHash(hash)) {
           throw file.location("hash").error("invalid hash " + Texts.quote(hash));
         }
         files.add(new LockedFile(filename, hash));
@@ -166,73 +166,28 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
    * {@code user@host:path}), and a git source must be pinned to a commit, since the plan is built from them.
    */
   private static LockSource readSource(String type, TomlTable table) {
-    String url = required(table, "url", table.location());
+    String url = table.requiredString("url");
     boolean local = type.equals("directory") || type.equals("file");
-    if (url.isEmpty() || (local ? hasControl(url) : Texts.hasControlOrSpace(url))) {
+    if (!SourceUrls.isWellFormed(url, local)) {
       throw table.location("url").error("invalid " + type + " source URL " + Texts.quote(url));
     }
     if (!local) {
-      String lower = url.toLowerCase(Locale.ROOT);
-      boolean remote = lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file://");
-      boolean gitUrl = type.equals("git")
-          && (lower.startsWith("ssh://") || lower.startsWith("git://") || SCP_LIKE.matcher(url).matches());
-      if (!remote && !gitUrl) {
+      boolean gitUrl = type.equals("git") && (SourceUrls.hasGitScheme(url) || SCP_LIKE.matcher(url).matches());
+      if (!SourceUrls.isFetchable(url) && !gitUrl) {
         throw table.location("url").error("unsupported " + type + " source URL " + Texts.quote(url));
       }
     }
     String subdirectory = table.string("subdirectory");
-    if (subdirectory != null && hasControl(subdirectory)) {
+    if (subdirectory != null && Texts.hasControl(subdirectory)) {
       throw table.location("subdirectory").error("invalid subdirectory " + Texts.quote(subdirectory));
     }
     String resolved = table.string("resolved_reference");
-    if (type.equals("git") && (resolved == null || !COMMIT.matcher(resolved).matches())) {
+    if (type.equals("git") && !SourceUrls.isCommit(resolved)) {
       throw table.location(resolved == null ? "reference" : "resolved_reference").error(
           "git source " + Texts.quote(url) + " is not pinned: resolved_reference must be a commit hash, not "
               + (resolved == null ? "missing" : Texts.quote(resolved)));
     }
     return new LockSource(type, url, table.string("reference"), resolved, subdirectory);
-  }
-
-  /** A file name without path separators, whitespace or control characters (checked per character: locks list many). */
-  private static boolean isPlainFilename(String name) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-      return false;
-    }
-    for (int k = 0; k < name.length(); k++) {
-      char c = name.charAt(k);
-      if (c <= ' ' || c == 0x7f || c == '/' || c == '\\') {
-        return false;
-      }
-      if (c > 0x7e) {
-        return !Texts.hasControlOrSpace(name);
-      }
-    }
-    return true;
-  }
-
-  /** {@code algorithm:hex}, as {@link Artifacts#isHash} accepts, checked without a regular expression. */
-  private static boolean isHash(String text) {
-    int colon = text.indexOf(':');
-    int hexLength = text.length() - colon - 1;
-    if (colon < 2 || colon > 20 || hexLength < 16 || hexLength > 128) {
-      return false;
-    }
-    for (int k = 0; k < colon; k++) {
-      char c = text.charAt(k);
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-        return false;
-      }
-    }
-    for (int k = colon + 1; k < text.length(); k++) {
-      if (Character.digit(text.charAt(k), 16) < 0 || text.charAt(k) > 'f') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean hasControl(String text) {
-    return text.chars().anyMatch(Character::isISOControl);
   }
 
   /**
@@ -311,13 +266,5 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
   private static boolean isNameChar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
         || c == '-';
-  }
-
-  private static String required(TomlTable table, String key, Location owner) {
-    String value = table.string(key);
-    if (value == null) {
-      throw owner.error("missing " + Texts.quote(key));
-    }
-    return value;
   }
 }

@@ -1,9 +1,12 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.toml.TomlArray;
-import dev.envforge.core.lock.toml.Location;
-import dev.envforge.core.lock.toml.TomlTable;
+import dev.envforge.core.lock.support.RequiresPython;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Located;
+import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.VersionConstraint;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,8 +51,9 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
 
     TomlTable poetryDependencyTable = poetry == null ? null : poetry.table("dependencies");
     VersionConstraint requiresPython = null;
-    if (project != null && project.string("requires-python") != null) {
-      requiresPython = pep.pep440Constraint(project.string("requires-python"), project.location("requires-python"));
+    Located<VersionConstraint> projectRequiresPython = project == null ? null : RequiresPython.of(project);
+    if (projectRequiresPython != null) {
+      requiresPython = projectRequiresPython.value();
     } else if (poetryDependencyTable != null && poetryDependencyTable.get("python") instanceof String python) {
       requiresPython = pep.poetryConstraint(python, poetryDependencyTable.location("python"));
     }

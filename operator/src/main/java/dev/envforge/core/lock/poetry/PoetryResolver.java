@@ -9,6 +9,7 @@ import dev.envforge.core.lock.poetry.PoetryLock.LockedPackage;
 import dev.envforge.core.lock.poetry.PoetryProject.Group;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.pep.MarkerEnvironment;

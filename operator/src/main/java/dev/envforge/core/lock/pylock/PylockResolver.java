@@ -6,11 +6,14 @@ import dev.envforge.core.lock.LockResolver;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.PlanOrder;
+import dev.envforge.core.lock.support.RequiresPython;
+import dev.envforge.core.lock.support.SourceUrls;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.lock.toml.TomlTable;
-import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
@@ -72,7 +75,7 @@ public final class PylockResolver implements LockResolver {
     PylockFile lock = PARSED.get(new FileText(files.displayName(lockFile), text),
         k -> PylockFile.parse(k.file(), k.text()));
 
-    VersionConstraint requiresPython = projectRequiresPython(files);
+    VersionConstraint requiresPython = RequiresPython.ofProject(files);
     if (requiresPython == null && lock.requiresPython() != null) {
       requiresPython = lock.requiresPython().value();
     }
@@ -105,25 +108,6 @@ public final class PylockResolver implements LockResolver {
     }
     packages.sort(PlanOrder.PACKAGES);
     return new InstallPlan(LockFormat.PYLOCK, selection, environment, packages, List.copyOf(localSkipped));
-  }
-
-  /** The project's own requires-python where a pyproject.toml sits beside the lock. */
-  private static VersionConstraint projectRequiresPython(ProjectFiles files) {
-    String text = files.read("pyproject.toml").orElse(null);
-    if (text == null) {
-      return null;
-    }
-    TomlTable project = Toml.parse(files.displayName("pyproject.toml"), text).table("project");
-    Located<String> python = project == null ? null : project.locatedString("requires-python");
-    if (python == null) {
-      return null;
-    }
-    try {
-      return VersionConstraint.parsePep440(python.value());
-    } catch (PepSyntaxException e) {
-      throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-          + Texts.escape(e.getMessage()));
-    }
   }
 
   private static void checkTarget(PylockFile lock, MarkerEnvironment environment) {
@@ -171,20 +155,11 @@ public final class PylockResolver implements LockResolver {
       if (!lockVersion.equals("1") && !lockVersion.startsWith("1.")) {
         throw root.error("lock-version", "unknown lock-version " + Texts.quote(lockVersion) + " (known: 1.x)");
       }
-      Located<VersionConstraint> requiresPython = null;
-      Located<String> python = root.locatedString("requires-python");
-      if (python != null) {
-        try {
-          requiresPython = root.at("requires-python", VersionConstraint.parsePep440(python.value()));
-        } catch (PepSyntaxException e) {
-          throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-              + Texts.escape(e.getMessage()));
-        }
-      }
-      Map<String, Marker> markers = new HashMap<>();
+      Located<VersionConstraint> requiresPython = RequiresPython.of(root);
+      PepCache pep = new PepCache();
       List<Marker> environments = new ArrayList<>();
       for (Located<String> environment : root.strings("environments")) {
-        environments.add(marker(environment, markers));
+        environments.add(pep.marker(environment.value(), environment.location()));
       }
       Located<List<String>> extras = root.at("extras", names(root.strings("extras"), true));
       Located<List<String>> groups = root.at("dependency-groups", names(root.strings("dependency-groups"), false));
@@ -196,7 +171,7 @@ public final class PylockResolver implements LockResolver {
       }
       List<PylockPackage> packages = new ArrayList<>();
       for (TomlTable table : root.tables("packages")) {
-        packages.add(readPackage(table, markers));
+        packages.add(readPackage(table, pep));
       }
       return new PylockFile(requiresPython, List.copyOf(environments), root.at("environments", "environments"),
           extras, groups, defaultGroups, List.copyOf(packages));
@@ -213,17 +188,7 @@ public final class PylockResolver implements LockResolver {
       return List.copyOf(out);
     }
 
-    private static Marker marker(Located<String> text, Map<String, Marker> cache) {
-      return cache.computeIfAbsent(text.value(), t -> {
-        try {
-          return Marker.parse(t);
-        } catch (PepSyntaxException e) {
-          throw text.error("invalid marker " + Texts.quote(t) + ": " + Texts.escape(e.getMessage()));
-        }
-      });
-    }
-
-    private static PylockPackage readPackage(TomlTable table, Map<String, Marker> markers) {
+    private static PylockPackage readPackage(TomlTable table, PepCache pep) {
       Located<String> at = table.at("name", "package");
       String rawName = table.requiredString("name");
       if (!PackageNames.isValid(rawName)) {
@@ -239,7 +204,7 @@ public final class PylockResolver implements LockResolver {
         }
       }
       Located<String> markerText = table.locatedString("marker");
-      Marker marker = markerText == null ? Marker.TRUE : marker(markerText, markers);
+      Marker marker = markerText == null ? Marker.TRUE : pep.marker(markerText.value(), markerText.location());
 
       TomlTable vcs = table.table("vcs");
       TomlTable directory = table.table("directory");
@@ -292,7 +257,7 @@ public final class PylockResolver implements LockResolver {
             + " needs a remote git 'url' to be installed in an image");
       }
       String commit = vcs.requiredString("commit-id");
-      if (!commit.matches("[0-9a-fA-F]{7,64}")) {
+      if (!SourceUrls.isCommit(commit)) {
         throw vcs.error("commit-id", "invalid commit " + Texts.quote(commit));
       }
       return PackageSource.git(url, commit, vcs.string("subdirectory"));
@@ -333,7 +298,7 @@ public final class PylockResolver implements LockResolver {
       if (filename == null) {
         filename = Artifacts.filenameOf(url != null ? url : path);
       }
-      if (filename == null || filename.contains("/") || Texts.hasControlOrSpace(filename)) {
+      if (!Artifacts.isPlainFilename(filename)) {
         throw entry.error("cannot tell the file name of this distribution");
       }
       TomlTable hashes = entry.table("hashes");

@@ -1,10 +1,11 @@
 package dev.envforge.core.lock.uv;
 
+import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.lock.toml.TomlArray;
 import dev.envforge.core.lock.toml.TomlTable;
-import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.Requirement;
@@ -51,15 +52,7 @@ record Pyproject(
         throw name.error("invalid project name " + Texts.quote(name.value()));
       }
       version = project.locatedString("version");
-      Located<String> python = project.locatedString("requires-python");
-      if (python != null) {
-        try {
-          requiresPython = project.at("requires-python", VersionConstraint.parsePep440(python.value()));
-        } catch (PepSyntaxException e) {
-          throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-              + Texts.escape(e.getMessage()));
-        }
-      }
+      requiresPython = RequiresPython.of(project);
       dependencies = requirements(project.strings("dependencies"));
       for (Located<String> dynamic : project.strings("dynamic")) {
         dynamicOptional |= dynamic.value().equals("optional-dependencies");

@@ -2,11 +2,13 @@ package dev.envforge.core.lock.uv;
 
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.PepCache;
+import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.toml.Toml;
-import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
@@ -81,16 +83,7 @@ final class UvLock {
       throw root.error("version", "unknown uv.lock version " + version + " (known: " + KNOWN_VERSION + ")");
     }
     root.integer("revision");
-    Located<VersionConstraint> requiresPython = null;
-    Located<String> python = root.locatedString("requires-python");
-    if (python != null) {
-      try {
-        requiresPython = root.at("requires-python", VersionConstraint.parsePep440(python.value()));
-      } catch (PepSyntaxException e) {
-        throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-            + Texts.escape(e.getMessage()));
-      }
-    }
+    Located<VersionConstraint> requiresPython = RequiresPython.of(root);
     List<TomlTable> tables = root.tables("package");
     List<UvPackage> packages = new ArrayList<>(tables.size());
     Map<String, List<UvPackage>> byName = new HashMap<>();
@@ -155,7 +148,7 @@ final class UvLock {
       throw entry.error("url", "invalid URL " + Texts.quote(url));
     }
     String name = filename != null ? filename : Artifacts.filenameOf(url != null ? url : path);
-    if (name == null || name.contains("/") || Texts.hasControlOrSpace(name)) {
+    if (!Artifacts.isPlainFilename(name)) {
       throw entry.error("cannot tell the file name of this distribution");
     }
     String hash = entry.string("hash");
@@ -169,7 +162,7 @@ final class UvLock {
   private static final class Linker {
     private final String file;
     private final Map<String, List<UvPackage>> byName;
-    private final Map<String, Marker> markers = new HashMap<>();
+    private final PepCache pep = new PepCache();
 
     Linker(String file, Map<String, List<UvPackage>> byName) {
       this.file = file;
@@ -217,13 +210,7 @@ final class UvLock {
         extras.add(PackageNames.normalize(extra.value()));
       }
       String markerText = entry.string("marker");
-      Marker marker = markerText == null ? Marker.TRUE : markers.computeIfAbsent(markerText, text -> {
-        try {
-          return Marker.parse(text);
-        } catch (PepSyntaxException e) {
-          throw entry.error("marker", "invalid marker " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
-        }
-      });
+      Marker marker = markerText == null ? Marker.TRUE : pep.marker(markerText, entry.location("marker"));
       return new UvEdge(target, marker, Set.copyOf(extras));
     }
 

@@ -1,7 +1,6 @@
-package dev.envforge.core.lock.poetry;
+package dev.envforge.core.lock.support;
 
 import dev.envforge.core.lock.toml.Location;
-import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
@@ -13,15 +12,16 @@ import java.util.Map;
 
 /**
  * Parses PEP 440/508 and Poetry strings once each: a lock repeats the same markers and constraints many times. Syntax
- * errors become {@link dev.envforge.core.lock.LockInputException}s at the place the string was written.
+ * errors become {@link dev.envforge.core.lock.LockInputException}s at the place the string was written. One instance
+ * serves one reading of a file; it is not thread-safe.
  */
-final class PepCache {
+public final class PepCache {
   private final Map<String, Marker> markers = new HashMap<>();
   private final Map<String, VersionConstraint> poetryConstraints = new HashMap<>();
   private final Map<String, VersionConstraint> pep440Constraints = new HashMap<>();
   private final Map<String, String> names = new HashMap<>();
 
-  Marker marker(String text, Location where) {
+  public Marker marker(String text, Location where) {
     Marker cached = markers.get(text);
     if (cached == null) {
       try {
@@ -34,7 +34,7 @@ final class PepCache {
     return cached;
   }
 
-  VersionConstraint poetryConstraint(String text, Location where) {
+  public VersionConstraint poetryConstraint(String text, Location where) {
     VersionConstraint cached = poetryConstraints.get(text);
     if (cached == null) {
       try {
@@ -48,7 +48,7 @@ final class PepCache {
     return cached;
   }
 
-  VersionConstraint pep440Constraint(String text, Location where) {
+  public VersionConstraint pep440Constraint(String text, Location where) {
     VersionConstraint cached = pep440Constraints.get(text);
     if (cached == null) {
       try {
@@ -62,7 +62,7 @@ final class PepCache {
     return cached;
   }
 
-  Version version(String text, Location where) {
+  public Version version(String text, Location where) {
     try {
       return Version.parse(text);
     } catch (PepSyntaxException e) {
@@ -70,7 +70,7 @@ final class PepCache {
     }
   }
 
-  Requirement requirement(String text, Location where) {
+  public Requirement requirement(String text, Location where) {
     try {
       return Requirement.parse(text);
     } catch (PepSyntaxException e) {
@@ -79,7 +79,7 @@ final class PepCache {
   }
 
   /** The PEP 503 form of a distribution name, after checking that it is a valid PEP 508 name. */
-  String packageName(String text, Location where) {
+  public String packageName(String text, Location where) {
     String cached = names.get(text);
     if (cached == null) {
       if (!PackageNames.isValid(text)) {
@@ -92,7 +92,7 @@ final class PepCache {
   }
 
   /** The PEP 685 form of an extra name, after checking that it is a valid name. */
-  String extraName(String text, Location where) {
+  public String extraName(String text, Location where) {
     String cached = names.get(text);
     if (cached == null) {
       if (!PackageNames.isValid(text)) {
