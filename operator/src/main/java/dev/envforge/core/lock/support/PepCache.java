@@ -9,6 +9,7 @@ import dev.envforge.core.pep.Version;
 import dev.envforge.core.pep.VersionConstraint;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Parses PEP 440/508 and Poetry strings once each: a lock repeats the same markers and constraints many times. Syntax
@@ -22,85 +23,59 @@ public final class PepCache {
   private final Map<String, String> names = new HashMap<>();
 
   public Marker marker(String text, Location where) {
-    Marker cached = markers.get(text);
-    if (cached == null) {
-      try {
-        cached = Marker.parse(text);
-      } catch (PepSyntaxException e) {
-        throw where.error("invalid marker " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
-      }
-      markers.put(text, cached);
-    }
-    return cached;
+    return cached(markers, text, t -> parsed(t, where, Marker::parse, "marker"));
   }
 
+  /** A Poetry constraint ({@code ^1.2}, {@code ~1.2}, {@code >=1,<2 || 3.*}). */
   public VersionConstraint poetryConstraint(String text, Location where) {
-    VersionConstraint cached = poetryConstraints.get(text);
-    if (cached == null) {
-      try {
-        cached = VersionConstraint.parsePoetry(text);
-      } catch (PepSyntaxException e) {
-        throw where.error("invalid version constraint " + Texts.quote(text) + ": "
-            + Texts.escape(e.getMessage()));
-      }
-      poetryConstraints.put(text, cached);
-    }
-    return cached;
+    return cached(poetryConstraints, text, t -> parsed(t, where, VersionConstraint::parsePoetry, "version constraint"));
   }
 
+  /** A PEP 440 version specifier. */
   public VersionConstraint pep440Constraint(String text, Location where) {
-    VersionConstraint cached = pep440Constraints.get(text);
-    if (cached == null) {
-      try {
-        cached = VersionConstraint.parsePep440(text);
-      } catch (PepSyntaxException e) {
-        throw where.error("invalid version specifier " + Texts.quote(text) + ": "
-            + Texts.escape(e.getMessage()));
-      }
-      pep440Constraints.put(text, cached);
-    }
-    return cached;
+    return cached(pep440Constraints, text, t -> parsed(t, where, VersionConstraint::parsePep440, "version specifier"));
   }
 
   public Version version(String text, Location where) {
-    try {
-      return Version.parse(text);
-    } catch (PepSyntaxException e) {
-      throw where.error("invalid version " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
-    }
+    return parsed(text, where, Version::parse, "version");
   }
 
   public Requirement requirement(String text, Location where) {
-    try {
-      return Requirement.parse(text);
-    } catch (PepSyntaxException e) {
-      throw where.error("invalid requirement " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
-    }
+    return parsed(text, where, Requirement::parse, "requirement");
   }
 
   /** The PEP 503 form of a distribution name, after checking that it is a valid PEP 508 name. */
   public String packageName(String text, Location where) {
-    String cached = names.get(text);
-    if (cached == null) {
-      if (!PackageNames.isValid(text)) {
-        throw where.error(Texts.quote(text) + " is not a valid package name");
-      }
-      cached = PackageNames.normalize(text);
-      names.put(text, cached);
-    }
-    return cached;
+    return cached(names, text, t -> normalizedName(t, where, "package name"));
   }
 
   /** The PEP 685 form of an extra name, after checking that it is a valid name. */
   public String extraName(String text, Location where) {
-    String cached = names.get(text);
-    if (cached == null) {
-      if (!PackageNames.isValid(text)) {
-        throw where.error(Texts.quote(text) + " is not a valid extra name");
-      }
-      cached = PackageNames.normalize(text);
-      names.put(text, cached);
+    return cached(names, text, t -> normalizedName(t, where, "extra name"));
+  }
+
+  /** Not {@code computeIfAbsent}: a failed parse throws, and must leave the map as it was. */
+  private static <T> T cached(Map<String, T> cache, String text, Function<String, T> compute) {
+    T value = cache.get(text);
+    if (value == null) {
+      value = compute.apply(text);
+      cache.put(text, value);
     }
-    return cached;
+    return value;
+  }
+
+  private static <T> T parsed(String text, Location where, Function<String, T> parser, String what) {
+    try {
+      return parser.apply(text);
+    } catch (PepSyntaxException e) {
+      throw where.error("invalid " + what + " " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
+    }
+  }
+
+  private static String normalizedName(String text, Location where, String what) {
+    if (!PackageNames.isValid(text)) {
+      throw where.error(Texts.quote(text) + " is not a valid " + what);
+    }
+    return PackageNames.normalize(text);
   }
 }

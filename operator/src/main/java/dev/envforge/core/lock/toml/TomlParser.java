@@ -273,11 +273,8 @@ final class TomlParser {
       throw bail();
     }
     char c = s.charAt(i);
-    if (c == '"') {
-      return basicString();
-    }
-    if (c == '\'') {
-      return literalString();
+    if (c == '"' || c == '\'') {
+      return singleLineString(c);
     }
     int start = i;
     while (i < n && isBareKeyChar(s.charAt(i))) {
@@ -300,9 +297,9 @@ final class TomlParser {
     char c = s.charAt(i);
     switch (c) {
       case '"':
-        return s.startsWith("\"\"\"", i) ? multilineString('"') : basicString();
+        return s.startsWith("\"\"\"", i) ? multilineString('"') : singleLineString('"');
       case '\'':
-        return s.startsWith("'''", i) ? multilineString('\'') : literalString();
+        return s.startsWith("'''", i) ? multilineString('\'') : singleLineString('\'');
       case '[':
       case '{':
         if (++depth > MAX_NESTING) {
@@ -423,17 +420,8 @@ final class TomlParser {
       int start = i;
       array.add(value(), start);
       skipBlank();
-      if (i >= n) {
-        throw bail();
-      }
-      char c = s.charAt(i);
-      if (c == ',') {
-        i++;
-      } else if (c == ']') {
-        i++;
+      if (closes(']')) {
         return array;
-      } else {
-        throw bail();
       }
     }
   }
@@ -450,20 +438,23 @@ final class TomlParser {
       skipSpaces();
       keyValue(table);
       skipSpaces();
-      if (i >= n) {
-        throw bail();
-      }
-      char c = s.charAt(i);
-      if (c == ',') {
-        i++;
-      } else if (c == '}') {
-        i++;
+      if (closes('}')) {
         closeDottedTables(table);
         return table;
-      } else {
-        throw bail();
       }
     }
+  }
+
+  /** After an element of an array or inline table: a comma (more follow) or the closing bracket (true). */
+  private boolean closes(char close) {
+    if (i >= n) {
+      throw bail();
+    }
+    char c = s.charAt(i++);
+    if (c != ',' && c != close) {
+      throw bail();
+    }
+    return c == close;
   }
 
   /** Tables made by dotted keys inside an inline table are as closed as the inline table itself. */
@@ -476,42 +467,28 @@ final class TomlParser {
     }
   }
 
-  private String basicString() {
+  /** A one-line string: a basic one ("...") may hold escapes, a literal one ('...') is taken as written. */
+  private String singleLineString(char quote) {
     i++;
     int start = i;
+    StringBuilder escaped = null; // only a string with escapes is built up; the rest are cut straight from the text
     while (i < n) {
       char c = s.charAt(i);
-      if (c == '"') {
-        String plain = s.substring(start, i);
+      if (c == quote) {
+        String text = escaped == null ? s.substring(start, i) : escaped.append(s, start, i).toString();
         i++;
-        return plain;
+        return text;
       }
-      if (c == '\\') {
-        StringBuilder out = new StringBuilder(i - start + 16);
-        out.append(s, start, i);
-        return basicStringWithEscapes(out);
-      }
-      if (isForbiddenControl(c) || c == '\n' || c == '\r') {
-        throw bail();
-      }
-      i++;
-    }
-    throw bail();
-  }
-
-  private String basicStringWithEscapes(StringBuilder out) {
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        i++;
-        return out.toString();
-      }
-      if (c == '\\') {
-        escape(out);
+      if (c == '\\' && quote == '"') {
+        if (escaped == null) {
+          escaped = new StringBuilder(i - start + 16);
+        }
+        escaped.append(s, start, i);
+        escape(escaped);
+        start = i;
       } else if (isForbiddenControl(c) || c == '\n' || c == '\r') {
         throw bail();
       } else {
-        out.append(c);
         i++;
       }
     }
@@ -562,24 +539,6 @@ final class TomlParser {
     }
     i += digits;
     return value;
-  }
-
-  private String literalString() {
-    i++;
-    int start = i;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '\'') {
-        String text = s.substring(start, i);
-        i++;
-        return text;
-      }
-      if (isForbiddenControl(c) || c == '\n' || c == '\r') {
-        throw bail();
-      }
-      i++;
-    }
-    throw bail();
   }
 
   /** A multi-line string: escapes count in a basic one ({@code """}), not in a literal one ({@code '''}). */
@@ -633,14 +592,11 @@ final class TomlParser {
     if (i >= n || (s.charAt(i) != '\n' && s.charAt(i) != '\r')) {
       throw bail();
     }
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == ' ' || c == '\t') {
+    while (i < n && isWhitespaceOrNewline(s.charAt(i))) {
+      if (s.charAt(i) == ' ' || s.charAt(i) == '\t') {
         i++;
-      } else if (c == '\n' || c == '\r') {
-        newline();
       } else {
-        return;
+        newline();
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.envforge.core.lock.uv;
 
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.toml.Located;
@@ -7,7 +8,6 @@ import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.lock.toml.TomlArray;
 import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.PackageNames;
-import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.VersionConstraint;
 import java.util.ArrayList;
@@ -39,6 +39,7 @@ record Pyproject(
 
   static Pyproject parse(String file, String text) {
     TomlTable root = Toml.parse(file, text);
+    PepCache pep = new PepCache();
     TomlTable project = root.table("project");
     Located<String> name = null;
     Located<String> version = null;
@@ -53,24 +54,24 @@ record Pyproject(
       }
       version = project.locatedString("version");
       requiresPython = RequiresPython.of(project);
-      dependencies = requirements(project.strings("dependencies"));
+      dependencies = requirements(pep, project.strings("dependencies"));
       for (Located<String> dynamic : project.strings("dynamic")) {
         dynamicOptional |= dynamic.value().equals("optional-dependencies");
       }
       TomlTable optional = project.table("optional-dependencies");
       if (optional != null) {
         for (String extra : optional.keys()) {
-          extras.put(PackageNames.normalize(extra), optional.at(extra, requirements(optional.strings(extra))));
+          extras.put(PackageNames.normalize(extra), optional.at(extra, requirements(pep, optional.strings(extra))));
         }
       }
     }
-    Map<String, Located<List<Declared>>> groups = groups(root);
+    Map<String, Located<List<Declared>>> groups = groups(root, pep);
     TomlTable uv = root.table("tool") == null ? null : root.table("tool").table("uv");
     List<Located<String>> members = List.of();
     List<Located<String>> excludes = List.of();
     if (uv != null) {
       if (uv.has("dev-dependencies")) {
-        List<Declared> merged = new ArrayList<>(requirements(uv.strings("dev-dependencies")));
+        List<Declared> merged = new ArrayList<>(requirements(pep, uv.strings("dev-dependencies")));
         Located<List<Declared>> existing = groups.get("dev");
         if (existing != null) {
           merged.addAll(existing.value());
@@ -93,7 +94,7 @@ record Pyproject(
   }
 
   /** PEP 735 groups with include-group entries expanded; keys as the project writes them. */
-  private static Map<String, Located<List<Declared>>> groups(TomlTable root) {
+  private static Map<String, Located<List<Declared>>> groups(TomlTable root, PepCache pep) {
     Map<String, Located<List<Declared>>> groups = new LinkedHashMap<>();
     TomlTable table = root.table("dependency-groups");
     if (table == null) {
@@ -108,12 +109,12 @@ record Pyproject(
       }
     }
     for (String group : table.keys()) {
-      groups.put(group, table.at(group, expand(table, group, byNormalized, new ArrayList<>())));
+      groups.put(group, table.at(group, expand(pep, table, group, byNormalized, new ArrayList<>())));
     }
     return groups;
   }
 
-  private static List<Declared> expand(TomlTable table, String group, Map<String, String> byNormalized,
+  private static List<Declared> expand(PepCache pep, TomlTable table, String group, Map<String, String> byNormalized,
       List<String> path) {
     if (path.contains(group)) {
       throw table.error(group, "dependency group " + Texts.quote(group) + " includes itself (through "
@@ -125,7 +126,7 @@ record Pyproject(
     for (int i = 0; items != null && i < items.size(); i++) {
       Object item = items.get(i);
       if (item instanceof String text) {
-        out.add(declared(new Located<>(text, items.location(i))));
+        out.add(declared(pep, new Located<>(text, items.location(i))));
       } else if (item instanceof TomlTable include && include.has("include-group")) {
         String included = include.requiredString("include-group");
         String target = byNormalized.get(PackageNames.normalize(included));
@@ -133,7 +134,7 @@ record Pyproject(
           throw include.error("include-group", "dependency group " + Texts.quote(group) + " includes "
               + Texts.quote(included) + ", which is not declared");
         }
-        out.addAll(expand(table, target, byNormalized, path));
+        out.addAll(expand(pep, table, target, byNormalized, path));
       } else {
         throw items.location(i).error(
             "a dependency group item must be a requirement string or {include-group = \"...\"}");
@@ -143,19 +144,15 @@ record Pyproject(
     return out;
   }
 
-  private static List<Declared> requirements(List<Located<String>> texts) {
+  private static List<Declared> requirements(PepCache pep, List<Located<String>> texts) {
     List<Declared> out = new ArrayList<>(texts.size());
     for (Located<String> text : texts) {
-      out.add(declared(text));
+      out.add(declared(pep, text));
     }
     return out;
   }
 
-  private static Declared declared(Located<String> text) {
-    try {
-      return new Declared(Requirement.parse(text.value()), text);
-    } catch (PepSyntaxException e) {
-      throw text.error("invalid requirement " + Texts.quote(text.value()) + ": " + Texts.escape(e.getMessage()));
-    }
+  private static Declared declared(PepCache pep, Located<String> text) {
+    return new Declared(pep.requirement(text.value(), text.location()), text);
   }
 }

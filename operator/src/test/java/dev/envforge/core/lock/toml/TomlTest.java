@@ -241,7 +241,8 @@ class TomlTest {
     assertThatThrownBy(() -> poetry.string("name"))
         .isInstanceOf(LockInputException.class)
         .hasMessage("pyproject.toml:2:1: 'name' must be a string, not an integer");
-    assertThatThrownBy(() -> poetry.table("name")).hasMessage("pyproject.toml:2:1: 'name' must be a table, not an integer");
+    assertThatThrownBy(() -> poetry.table("name"))
+        .hasMessage("pyproject.toml:2:1: 'name' must be a table, not an integer");
     assertThatThrownBy(() -> poetry.strings("list"))
         .hasMessage("pyproject.toml:3:14: element 2 must be a string, not an integer");
     assertThatThrownBy(() -> poetry.tables("list"))
