@@ -80,6 +80,9 @@ class ExamplesTest {
 
   private static final String PROJECT_DIR = "project";
   private static final String SOURCE_FILE = "SOURCE.txt";
+  /** The upstream project's licence text, kept next to SOURCE.txt; like it, not a project file. */
+  private static final String LICENSE_FILE = "LICENSE";
+  private static final Set<String> PROVENANCE_FILES = Set.of(SOURCE_FILE, LICENSE_FILE);
   private static final String NAMESPACE = "default";
   /** The placeholder registry every example pushes to. */
   private static final String PLACEHOLDER_REGISTRY = "registry.example.com";
@@ -151,6 +154,7 @@ class ExamplesTest {
     }
     assertThat(Files.readString(project.resolve(SOURCE_FILE))).as("the licence is recorded")
         .containsPattern("(?m)^licence: (MIT|Apache-2\\.0) ");
+    assertThat(project.resolve(LICENSE_FILE)).as("the upstream licence text is kept").isNotEmptyFile();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -536,7 +540,7 @@ class ExamplesTest {
   private static Map<String, String> projectFileTexts(Path project) {
     Map<String, String> texts = new TreeMap<>();
     for (String file : relativeFiles(project)) {
-      if (!file.equals(SOURCE_FILE)) {
+      if (!PROVENANCE_FILES.contains(file)) {
         texts.put(file, Kustomize.utf8(project.resolve(file)));
       }
     }
