@@ -62,7 +62,8 @@ public final class Artifacts {
     }
     for (int k = colon + 1; k < text.length(); k++) {
       char c = text.charAt(k);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      // a digit lookup, not three range tests: hex digits are random, and branches on them mispredict
+      if (c > 'f' || Character.digit(c, 16) < 0) {
         return false;
       }
     }

@@ -23,17 +23,17 @@ public final class PepCache {
   private final Map<String, String> names = new HashMap<>();
 
   public Marker marker(String text, Location where) {
-    return cached(markers, text, t -> parsed(t, where, Marker::parse, "marker"));
+    return cached(markers, text, where, Marker::parse, "marker");
   }
 
   /** A Poetry constraint ({@code ^1.2}, {@code ~1.2}, {@code >=1,<2 || 3.*}). */
   public VersionConstraint poetryConstraint(String text, Location where) {
-    return cached(poetryConstraints, text, t -> parsed(t, where, VersionConstraint::parsePoetry, "version constraint"));
+    return cached(poetryConstraints, text, where, VersionConstraint::parsePoetry, "version constraint");
   }
 
   /** A PEP 440 version specifier. */
   public VersionConstraint pep440Constraint(String text, Location where) {
-    return cached(pep440Constraints, text, t -> parsed(t, where, VersionConstraint::parsePep440, "version specifier"));
+    return cached(pep440Constraints, text, where, VersionConstraint::parsePep440, "version specifier");
   }
 
   public Version version(String text, Location where) {
@@ -46,19 +46,22 @@ public final class PepCache {
 
   /** The PEP 503 form of a distribution name, after checking that it is a valid PEP 508 name. */
   public String packageName(String text, Location where) {
-    return cached(names, text, t -> normalizedName(t, where, "package name"));
+    String cached = names.get(text);
+    return cached != null ? cached : normalizedName(text, where, "package name");
   }
 
   /** The PEP 685 form of an extra name, after checking that it is a valid name. */
   public String extraName(String text, Location where) {
-    return cached(names, text, t -> normalizedName(t, where, "extra name"));
+    String cached = names.get(text);
+    return cached != null ? cached : normalizedName(text, where, "extra name");
   }
 
-  /** Not {@code computeIfAbsent}: a failed parse throws, and must leave the map as it was. */
-  private static <T> T cached(Map<String, T> cache, String text, Function<String, T> compute) {
+  /** Not {@code computeIfAbsent}, and no lambda per call: most calls are hits, and a failed parse must not be kept. */
+  private static <T> T cached(Map<String, T> cache, String text, Location where, Function<String, T> parser,
+      String what) {
     T value = cache.get(text);
     if (value == null) {
-      value = compute.apply(text);
+      value = parsed(text, where, parser, what);
       cache.put(text, value);
     }
     return value;
@@ -72,10 +75,12 @@ public final class PepCache {
     }
   }
 
-  private static String normalizedName(String text, Location where, String what) {
+  private String normalizedName(String text, Location where, String what) {
     if (!PackageNames.isValid(text)) {
       throw where.error(Texts.quote(text) + " is not a valid " + what);
     }
-    return PackageNames.normalize(text);
+    String normalized = PackageNames.normalize(text);
+    names.put(text, normalized);
+    return normalized;
   }
 }
