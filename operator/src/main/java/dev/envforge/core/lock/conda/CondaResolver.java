@@ -11,6 +11,7 @@ import dev.envforge.core.lock.conda.YamlTree.Sequence;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.ContentCache;
 import dev.envforge.core.lock.support.PlanOrder;
+import dev.envforge.core.lock.support.SourceUrls;
 import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
@@ -158,9 +159,7 @@ public final class CondaResolver implements LockResolver {
       throw new LockInputException(file, line, column, "invalid version " + Texts.quote(version) + " of "
           + Texts.quote(name));
     }
-    String lower = url.toLowerCase(Locale.ROOT);
-    if (Texts.hasControlOrSpace(url)
-        || !(lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file://"))) {
+    if (Texts.hasControlOrSpace(url) || !SourceUrls.isFetchable(url)) {
       throw new LockInputException(file, line, column, "invalid URL " + Texts.quote(url) + " of "
           + Texts.quote(name));
     }

@@ -1,10 +1,11 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.poetry.PoetryDependency.DirectKind;
-import dev.envforge.core.lock.poetry.TomlDoc.Array;
-import dev.envforge.core.lock.poetry.TomlDoc.Location;
-import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.VersionConstraint;
@@ -25,7 +26,7 @@ final class DependencyReader {
    * The edges of one Poetry declaration: a constraint string, a table, or an array of tables (multiple constraints,
    * usually told apart by {@code python}/{@code markers}).
    */
-  List<PoetryDependency> poetry(Table owner, String rawName) {
+  List<PoetryDependency> poetry(TomlTable owner, String rawName) {
     Location keyLocation = owner.location(rawName);
     String name = pep.packageName(rawName, keyLocation);
     Object value = owner.get(rawName);
@@ -33,10 +34,10 @@ final class DependencyReader {
       return List.of(new PoetryDependency(name, constraints(constraint, keyLocation), Set.of(), Marker.TRUE, false,
           null, null, keyLocation));
     }
-    if (value instanceof Table table) {
+    if (value instanceof TomlTable table) {
       return List.of(fromTable(name, table, keyLocation));
     }
-    if (value instanceof Array array) {
+    if (value instanceof TomlArray array) {
       List<PoetryDependency> edges = new ArrayList<>(array.size());
       for (int k = 0; k < array.size(); k++) {
         edges.add(fromTable(name, array.table(k), array.location(k)));
@@ -55,7 +56,7 @@ final class DependencyReader {
     return List.of(pep.poetryConstraint(trimmed, where));
   }
 
-  private PoetryDependency fromTable(String name, Table table, Location location) {
+  private PoetryDependency fromTable(String name, TomlTable table, Location location) {
     String version = table.string("version");
     List<VersionConstraint> constraints =
         version == null ? List.of() : constraints(version, table.location("version"));
@@ -73,7 +74,7 @@ final class DependencyReader {
       marker = PoetryDependency.and(marker, PythonConstraints.platformMarker(platform));
     }
     Set<String> extras = new TreeSet<>();
-    Array extraArray = table.array("extras");
+    TomlArray extraArray = table.array("extras");
     if (extraArray != null) {
       for (int k = 0; k < extraArray.size(); k++) {
         extras.add(pep.extraName(extraArray.string(k), extraArray.location(k)));

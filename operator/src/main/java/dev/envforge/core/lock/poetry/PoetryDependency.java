@@ -1,6 +1,6 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.poetry.TomlDoc.Location;
+import dev.envforge.core.lock.toml.Location;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.Version;

@@ -1,17 +1,18 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.poetry.TomlDoc.Array;
-import dev.envforge.core.lock.poetry.TomlDoc.Location;
-import dev.envforge.core.lock.poetry.TomlDoc.Table;
 import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.SourceUrls;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.Version;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,7 +33,6 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
   /** Source types a {@code [package.source]} may have. */
   static final Set<String> SOURCE_TYPES = Set.of("legacy", "git", "url", "directory", "file");
 
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
   private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:].*");
 
   /**
@@ -67,11 +67,10 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
   /** One distribution file of a package. */
   record LockedFile(String filename, String hash) {}
 
-  static PoetryLock read(TomlDoc doc, PepCache pep) {
-    Table root = doc.root();
-    Table metadata = root.table("metadata");
+  static PoetryLock read(TomlTable root, PepCache pep) {
+    TomlTable metadata = root.table("metadata");
     if (metadata == null) {
-      throw doc.locate(0).error("no [metadata] table: not a Poetry lock file");
+      throw root.error("no [metadata] table: not a Poetry lock file");
     }
     Object lockVersionValue = metadata.get("lock-version");
     if (!(lockVersionValue instanceof String lockVersion)) {
@@ -83,12 +82,12 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
           + "; known lock versions: " + String.join(", ", KNOWN_VERSIONS));
     }
     // lock 1.1 keeps the files of every package in [metadata.files]
-    Table legacyFiles = lockVersion.equals("1.1") ? metadata.table("files") : null;
+    TomlTable legacyFiles = lockVersion.equals("1.1") ? metadata.table("files") : null;
 
     DependencyReader reader = new DependencyReader(pep);
     List<LockedPackage> packages = new ArrayList<>();
     Map<String, List<LockedPackage>> byName = new HashMap<>();
-    Array entries = root.array("package");
+    TomlArray entries = root.array("package");
     int count = entries == null ? 0 : entries.size();
     for (int k = 0; k < count; k++) {
       LockedPackage p = readPackage(k, entries.table(k), entries.location(k), legacyFiles, reader, pep);
@@ -98,17 +97,17 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     return new PoetryLock(lockVersion, packages, byName);
   }
 
-  private static LockedPackage readPackage(int index, Table entry, Location location, Table legacyFiles,
+  private static LockedPackage readPackage(int index, TomlTable entry, Location location, TomlTable legacyFiles,
       DependencyReader reader, PepCache pep) {
-    String rawName = required(entry, "name", location);
+    String rawName = entry.requiredString("name");
     String name = pep.packageName(rawName, entry.location("name"));
-    String version = required(entry, "version", location);
+    String version = entry.requiredString("version");
     Version parsedVersion = pep.version(version, entry.location("version"));
 
     LockSource source = null;
-    Table sourceTable = entry.table("source");
+    TomlTable sourceTable = entry.table("source");
     if (sourceTable != null) {
-      String type = required(sourceTable, "type", sourceTable.location());
+      String type = sourceTable.requiredString("type");
       if (!SOURCE_TYPES.contains(type)) {
         throw sourceTable.location("type").error("unsupported source type " + Texts.quote(type) + " (known: "
             + String.join(", ", new TreeSet<>(SOURCE_TYPES)) + ")");
@@ -117,7 +116,7 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     }
 
     List<PoetryDependency> dependencies = new ArrayList<>();
-    Table dependencyTable = entry.table("dependencies");
+    TomlTable dependencyTable = entry.table("dependencies");
     if (dependencyTable != null) {
       for (String key : dependencyTable.keys()) {
         dependencies.addAll(reader.poetry(dependencyTable, key));
@@ -125,11 +124,11 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     }
 
     Map<String, List<ExtraItem>> extras = Map.of();
-    Table extraTable = entry.table("extras");
+    TomlTable extraTable = entry.table("extras");
     if (extraTable != null && !extraTable.isEmpty()) {
       extras = new LinkedHashMap<>();
       for (String extra : extraTable.keys()) {
-        Array items = extraTable.array(extra);
+        TomlArray items = extraTable.array(extra);
         String extraName = pep.extraName(extra, extraTable.location(extra));
         List<ExtraItem> list = extras.computeIfAbsent(extraName, e -> new ArrayList<>());
         if (items != null) {
@@ -143,16 +142,16 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     Marker marker = packageMarker(entry, pep);
 
     List<LockedFile> files = new ArrayList<>();
-    Array fileArray = legacyFiles != null ? legacyFiles.array(rawName) : entry.array("files");
+    TomlArray fileArray = legacyFiles != null ? legacyFiles.array(rawName) : entry.array("files");
     if (fileArray != null) {
       for (int k = 0; k < fileArray.size(); k++) {
-        Table file = fileArray.table(k);
-        String filename = required(file, "file", file.location());
-        if (!isPlainFilename(filename)) {
+        TomlTable file = fileArray.table(k);
+        String filename = file.requiredString("file");
+        if (!Artifacts.isPlainFilename(filename)) {
           throw file.location("file").error("invalid file name " + Texts.quote(filename));
         }
         String hash = file.string("hash");
-        if (hash != null && !isHash(hash)) {
+        if (hash != null && !Artifacts.isHash(hash)) {
           throw file.location("hash").error("invalid hash " + Texts.quote(hash));
         }
         files.add(new LockedFile(filename, hash));
@@ -166,27 +165,24 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
    * Reads {@code [package.source]}. Remote URLs must be plain http(s)/file URLs (git also ssh, git and scp-like
    * {@code user@host:path}), and a git source must be pinned to a commit, since the plan is built from them.
    */
-  private static LockSource readSource(String type, Table table) {
-    String url = required(table, "url", table.location());
+  private static LockSource readSource(String type, TomlTable table) {
+    String url = table.requiredString("url");
     boolean local = type.equals("directory") || type.equals("file");
-    if (url.isEmpty() || (local ? hasControl(url) : Texts.hasControlOrSpace(url))) {
+    if (!SourceUrls.isWellFormed(url, local)) {
       throw table.location("url").error("invalid " + type + " source URL " + Texts.quote(url));
     }
     if (!local) {
-      String lower = url.toLowerCase(Locale.ROOT);
-      boolean remote = lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file://");
-      boolean gitUrl = type.equals("git")
-          && (lower.startsWith("ssh://") || lower.startsWith("git://") || SCP_LIKE.matcher(url).matches());
-      if (!remote && !gitUrl) {
+      boolean gitUrl = type.equals("git") && (SourceUrls.hasGitScheme(url) || SCP_LIKE.matcher(url).matches());
+      if (!SourceUrls.isFetchable(url) && !gitUrl) {
         throw table.location("url").error("unsupported " + type + " source URL " + Texts.quote(url));
       }
     }
     String subdirectory = table.string("subdirectory");
-    if (subdirectory != null && hasControl(subdirectory)) {
+    if (subdirectory != null && Texts.hasControl(subdirectory)) {
       throw table.location("subdirectory").error("invalid subdirectory " + Texts.quote(subdirectory));
     }
     String resolved = table.string("resolved_reference");
-    if (type.equals("git") && (resolved == null || !COMMIT.matcher(resolved).matches())) {
+    if (type.equals("git") && !SourceUrls.isCommit(resolved)) {
       throw table.location(resolved == null ? "reference" : "resolved_reference").error(
           "git source " + Texts.quote(url) + " is not pinned: resolved_reference must be a commit hash, not "
               + (resolved == null ? "missing" : Texts.quote(resolved)));
@@ -194,53 +190,11 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     return new LockSource(type, url, table.string("reference"), resolved, subdirectory);
   }
 
-  /** A file name without path separators, whitespace or control characters (checked per character: locks list many). */
-  private static boolean isPlainFilename(String name) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-      return false;
-    }
-    for (int k = 0; k < name.length(); k++) {
-      char c = name.charAt(k);
-      if (c <= ' ' || c == 0x7f || c == '/' || c == '\\') {
-        return false;
-      }
-      if (c > 0x7e) {
-        return !Texts.hasControlOrSpace(name);
-      }
-    }
-    return true;
-  }
-
-  /** {@code algorithm:hex}, as {@link Artifacts#isHash} accepts, checked without a regular expression. */
-  private static boolean isHash(String text) {
-    int colon = text.indexOf(':');
-    int hexLength = text.length() - colon - 1;
-    if (colon < 2 || colon > 20 || hexLength < 16 || hexLength > 128) {
-      return false;
-    }
-    for (int k = 0; k < colon; k++) {
-      char c = text.charAt(k);
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-        return false;
-      }
-    }
-    for (int k = colon + 1; k < text.length(); k++) {
-      if (Character.digit(text.charAt(k), 16) < 0 || text.charAt(k) > 'f') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean hasControl(String text) {
-    return text.chars().anyMatch(Character::isISOControl);
-  }
-
   /**
    * The entry's own markers (lock 2.1): one marker, or one per group; an entry applies when any of its groups' markers
    * holds, and always when a group has none.
    */
-  private static Marker packageMarker(Table entry, PepCache pep) {
+  private static Marker packageMarker(TomlTable entry, PepCache pep) {
     Object value = entry.get("markers");
     if (value == null) {
       return null;
@@ -248,8 +202,8 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
     if (value instanceof String text) {
       return pep.marker(text, entry.location("markers"));
     }
-    Table byGroup = entry.table("markers");
-    Array groups = entry.array("groups");
+    TomlTable byGroup = entry.table("markers");
+    TomlArray groups = entry.array("groups");
     if (groups != null) {
       for (int k = 0; k < groups.size(); k++) {
         if (byGroup.get(groups.string(k)) == null) {
@@ -312,13 +266,5 @@ record PoetryLock(String lockVersion, List<LockedPackage> packages, Map<String, 
   private static boolean isNameChar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
         || c == '-';
-  }
-
-  private static String required(Table table, String key, Location owner) {
-    String value = table.string(key);
-    if (value == null) {
-      throw owner.error("missing " + Texts.quote(key));
-    }
-    return value;
   }
 }

@@ -1,9 +1,12 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.poetry.TomlDoc.Array;
-import dev.envforge.core.lock.poetry.TomlDoc.Location;
-import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.support.RequiresPython;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Located;
+import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.VersionConstraint;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,23 +37,23 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
   record Group(String name, List<PoetryDependency> dependencies, List<String> includeGroups,
       List<Location> includeLocations) {}
 
-  static PoetryProject read(TomlDoc doc, PepCache pep) {
+  static PoetryProject read(TomlTable root, PepCache pep) {
     DependencyReader reader = new DependencyReader(pep);
-    Table root = doc.root();
-    Table project = root.table("project");
-    Table tool = root.table("tool");
-    Table poetry = tool == null ? null : tool.table("poetry");
+    TomlTable project = root.table("project");
+    TomlTable tool = root.table("tool");
+    TomlTable poetry = tool == null ? null : tool.table("poetry");
 
     String rootName = null;
-    Table nameOwner = project != null && project.string("name") != null ? project : poetry;
+    TomlTable nameOwner = project != null && project.string("name") != null ? project : poetry;
     if (nameOwner != null && nameOwner.string("name") != null) {
       rootName = pep.packageName(nameOwner.string("name"), nameOwner.location("name"));
     }
 
-    Table poetryDependencyTable = poetry == null ? null : poetry.table("dependencies");
+    TomlTable poetryDependencyTable = poetry == null ? null : poetry.table("dependencies");
     VersionConstraint requiresPython = null;
-    if (project != null && project.string("requires-python") != null) {
-      requiresPython = pep.pep440Constraint(project.string("requires-python"), project.location("requires-python"));
+    Located<VersionConstraint> projectRequiresPython = project == null ? null : RequiresPython.of(project);
+    if (projectRequiresPython != null) {
+      requiresPython = projectRequiresPython.value();
     } else if (poetryDependencyTable != null && poetryDependencyTable.get("python") instanceof String python) {
       requiresPython = pep.poetryConstraint(python, poetryDependencyTable.location("python"));
     }
@@ -68,7 +71,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
     }
 
     List<PoetryDependency> main = new ArrayList<>();
-    Array projectDependencies = project == null ? null : project.array("dependencies");
+    TomlArray projectDependencies = project == null ? null : project.array("dependencies");
     if (projectDependencies != null && projectDependencies.size() > 0) {
       Set<String> declared = new HashSet<>();
       for (int k = 0; k < projectDependencies.size(); k++) {
@@ -91,14 +94,14 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
 
     Map<String, List<PoetryDependency>> extras = new LinkedHashMap<>();
     List<String> extraNames = new ArrayList<>();
-    Table optionalDependencies = project == null ? null : project.table("optional-dependencies");
-    Table poetryExtras = poetry == null ? null : poetry.table("extras");
+    TomlTable optionalDependencies = project == null ? null : project.table("optional-dependencies");
+    TomlTable poetryExtras = poetry == null ? null : poetry.table("extras");
     if (optionalDependencies != null) {
       for (String extra : optionalDependencies.keys()) {
         String normalized = pep.extraName(extra, optionalDependencies.location(extra));
         List<PoetryDependency> edges = extras.computeIfAbsent(normalized, n -> new ArrayList<>());
         extraNames.add(extra);
-        Array items = optionalDependencies.array(extra);
+        TomlArray items = optionalDependencies.array(extra);
         if (items == null) {
           throw optionalDependencies.location(extra).error("extra " + Texts.quote(extra)
               + " must be an array of requirements");
@@ -113,7 +116,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
         String normalized = pep.extraName(extra, poetryExtras.location(extra));
         List<PoetryDependency> edges = extras.computeIfAbsent(normalized, n -> new ArrayList<>());
         extraNames.add(extra);
-        Array items = poetryExtras.array(extra);
+        TomlArray items = poetryExtras.array(extra);
         if (items == null) {
           throw poetryExtras.location(extra).error("extra " + Texts.quote(extra)
               + " must be an array of package names");
@@ -131,22 +134,22 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
 
     Map<String, Group> groups = new LinkedHashMap<>();
     if (poetry != null) {
-      Table legacyDev = poetry.table("dev-dependencies");
+      TomlTable legacyDev = poetry.table("dev-dependencies");
       if (legacyDev != null) {
         groups.put("dev", new Group("dev", readAll(reader, legacyDev), List.of(), List.of()));
       }
-      Table groupTable = poetry.table("group");
+      TomlTable groupTable = poetry.table("group");
       if (groupTable != null) {
         for (String name : groupTable.keys()) {
-          Table group = groupTable.table(name);
+          TomlTable group = groupTable.table(name);
           if (group == null) {
             throw groupTable.location(name).error("group " + Texts.quote(name) + " must be a table");
           }
-          Table dependencies = group.table("dependencies");
+          TomlTable dependencies = group.table("dependencies");
           List<PoetryDependency> edges = dependencies == null ? new ArrayList<>() : readAll(reader, dependencies);
           List<String> includes = new ArrayList<>();
           List<Location> includeLocations = new ArrayList<>();
-          Array includeArray = group.array("include-groups");
+          TomlArray includeArray = group.array("include-groups");
           if (includeArray != null) {
             for (int k = 0; k < includeArray.size(); k++) {
               includes.add(includeArray.string(k));
@@ -171,7 +174,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
     }
 
     Set<String> sourceNames = new HashSet<>();
-    Array sources = poetry == null ? null : poetry.array("source");
+    TomlArray sources = poetry == null ? null : poetry.array("source");
     if (sources != null) {
       for (int k = 0; k < sources.size(); k++) {
         String name = sources.table(k).string("name");
@@ -180,7 +183,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
         }
       }
     }
-    Location start = doc.locate(0);
+    Location start = root.location();
     Location groupsLocation = poetry == null ? start
         : poetry.table("group") != null ? poetry.location("group")
         : poetry.table("dev-dependencies") != null ? poetry.location("dev-dependencies") : start;
@@ -190,7 +193,7 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
         extrasLocation);
   }
 
-  private static List<PoetryDependency> readAll(DependencyReader reader, Table dependencies) {
+  private static List<PoetryDependency> readAll(DependencyReader reader, TomlTable dependencies) {
     List<PoetryDependency> edges = new ArrayList<>();
     for (String key : dependencies.keys()) {
       edges.addAll(reader.poetry(dependencies, key));
@@ -198,8 +201,8 @@ record PoetryProject(String rootName, VersionConstraint requiresPython, List<Poe
     return edges;
   }
 
-  private static boolean isDynamic(Table project, String field) {
-    Array dynamic = project.array("dynamic");
+  private static boolean isDynamic(TomlTable project, String field) {
+    TomlArray dynamic = project.array("dynamic");
     if (dynamic == null) {
       return false;
     }

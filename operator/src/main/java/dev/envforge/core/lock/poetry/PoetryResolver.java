@@ -9,7 +9,9 @@ import dev.envforge.core.lock.poetry.PoetryLock.LockedPackage;
 import dev.envforge.core.lock.poetry.PoetryProject.Group;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.plan.Artifact;
@@ -51,9 +53,9 @@ public final class PoetryResolver implements LockResolver {
   @Override
   public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
     PoetryProject project = projects.get(read(files, PYPROJECT),
-        k -> PoetryProject.read(TomlDoc.parse(k.text(), k.file()), new PepCache()));
+        k -> PoetryProject.read(Toml.parse(k.file(), k.text()), new PepCache()));
     PoetryLock lock = locks.get(read(files, LOCK),
-        k -> PoetryLock.read(TomlDoc.parse(k.text(), k.file()), new PepCache()));
+        k -> PoetryLock.read(Toml.parse(k.file(), k.text()), new PepCache()));
     checkLockMatchesProject(project, lock);
 
     List<PoetryDependency> roots = new ArrayList<>(project.main());

@@ -1,7 +1,8 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.poetry.TomlDoc.Location;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.toml.Location;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.Version;

@@ -6,10 +6,14 @@ import dev.envforge.core.lock.LockResolver;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.PlanOrder;
+import dev.envforge.core.lock.support.RequiresPython;
+import dev.envforge.core.lock.support.SourceUrls;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
-import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.lock.toml.Located;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
@@ -71,7 +75,7 @@ public final class PylockResolver implements LockResolver {
     PylockFile lock = PARSED.get(new FileText(files.displayName(lockFile), text),
         k -> PylockFile.parse(k.file(), k.text()));
 
-    VersionConstraint requiresPython = projectRequiresPython(files);
+    VersionConstraint requiresPython = RequiresPython.ofProject(files);
     if (requiresPython == null && lock.requiresPython() != null) {
       requiresPython = lock.requiresPython().value();
     }
@@ -104,25 +108,6 @@ public final class PylockResolver implements LockResolver {
     }
     packages.sort(PlanOrder.PACKAGES);
     return new InstallPlan(LockFormat.PYLOCK, selection, environment, packages, List.copyOf(localSkipped));
-  }
-
-  /** The project's own requires-python where a pyproject.toml sits beside the lock. */
-  private static VersionConstraint projectRequiresPython(ProjectFiles files) {
-    String text = files.read("pyproject.toml").orElse(null);
-    if (text == null) {
-      return null;
-    }
-    TomlView project = TomlView.parse(files.displayName("pyproject.toml"), text).table("project");
-    Located<String> python = project == null ? null : project.locatedString("requires-python");
-    if (python == null) {
-      return null;
-    }
-    try {
-      return VersionConstraint.parsePep440(python.value());
-    } catch (PepSyntaxException e) {
-      throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-          + Texts.escape(e.getMessage()));
-    }
   }
 
   private static void checkTarget(PylockFile lock, MarkerEnvironment environment) {
@@ -162,7 +147,7 @@ public final class PylockResolver implements LockResolver {
       List<String> defaultGroups, List<PylockPackage> packages) {
 
     static PylockFile parse(String file, String text) {
-      TomlView root = TomlView.parse(file, text);
+      TomlTable root = Toml.parse(file, text);
       String lockVersion = root.string("lock-version");
       if (lockVersion == null) {
         throw root.error("missing 'lock-version'");
@@ -170,20 +155,11 @@ public final class PylockResolver implements LockResolver {
       if (!lockVersion.equals("1") && !lockVersion.startsWith("1.")) {
         throw root.error("lock-version", "unknown lock-version " + Texts.quote(lockVersion) + " (known: 1.x)");
       }
-      Located<VersionConstraint> requiresPython = null;
-      Located<String> python = root.locatedString("requires-python");
-      if (python != null) {
-        try {
-          requiresPython = root.at("requires-python", VersionConstraint.parsePep440(python.value()));
-        } catch (PepSyntaxException e) {
-          throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-              + Texts.escape(e.getMessage()));
-        }
-      }
-      Map<String, Marker> markers = new HashMap<>();
+      Located<VersionConstraint> requiresPython = RequiresPython.of(root);
+      PepCache pep = new PepCache();
       List<Marker> environments = new ArrayList<>();
       for (Located<String> environment : root.strings("environments")) {
-        environments.add(marker(environment, markers));
+        environments.add(pep.marker(environment.value(), environment.location()));
       }
       Located<List<String>> extras = root.at("extras", names(root.strings("extras"), true));
       Located<List<String>> groups = root.at("dependency-groups", names(root.strings("dependency-groups"), false));
@@ -194,8 +170,8 @@ public final class PylockResolver implements LockResolver {
         }
       }
       List<PylockPackage> packages = new ArrayList<>();
-      for (TomlView table : root.tables("packages")) {
-        packages.add(readPackage(table, markers));
+      for (TomlTable table : root.tables("packages")) {
+        packages.add(readPackage(table, pep));
       }
       return new PylockFile(requiresPython, List.copyOf(environments), root.at("environments", "environments"),
           extras, groups, defaultGroups, List.copyOf(packages));
@@ -212,17 +188,7 @@ public final class PylockResolver implements LockResolver {
       return List.copyOf(out);
     }
 
-    private static Marker marker(Located<String> text, Map<String, Marker> cache) {
-      return cache.computeIfAbsent(text.value(), t -> {
-        try {
-          return Marker.parse(t);
-        } catch (PepSyntaxException e) {
-          throw text.error("invalid marker " + Texts.quote(t) + ": " + Texts.escape(e.getMessage()));
-        }
-      });
-    }
-
-    private static PylockPackage readPackage(TomlView table, Map<String, Marker> markers) {
+    private static PylockPackage readPackage(TomlTable table, PepCache pep) {
       Located<String> at = table.at("name", "package");
       String rawName = table.requiredString("name");
       if (!PackageNames.isValid(rawName)) {
@@ -238,13 +204,13 @@ public final class PylockResolver implements LockResolver {
         }
       }
       Located<String> markerText = table.locatedString("marker");
-      Marker marker = markerText == null ? Marker.TRUE : marker(markerText, markers);
+      Marker marker = markerText == null ? Marker.TRUE : pep.marker(markerText.value(), markerText.location());
 
-      TomlView vcs = table.table("vcs");
-      TomlView directory = table.table("directory");
-      TomlView archive = table.table("archive");
-      TomlView sdist = table.table("sdist");
-      List<TomlView> wheels = table.tables("wheels");
+      TomlTable vcs = table.table("vcs");
+      TomlTable directory = table.table("directory");
+      TomlTable archive = table.table("archive");
+      TomlTable sdist = table.table("sdist");
+      List<TomlTable> wheels = table.tables("wheels");
       int kinds = (vcs != null ? 1 : 0) + (directory != null ? 1 : 0) + (archive != null ? 1 : 0)
           + (sdist != null || !wheels.isEmpty() ? 1 : 0);
       if (kinds != 1) {
@@ -273,14 +239,14 @@ public final class PylockResolver implements LockResolver {
       if (sdist != null) {
         artifacts.add(artifact(sdist));
       }
-      for (TomlView wheel : wheels) {
+      for (TomlTable wheel : wheels) {
         artifacts.add(artifact(wheel));
       }
       return new PylockPackage(name, version, marker, indexSource(table, name, artifacts), List.copyOf(artifacts),
           at);
     }
 
-    private static PackageSource vcsSource(TomlView vcs, String name) {
+    private static PackageSource vcsSource(TomlTable vcs, String name) {
       String type = vcs.requiredString("type");
       if (!type.equals("git")) {
         throw vcs.error("type", "unsupported vcs " + Texts.quote(type) + " (supported: git)");
@@ -291,7 +257,7 @@ public final class PylockResolver implements LockResolver {
             + " needs a remote git 'url' to be installed in an image");
       }
       String commit = vcs.requiredString("commit-id");
-      if (!commit.matches("[0-9a-fA-F]{7,64}")) {
+      if (!SourceUrls.isCommit(commit)) {
         throw vcs.error("commit-id", "invalid commit " + Texts.quote(commit));
       }
       return PackageSource.git(url, commit, vcs.string("subdirectory"));
@@ -301,7 +267,7 @@ public final class PylockResolver implements LockResolver {
      * The package's index: its {@code index}, else PyPI when every file is on PyPI's file host. Any other file host
      * says nothing about the index, so it is an error rather than a guess.
      */
-    private static PackageSource indexSource(TomlView table, String name, List<Artifact> artifacts) {
+    private static PackageSource indexSource(TomlTable table, String name, List<Artifact> artifacts) {
       String index = table.string("index");
       if (index != null) {
         String lower = index.toLowerCase(Locale.ROOT);
@@ -319,7 +285,7 @@ public final class PylockResolver implements LockResolver {
           + " has no 'index' and files outside PyPI: cannot tell where it comes from");
     }
 
-    private static Artifact artifact(TomlView entry) {
+    private static Artifact artifact(TomlTable entry) {
       String url = entry.string("url");
       String path = entry.string("path");
       if (url == null && path == null) {
@@ -332,10 +298,10 @@ public final class PylockResolver implements LockResolver {
       if (filename == null) {
         filename = Artifacts.filenameOf(url != null ? url : path);
       }
-      if (filename == null || filename.contains("/") || Texts.hasControlOrSpace(filename)) {
+      if (!Artifacts.isPlainFilename(filename)) {
         throw entry.error("cannot tell the file name of this distribution");
       }
-      TomlView hashes = entry.table("hashes");
+      TomlTable hashes = entry.table("hashes");
       if (hashes == null || hashes.keys().isEmpty()) {
         throw entry.error("a file needs 'hashes'");
       }

@@ -6,15 +6,13 @@ import dev.envforge.core.lock.LockResolver;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.PlanOrder;
+import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
-import dev.envforge.core.lock.support.TomlView.Located;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.Version;
-import dev.envforge.core.pep.VersionConstraint;
 import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.plan.PlannedPackage;
@@ -69,7 +67,7 @@ public final class RequirementsResolver implements LockResolver {
       throw new LockInputException(files.displayName(requirementsFile), 1, 1,
           "a requirements file has no groups or extras: name another requirements file instead");
     }
-    String python = PythonTargets.choose(target.python(), projectRequiresPython(files));
+    String python = PythonTargets.choose(target.python(), RequiresPython.ofProject(files));
     MarkerEnvironment environment = MarkerEnvironment.linuxCPython(python, target.machine());
     Reader reader = new Reader(files, environment);
     reader.read(requirementsFile, new ArrayList<>(), null);
@@ -86,24 +84,6 @@ public final class RequirementsResolver implements LockResolver {
     packages.sort(PlanOrder.PACKAGES);
     return new InstallPlan(LockFormat.REQUIREMENTS, selection, environment, packages,
         List.copyOf(reader.localSkipped));
-  }
-
-  private static VersionConstraint projectRequiresPython(ProjectFiles files) {
-    String text = files.read("pyproject.toml").orElse(null);
-    if (text == null) {
-      return null;
-    }
-    TomlView project = TomlView.parse(files.displayName("pyproject.toml"), text).table("project");
-    Located<String> python = project == null ? null : project.locatedString("requires-python");
-    if (python == null) {
-      return null;
-    }
-    try {
-      return VersionConstraint.parsePep440(python.value());
-    } catch (PepSyntaxException e) {
-      throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-          + Texts.escape(e.getMessage()));
-    }
   }
 
   /** A pinned package and the hashes every line pinning it allowed. */

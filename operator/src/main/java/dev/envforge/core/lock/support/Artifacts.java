@@ -8,12 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
 /** File names, hashes and the target filter shared by the lock formats that list distribution files. */
 public final class Artifacts {
-  private static final Pattern HASH = Pattern.compile("[a-z0-9_]{2,20}:[0-9a-fA-F]{16,128}");
-
   private Artifacts() {}
 
   /**
@@ -31,11 +29,7 @@ public final class Artifacts {
     }
     int slash = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
     String segment = percentDecode(s.substring(slash + 1));
-    if (segment == null || segment.isEmpty() || segment.contains("/") || segment.equals(".") || segment.equals("..")
-        || Texts.hasControlOrSpace(segment)) {
-      return null;
-    }
-    return segment;
+    return isPlainFilename(segment) ? segment : null;
   }
 
   /** {@code algorithm:hex}, or null when the text is not a plausible hash (so hostile text never reaches a plan). */
@@ -43,13 +37,57 @@ public final class Artifacts {
     if (algorithm == null || hex == null) {
       return null;
     }
-    String text = algorithm.toLowerCase(java.util.Locale.ROOT) + ":" + hex;
-    return HASH.matcher(text).matches() ? text : null;
+    String text = algorithm.toLowerCase(Locale.ROOT) + ":" + hex;
+    return isHash(text) ? text : null;
   }
 
-  /** Whether {@code algorithm:hex} text is a plausible hash. */
+  /**
+   * Whether text is a plausible hash: {@code algorithm:hex}, 2 to 20 characters of [a-z0-9_], then 16 to 128 hex
+   * digits. Checked without a regular expression: a lock lists thousands.
+   */
   public static boolean isHash(String text) {
-    return text != null && HASH.matcher(text).matches();
+    if (text == null) {
+      return false;
+    }
+    int colon = text.indexOf(':');
+    int hexLength = text.length() - colon - 1;
+    if (colon < 2 || colon > 20 || hexLength < 16 || hexLength > 128) {
+      return false;
+    }
+    for (int k = 0; k < colon; k++) {
+      char c = text.charAt(k);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    for (int k = colon + 1; k < text.length(); k++) {
+      char c = text.charAt(k);
+      // a digit lookup, not three range tests: hex digits are random, and branches on them mispredict
+      if (c > 'f' || Character.digit(c, 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a distribution's file name is a plain name: not empty, not {@code .} or {@code ..}, without path
+   * separators, whitespace or control characters (checked per character: a lock lists thousands).
+   */
+  public static boolean isPlainFilename(String name) {
+    if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return false;
+    }
+    for (int k = 0; k < name.length(); k++) {
+      char c = name.charAt(k);
+      if (c <= ' ' || c == 0x7f || c == '/' || c == '\\') {
+        return false;
+      }
+      if (c > 0x7e) {
+        return !Texts.hasControlOrSpace(name);
+      }
+    }
+    return true;
   }
 
   /** The artifacts an installer on the target could pick (by {@link WheelTags#isInstallable}), sorted. */

@@ -52,6 +52,16 @@ public final class Texts {
     return i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
   }
 
+  /** Whether the text holds a control character (which has no place in a path or URL, though a space may). */
+  public static boolean hasControl(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isISOControl(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the text holds a character that has no place in a name, version, URL or hash: controls, whitespace. */
   public static boolean hasControlOrSpace(String text) {
     for (int i = 0; i < text.length(); i++) {

@@ -1,10 +1,13 @@
 package dev.envforge.core.lock.uv;
 
+import dev.envforge.core.lock.support.PepCache;
+import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
-import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.lock.toml.Located;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlArray;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.PackageNames;
-import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.VersionConstraint;
 import java.util.ArrayList;
@@ -35,8 +38,9 @@ record Pyproject(
   record Declared(Requirement requirement, Located<String> text) {}
 
   static Pyproject parse(String file, String text) {
-    TomlView root = TomlView.parse(file, text);
-    TomlView project = root.table("project");
+    TomlTable root = Toml.parse(file, text);
+    PepCache pep = new PepCache();
+    TomlTable project = root.table("project");
     Located<String> name = null;
     Located<String> version = null;
     Located<VersionConstraint> requiresPython = null;
@@ -49,40 +53,32 @@ record Pyproject(
         throw name.error("invalid project name " + Texts.quote(name.value()));
       }
       version = project.locatedString("version");
-      Located<String> python = project.locatedString("requires-python");
-      if (python != null) {
-        try {
-          requiresPython = project.at("requires-python", VersionConstraint.parsePep440(python.value()));
-        } catch (PepSyntaxException e) {
-          throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-              + Texts.escape(e.getMessage()));
-        }
-      }
-      dependencies = requirements(project.strings("dependencies"));
+      requiresPython = RequiresPython.of(project);
+      dependencies = requirements(pep, project.strings("dependencies"));
       for (Located<String> dynamic : project.strings("dynamic")) {
         dynamicOptional |= dynamic.value().equals("optional-dependencies");
       }
-      TomlView optional = project.table("optional-dependencies");
+      TomlTable optional = project.table("optional-dependencies");
       if (optional != null) {
         for (String extra : optional.keys()) {
-          extras.put(PackageNames.normalize(extra), optional.at(extra, requirements(optional.strings(extra))));
+          extras.put(PackageNames.normalize(extra), optional.at(extra, requirements(pep, optional.strings(extra))));
         }
       }
     }
-    Map<String, Located<List<Declared>>> groups = groups(root);
-    TomlView uv = root.table("tool") == null ? null : root.table("tool").table("uv");
+    Map<String, Located<List<Declared>>> groups = groups(root, pep);
+    TomlTable uv = root.table("tool") == null ? null : root.table("tool").table("uv");
     List<Located<String>> members = List.of();
     List<Located<String>> excludes = List.of();
     if (uv != null) {
       if (uv.has("dev-dependencies")) {
-        List<Declared> merged = new ArrayList<>(requirements(uv.strings("dev-dependencies")));
+        List<Declared> merged = new ArrayList<>(requirements(pep, uv.strings("dev-dependencies")));
         Located<List<Declared>> existing = groups.get("dev");
         if (existing != null) {
           merged.addAll(existing.value());
         }
         groups.put("dev", uv.at("dev-dependencies", merged));
       }
-      TomlView workspace = uv.table("workspace");
+      TomlTable workspace = uv.table("workspace");
       if (workspace != null) {
         members = workspace.strings("members");
         excludes = workspace.strings("exclude");
@@ -98,9 +94,9 @@ record Pyproject(
   }
 
   /** PEP 735 groups with include-group entries expanded; keys as the project writes them. */
-  private static Map<String, Located<List<Declared>>> groups(TomlView root) {
+  private static Map<String, Located<List<Declared>>> groups(TomlTable root, PepCache pep) {
     Map<String, Located<List<Declared>>> groups = new LinkedHashMap<>();
-    TomlView table = root.table("dependency-groups");
+    TomlTable table = root.table("dependency-groups");
     if (table == null) {
       return groups;
     }
@@ -113,12 +109,12 @@ record Pyproject(
       }
     }
     for (String group : table.keys()) {
-      groups.put(group, table.at(group, expand(table, group, byNormalized, new ArrayList<>())));
+      groups.put(group, table.at(group, expand(pep, table, group, byNormalized, new ArrayList<>())));
     }
     return groups;
   }
 
-  private static List<Declared> expand(TomlView table, String group, Map<String, String> byNormalized,
+  private static List<Declared> expand(PepCache pep, TomlTable table, String group, Map<String, String> byNormalized,
       List<String> path) {
     if (path.contains(group)) {
       throw table.error(group, "dependency group " + Texts.quote(group) + " includes itself (through "
@@ -126,38 +122,37 @@ record Pyproject(
     }
     path.add(group);
     List<Declared> out = new ArrayList<>();
-    for (Located<Object> item : table.mixed(group)) {
-      if (item.value() instanceof String text) {
-        out.add(declared(new Located<>(text, item.file(), item.line(), item.column())));
-      } else if (item.value() instanceof TomlView include && include.has("include-group")) {
+    TomlArray items = table.array(group);
+    for (int i = 0; items != null && i < items.size(); i++) {
+      Object item = items.get(i);
+      if (item instanceof String text) {
+        out.add(declared(pep, new Located<>(text, items.location(i))));
+      } else if (item instanceof TomlTable include && include.has("include-group")) {
         String included = include.requiredString("include-group");
         String target = byNormalized.get(PackageNames.normalize(included));
         if (target == null) {
           throw include.error("include-group", "dependency group " + Texts.quote(group) + " includes "
               + Texts.quote(included) + ", which is not declared");
         }
-        out.addAll(expand(table, target, byNormalized, path));
+        out.addAll(expand(pep, table, target, byNormalized, path));
       } else {
-        throw item.error("a dependency group item must be a requirement string or {include-group = \"...\"}");
+        throw items.location(i).error(
+            "a dependency group item must be a requirement string or {include-group = \"...\"}");
       }
     }
     path.remove(path.size() - 1);
     return out;
   }
 
-  private static List<Declared> requirements(List<Located<String>> texts) {
+  private static List<Declared> requirements(PepCache pep, List<Located<String>> texts) {
     List<Declared> out = new ArrayList<>(texts.size());
     for (Located<String> text : texts) {
-      out.add(declared(text));
+      out.add(declared(pep, text));
     }
     return out;
   }
 
-  private static Declared declared(Located<String> text) {
-    try {
-      return new Declared(Requirement.parse(text.value()), text);
-    } catch (PepSyntaxException e) {
-      throw text.error("invalid requirement " + Texts.quote(text.value()) + ": " + Texts.escape(e.getMessage()));
-    }
+  private static Declared declared(PepCache pep, Located<String> text) {
+    return new Declared(pep.requirement(text.value(), text.location()), text);
   }
 }

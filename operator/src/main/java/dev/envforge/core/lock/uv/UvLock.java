@@ -2,9 +2,13 @@ package dev.envforge.core.lock.uv;
 
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.lock.support.PepCache;
+import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
-import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.lock.toml.Located;
+import dev.envforge.core.lock.toml.Location;
+import dev.envforge.core.lock.toml.Toml;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.PepSyntaxException;
@@ -45,19 +49,18 @@ final class UvLock {
     final String name;
     final String version;
     final UvSource source;
-    final int line;
-    final int column;
+    /** Where its [[package]] header is. */
+    final Location location;
     final List<Artifact> artifacts;
     final List<UvEdge> dependencies = new ArrayList<>();
     final Map<String, List<UvEdge>> optionalDependencies = new LinkedHashMap<>();
     final Map<String, List<UvEdge>> devDependencies = new LinkedHashMap<>();
 
-    UvPackage(String name, String version, UvSource source, int line, int column, List<Artifact> artifacts) {
+    UvPackage(String name, String version, UvSource source, Location location, List<Artifact> artifacts) {
       this.name = name;
       this.version = version;
       this.source = source;
-      this.line = line;
-      this.column = column;
+      this.location = location;
       this.artifacts = artifacts;
     }
 
@@ -71,7 +74,7 @@ final class UvLock {
   record UvEdge(UvPackage target, Marker marker, Set<String> extras) {}
 
   static UvLock parse(String file, String text) {
-    TomlView root = TomlView.parse(file, text);
+    TomlTable root = Toml.parse(file, text);
     Long version = root.integer("version");
     if (version == null) {
       throw root.error("missing lock 'version'");
@@ -80,20 +83,11 @@ final class UvLock {
       throw root.error("version", "unknown uv.lock version " + version + " (known: " + KNOWN_VERSION + ")");
     }
     root.integer("revision");
-    Located<VersionConstraint> requiresPython = null;
-    Located<String> python = root.locatedString("requires-python");
-    if (python != null) {
-      try {
-        requiresPython = root.at("requires-python", VersionConstraint.parsePep440(python.value()));
-      } catch (PepSyntaxException e) {
-        throw python.error("invalid requires-python " + Texts.quote(python.value()) + ": "
-            + Texts.escape(e.getMessage()));
-      }
-    }
-    List<TomlView> tables = root.tables("package");
+    Located<VersionConstraint> requiresPython = RequiresPython.of(root);
+    List<TomlTable> tables = root.tables("package");
     List<UvPackage> packages = new ArrayList<>(tables.size());
     Map<String, List<UvPackage>> byName = new HashMap<>();
-    for (TomlView table : tables) {
+    for (TomlTable table : tables) {
       UvPackage p = readPackage(table);
       packages.add(p);
       byName.computeIfAbsent(p.name, k -> new ArrayList<>(1)).add(p);
@@ -105,13 +99,13 @@ final class UvLock {
     return new UvLock(file, requiresPython, List.copyOf(packages), byName);
   }
 
-  private static UvPackage readPackage(TomlView table) {
+  private static UvPackage readPackage(TomlTable table) {
     String rawName = table.requiredString("name");
     if (!PackageNames.isValid(rawName)) {
       throw table.error("name", "invalid package name " + Texts.quote(rawName));
     }
     String name = PackageNames.normalize(rawName);
-    TomlView sourceTable = table.table("source");
+    TomlTable sourceTable = table.table("source");
     if (sourceTable == null) {
       throw table.error("package " + Texts.quote(name) + " has no 'source'");
     }
@@ -127,23 +121,23 @@ final class UvLock {
         throw table.error("version", "invalid version " + Texts.quote(version) + " of " + Texts.quote(name));
       }
     }
-    return new UvPackage(name, version, source, table.line(), table.column(), artifacts(table, source));
+    return new UvPackage(name, version, source, table.location(), artifacts(table, source));
   }
 
   /** The sdist and wheels with their URLs and hashes, unfiltered. */
-  private static List<Artifact> artifacts(TomlView table, UvSource source) {
+  private static List<Artifact> artifacts(TomlTable table, UvSource source) {
     List<Artifact> out = new ArrayList<>();
-    TomlView sdist = table.table("sdist");
+    TomlTable sdist = table.table("sdist");
     if (sdist != null) {
       out.add(artifact(sdist, source));
     }
-    for (TomlView wheel : table.tables("wheels")) {
+    for (TomlTable wheel : table.tables("wheels")) {
       out.add(artifact(wheel, source));
     }
     return List.copyOf(out);
   }
 
-  private static Artifact artifact(TomlView entry, UvSource source) {
+  private static Artifact artifact(TomlTable entry, UvSource source) {
     String url = entry.string("url");
     String path = entry.string("path");
     String filename = entry.string("filename");
@@ -154,7 +148,7 @@ final class UvLock {
       throw entry.error("url", "invalid URL " + Texts.quote(url));
     }
     String name = filename != null ? filename : Artifacts.filenameOf(url != null ? url : path);
-    if (name == null || name.contains("/") || Texts.hasControlOrSpace(name)) {
+    if (!Artifacts.isPlainFilename(name)) {
       throw entry.error("cannot tell the file name of this distribution");
     }
     String hash = entry.string("hash");
@@ -168,17 +162,17 @@ final class UvLock {
   private static final class Linker {
     private final String file;
     private final Map<String, List<UvPackage>> byName;
-    private final Map<String, Marker> markers = new HashMap<>();
+    private final PepCache pep = new PepCache();
 
     Linker(String file, Map<String, List<UvPackage>> byName) {
       this.file = file;
       this.byName = byName;
     }
 
-    void link(UvPackage p, TomlView table) {
+    void link(UvPackage p, TomlTable table) {
       p.dependencies.addAll(edges(p, table.tables("dependencies")));
       for (String kind : new String[] {"optional-dependencies", "dev-dependencies"}) {
-        TomlView named = table.table(kind);
+        TomlTable named = table.table(kind);
         if (named == null) {
           continue;
         }
@@ -190,22 +184,22 @@ final class UvLock {
       }
     }
 
-    private List<UvEdge> edges(UvPackage from, List<TomlView> entries) {
+    private List<UvEdge> edges(UvPackage from, List<TomlTable> entries) {
       List<UvEdge> edges = new ArrayList<>(entries.size());
-      for (TomlView entry : entries) {
+      for (TomlTable entry : entries) {
         edges.add(edge(from, entry));
       }
       return edges;
     }
 
-    private UvEdge edge(UvPackage from, TomlView entry) {
+    private UvEdge edge(UvPackage from, TomlTable entry) {
       String rawName = entry.requiredString("name");
       if (!PackageNames.isValid(rawName)) {
         throw entry.error("name", "invalid package name " + Texts.quote(rawName));
       }
       String name = PackageNames.normalize(rawName);
       String version = entry.string("version");
-      TomlView sourceTable = entry.table("source");
+      TomlTable sourceTable = entry.table("source");
       UvSource source = sourceTable == null ? null : UvSource.read(sourceTable);
       UvPackage target = target(from, name, version, source);
       Set<String> extras = new LinkedHashSet<>();
@@ -216,13 +210,7 @@ final class UvLock {
         extras.add(PackageNames.normalize(extra.value()));
       }
       String markerText = entry.string("marker");
-      Marker marker = markerText == null ? Marker.TRUE : markers.computeIfAbsent(markerText, text -> {
-        try {
-          return Marker.parse(text);
-        } catch (PepSyntaxException e) {
-          throw entry.error("marker", "invalid marker " + Texts.quote(text) + ": " + Texts.escape(e.getMessage()));
-        }
-      });
+      Marker marker = markerText == null ? Marker.TRUE : pep.marker(markerText, entry.location("marker"));
       return new UvEdge(target, marker, Set.copyOf(extras));
     }
 
@@ -254,7 +242,7 @@ final class UvLock {
     }
 
     private LockInputException at(UvPackage p, String problem) {
-      return new LockInputException(file, p.line, p.column, problem);
+      return p.location.error(problem);
     }
   }
 }

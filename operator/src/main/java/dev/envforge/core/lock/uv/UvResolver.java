@@ -8,7 +8,7 @@ import dev.envforge.core.lock.support.Artifacts;
 import dev.envforge.core.lock.support.ContentCache;
 import dev.envforge.core.lock.support.PlanOrder;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView.Located;
+import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.lock.uv.Pyproject.Declared;
 import dev.envforge.core.lock.uv.UvLock.UvEdge;
 import dev.envforge.core.lock.uv.UvLock.UvPackage;
@@ -290,8 +290,8 @@ public final class UvResolver implements LockResolver {
       }
       UvPackage other = installedByName.putIfAbsent(p.name, p);
       if (other != null) {
-        UvPackage later = p.line > other.line ? p : other;
-        throw new LockInputException(lock.file, later.line, later.column, "the walk reaches both "
+        UvPackage later = p.location.line() > other.location.line() ? p : other;
+        throw later.location.error("the walk reaches both "
             + Texts.quote(other.toString()) + " and " + Texts.quote(p.toString())
             + " on this target: the lock's markers overlap");
       }

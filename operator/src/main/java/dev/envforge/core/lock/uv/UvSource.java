@@ -1,19 +1,18 @@
 package dev.envforge.core.lock.uv;
 
+import dev.envforge.core.lock.support.SourceUrls;
 import dev.envforge.core.lock.support.Texts;
-import dev.envforge.core.lock.support.TomlView;
+import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.plan.PackageSource;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A uv.lock {@code source = { kind = "value" }}: a registry, git, URL or local (path, directory, editable, virtual)
  * source. Equal sources are written the same way, which is how an edge names one of several entries of a name.
  */
 record UvSource(Kind kind, String value, String subdirectory) {
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
 
   enum Kind {
     REGISTRY, GIT, URL, PATH, DIRECTORY, EDITABLE, VIRTUAL;
@@ -24,7 +23,7 @@ record UvSource(Kind kind, String value, String subdirectory) {
   }
 
   /** Reads a source table; every problem is reported at the table. */
-  static UvSource read(TomlView table) {
+  static UvSource read(TomlTable table) {
     UvSource found = null;
     for (String key : table.keys()) {
       Kind kind = kindOf(key);
@@ -36,11 +35,11 @@ record UvSource(Kind kind, String value, String subdirectory) {
       }
       String value = table.string(key);
       boolean local = kind != Kind.REGISTRY && kind != Kind.GIT && kind != Kind.URL;
-      if (value == null || value.isEmpty() || (local ? hasControl(value) : Texts.hasControlOrSpace(value))) {
+      if (value == null || !SourceUrls.isWellFormed(value, local)) {
         throw table.error(key, "invalid " + kind.key() + " source " + Texts.quote(String.valueOf(value)));
       }
       String subdirectory = table.string("subdirectory");
-      if (subdirectory != null && hasControl(subdirectory)) {
+      if (subdirectory != null && Texts.hasControl(subdirectory)) {
         throw table.error("subdirectory", "invalid subdirectory " + Texts.quote(subdirectory));
       }
       found = new UvSource(kind, value, subdirectory);
@@ -49,12 +48,10 @@ record UvSource(Kind kind, String value, String subdirectory) {
       throw table.error("unknown source kind (known: registry, git, url, path, directory, editable, virtual)");
     }
     if (found.kind == Kind.REGISTRY || found.kind == Kind.GIT || found.kind == Kind.URL) {
-      String lower = found.value.toLowerCase(Locale.ROOT);
-      boolean remote = lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file://");
-      boolean gitScheme = found.kind == Kind.GIT && (lower.startsWith("ssh://") || lower.startsWith("git://"));
+      boolean gitScheme = found.kind == Kind.GIT && SourceUrls.hasGitScheme(found.value);
       // a registry may also be a local folder of distributions (uv's flat or find-links indexes)
-      boolean localIndex = found.kind == Kind.REGISTRY && !lower.contains("://");
-      if (!remote && !gitScheme && !localIndex) {
+      boolean localIndex = found.kind == Kind.REGISTRY && !found.value.contains("://");
+      if (!SourceUrls.isFetchable(found.value) && !gitScheme && !localIndex) {
         throw table.error("unsupported " + found.kind.key() + " URL " + Texts.quote(found.value));
       }
     }
@@ -62,10 +59,6 @@ record UvSource(Kind kind, String value, String subdirectory) {
       found.gitCommit(table);
     }
     return found;
-  }
-
-  private static boolean hasControl(String text) {
-    return text.chars().anyMatch(Character::isISOControl);
   }
 
   private static Kind kindOf(String key) {
@@ -93,9 +86,9 @@ record UvSource(Kind kind, String value, String subdirectory) {
     };
   }
 
-  private String gitCommit(TomlView table) {
+  private String gitCommit(TomlTable table) {
     String commit = fragment(value);
-    if (commit == null || !COMMIT.matcher(commit).matches()) {
+    if (!SourceUrls.isCommit(commit)) {
       throw table.error("git source " + Texts.quote(value) + " does not end in '#<commit>'");
     }
     return commit;

@@ -1,8 +1,7 @@
-package dev.envforge.core.lock.poetry;
+package dev.envforge.core.lock.toml;
 
-import dev.envforge.core.lock.poetry.TomlDoc.Array;
-import dev.envforge.core.lock.poetry.TomlDoc.Table.Origin;
-import dev.envforge.core.lock.poetry.TomlDoc.Table;
+import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.lock.toml.TomlTable.Origin;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -15,11 +14,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fast reader for valid TOML 1.0. It never reports errors itself: on anything it is not sure about (a syntax
- * error, a table layout it does not track) it throws {@link Unsupported}, and {@link TomlDoc} lets tomlj decide.
+ * A single-pass reader for TOML 1.0 that keeps the offset of every key, header and array element. It enforces every
+ * rule that decides what a document means (duplicate keys, tables defined twice, dotted keys into a table defined
+ * elsewhere, appending to inline tables or static arrays, control characters) but words no syntax errors: it throws
+ * {@link Unsupported} where the text stops being TOML, and {@link Toml} lets tomlj report the error. The one error
+ * it reports itself is nesting past {@link #MAX_NESTING}, which tomlj would answer with a stack overflow.
  */
 final class TomlParser {
-  /** The text needs the full parser; thrown without a stack trace, as a signal. */
+  /** Arrays and inline tables nest at most this deep, so hostile input cannot exhaust the stack (tomlj's either). */
+  static final int MAX_NESTING = 100;
+
+  /** The text is not TOML; thrown without a stack trace, as a signal. */
   static final class Unsupported extends RuntimeException {
     Unsupported() {
       super(null, null, false, false);
@@ -38,22 +43,26 @@ final class TomlParser {
   private static final Pattern DATE_TIME = Pattern.compile(
       "([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?)([Zz]|[+-][0-9]{2}:[0-9]{2})?");
 
-  private final TomlDoc doc;
+  private final SourceText source;
   private final String s;
   private final int n;
   private int i;
-  private final Table root;
-  private Table current;
+  private int depth;
+  private final TomlTable root;
+  private TomlTable current;
 
-  TomlParser(TomlDoc doc, String text) {
-    this.doc = doc;
-    this.s = text;
-    this.n = text.length();
-    this.root = new Table(doc, 0, Origin.EXPLICIT);
+  TomlParser(SourceText source) {
+    this.source = source;
+    this.s = source.text;
+    this.n = s.length();
+    this.root = new TomlTable(source, 0, Origin.EXPLICIT);
     this.current = root;
   }
 
-  Table parse() {
+  TomlTable parse() {
+    if (s.startsWith("\uFEFF")) {
+      i = 1; // a byte order mark
+    }
     while (true) {
       skipSpaces();
       if (i >= n) {
@@ -113,7 +122,7 @@ final class TomlParser {
       if (c == '\n' || c == '\r') {
         return;
       }
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      if (isForbiddenControl(c)) {
         throw bail();
       }
       i++;
@@ -157,30 +166,30 @@ final class TomlParser {
     if (arrayOfTables) {
       expect(']');
     }
-    Table table = root;
+    TomlTable table = root;
     for (int k = 0; k < key.size() - 1; k++) {
       table = descend(table, key.get(k), start);
     }
     String last = key.get(key.size() - 1);
-    Table.Entry existing = table.entry(last);
+    Object existing = table.get(last);
     if (arrayOfTables) {
-      Array array;
+      TomlArray array;
       if (existing == null) {
-        array = new Array(doc, start, true);
+        array = new TomlArray(source, start, true);
         table.put(last, array, start);
-      } else if (existing.value() instanceof Array a && a.ofTables) {
+      } else if (existing instanceof TomlArray a && a.ofTables) {
         array = a;
       } else {
         throw bail();
       }
-      Table element = new Table(doc, start, Origin.EXPLICIT);
+      TomlTable element = new TomlTable(source, start, Origin.EXPLICIT);
       array.add(element, start);
       current = element;
     } else if (existing == null) {
-      Table created = new Table(doc, start, Origin.EXPLICIT);
+      TomlTable created = new TomlTable(source, start, Origin.EXPLICIT);
       table.put(last, created, start);
       current = created;
-    } else if (existing.value() instanceof Table t && t.origin == Origin.IMPLICIT) {
+    } else if (existing instanceof TomlTable t && t.origin == Origin.IMPLICIT) {
       t.origin = Origin.EXPLICIT;
       t.offset = start;
       table.put(last, t, start);
@@ -191,45 +200,53 @@ final class TomlParser {
   }
 
   /** One step of a header's path: an existing table, the last table of an array of tables, or a new implicit one. */
-  private Table descend(Table table, String key, int start) {
-    Table.Entry existing = table.entry(key);
+  private TomlTable descend(TomlTable table, String key, int start) {
+    Object existing = table.get(key);
     if (existing == null) {
-      Table created = new Table(doc, start, Origin.IMPLICIT);
+      TomlTable created = new TomlTable(source, start, Origin.IMPLICIT);
       table.put(key, created, start);
       return created;
     }
-    if (existing.value() instanceof Table t && t.origin != Origin.INLINE) {
+    if (existing instanceof TomlTable t && t.origin != Origin.INLINE) {
       return t;
     }
-    if (existing.value() instanceof Array a && a.ofTables) {
-      return (Table) a.last();
+    if (existing instanceof TomlArray a && a.ofTables) {
+      return (TomlTable) a.last();
     }
     throw bail();
   }
 
-  private void keyValue(Table target) {
+  private void keyValue(TomlTable target) {
     int start = i;
     List<String> key = key();
     skipSpaces();
     expect('=');
     skipSpaces();
     Object value = value();
-    Table table = target;
+    TomlTable table = target;
     for (int k = 0; k < key.size() - 1; k++) {
-      Table.Entry existing = table.entry(key.get(k));
+      Object existing = table.get(key.get(k));
       if (existing == null) {
-        Table created = new Table(doc, start, Origin.DOTTED);
+        TomlTable created = new TomlTable(source, start, Origin.DOTTED);
         table.put(key.get(k), created, start);
         table = created;
-      } else if (existing.value() instanceof Table t && t.origin == Origin.DOTTED) {
+      } else if (existing instanceof TomlTable t && t.origin == Origin.IMPLICIT) {
+        // made by the path of an earlier header ([a.b.c], then [a] and b.y = 1): TOML, tomlj and Python's
+        // tomllib let the dotted key define it; a later [a.b] may then no longer
+        t.origin = Origin.DOTTED;
+        table = t;
+      } else if (existing instanceof TomlTable t && t.origin == Origin.DOTTED) {
         table = t;
       } else {
         throw bail();
       }
     }
     String last = key.get(key.size() - 1);
-    if (table.entry(last) != null) {
+    if (table.has(last)) {
       throw bail();
+    }
+    if (value instanceof TomlTable inline) {
+      inline.offset = start; // an inline table is where its key is, as a header table is where its header is
     }
     table.put(last, value, start);
   }
@@ -256,11 +273,8 @@ final class TomlParser {
       throw bail();
     }
     char c = s.charAt(i);
-    if (c == '"') {
-      return basicString();
-    }
-    if (c == '\'') {
-      return literalString();
+    if (c == '"' || c == '\'') {
+      return singleLineString(c);
     }
     int start = i;
     while (i < n && isBareKeyChar(s.charAt(i))) {
@@ -283,13 +297,17 @@ final class TomlParser {
     char c = s.charAt(i);
     switch (c) {
       case '"':
-        return s.startsWith("\"\"\"", i) ? multilineBasicString() : basicString();
+        return s.startsWith("\"\"\"", i) ? multilineString('"') : singleLineString('"');
       case '\'':
-        return s.startsWith("'''", i) ? multilineLiteralString() : literalString();
+        return s.startsWith("'''", i) ? multilineString('\'') : singleLineString('\'');
       case '[':
-        return array();
       case '{':
-        return inlineTable();
+        if (++depth > MAX_NESTING) {
+          throw tooDeep();
+        }
+        Object nested = c == '[' ? array() : inlineTable();
+        depth--;
+        return nested;
       case 't':
         return word("true", Boolean.TRUE);
       case 'f':
@@ -297,6 +315,11 @@ final class TomlParser {
       default:
         return number();
     }
+  }
+
+  private LockInputException tooDeep() {
+    return new LockInputException(source.file, source.line(i), source.column(i),
+        "malformed TOML: arrays and inline tables nest more than " + MAX_NESTING + " deep");
   }
 
   private Object word(String word, Object value) {
@@ -318,6 +341,9 @@ final class TomlParser {
       }
     }
     String token = s.substring(start, i);
+    if (isPlainInteger(token)) {
+      return Long.parseLong(token);
+    }
     try {
       if (DECIMAL_INTEGER.matcher(token).matches()) {
         return Long.parseLong(token.replace("_", ""));
@@ -339,6 +365,21 @@ final class TomlParser {
     return dateTime(token);
   }
 
+  /** Digits without sign, underscores or a leading zero, few enough to fit a long: most numbers in a lock. */
+  private static boolean isPlainInteger(String token) {
+    int length = token.length();
+    if (length == 0 || length > 18 || (token.charAt(0) == '0' && length > 1)) {
+      return false;
+    }
+    for (int k = 0; k < length; k++) {
+      char c = token.charAt(k);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A TOML date, time or date-time, kept in java.time's text form (as tomlj's values print). */
   private Object dateTime(String token) {
     String text = token;
@@ -355,15 +396,15 @@ final class TomlParser {
       if (m.matches()) {
         String local = m.group(1) + "T" + m.group(2);
         if (m.group(3) == null) {
-          return new TomlDoc.DateTime(LocalDateTime.parse(local).toString());
+          return new TomlDateTime(LocalDateTime.parse(local).toString());
         }
-        return new TomlDoc.DateTime(OffsetDateTime.parse(local + m.group(3).toUpperCase(Locale.ROOT)).toString());
+        return new TomlDateTime(OffsetDateTime.parse(local + m.group(3).toUpperCase(Locale.ROOT)).toString());
       }
       if (LOCAL_DATE.matcher(text).matches()) {
-        return new TomlDoc.DateTime(LocalDate.parse(text).toString());
+        return new TomlDateTime(LocalDate.parse(text).toString());
       }
       if (LOCAL_TIME.matcher(text).matches()) {
-        return new TomlDoc.DateTime(LocalTime.parse(text).toString());
+        return new TomlDateTime(LocalTime.parse(text).toString());
       }
     } catch (DateTimeParseException e) {
       throw bail();
@@ -371,8 +412,8 @@ final class TomlParser {
     throw bail();
   }
 
-  private Array array() {
-    Array array = new Array(doc, i);
+  private TomlArray array() {
+    TomlArray array = new TomlArray(source, i, false);
     i++;
     while (true) {
       skipBlank();
@@ -383,23 +424,14 @@ final class TomlParser {
       int start = i;
       array.add(value(), start);
       skipBlank();
-      if (i >= n) {
-        throw bail();
-      }
-      char c = s.charAt(i);
-      if (c == ',') {
-        i++;
-      } else if (c == ']') {
-        i++;
+      if (closes(']')) {
         return array;
-      } else {
-        throw bail();
       }
     }
   }
 
-  private Table inlineTable() {
-    Table table = new Table(doc, i, Origin.INLINE);
+  private TomlTable inlineTable() {
+    TomlTable table = new TomlTable(source, i, Origin.INLINE);
     i++;
     skipSpaces();
     if (i < n && s.charAt(i) == '}') {
@@ -410,46 +442,49 @@ final class TomlParser {
       skipSpaces();
       keyValue(table);
       skipSpaces();
-      if (i >= n) {
-        throw bail();
-      }
-      char c = s.charAt(i);
-      if (c == ',') {
-        i++;
-      } else if (c == '}') {
-        i++;
+      if (closes('}')) {
         closeDottedTables(table);
         return table;
-      } else {
-        throw bail();
       }
     }
   }
 
+  /** After an element of an array or inline table: a comma (more follow) or the closing bracket (true). */
+  private boolean closes(char close) {
+    if (i >= n) {
+      throw bail();
+    }
+    char c = s.charAt(i++);
+    if (c != ',' && c != close) {
+      throw bail();
+    }
+    return c == close;
+  }
+
   /** Tables made by dotted keys inside an inline table are as closed as the inline table itself. */
-  private static void closeDottedTables(Table table) {
+  private static void closeDottedTables(TomlTable table) {
     for (String key : table.keys()) {
-      if (table.get(key) instanceof Table t && t.origin == Origin.DOTTED) {
+      if (table.get(key) instanceof TomlTable t && t.origin == Origin.DOTTED) {
         t.origin = Origin.INLINE;
         closeDottedTables(t);
       }
     }
   }
 
-  private String basicString() {
+  /** A one-line string: a basic one ("...") may hold escapes, a literal one ('...') is taken as written. */
+  private String singleLineString(char quote) {
     i++;
     int start = i;
     while (i < n) {
       char c = s.charAt(i);
-      if (c == '"') {
-        String plain = s.substring(start, i);
+      if (c == quote) {
+        String text = s.substring(start, i);
         i++;
-        return plain;
+        return text;
       }
-      if (c == '\\') {
-        StringBuilder out = new StringBuilder(i - start + 16);
-        out.append(s, start, i);
-        return basicStringWithEscapes(out);
+      if (c == '\\' && quote == '"') {
+        // finished in a loop of its own: building the string up in this one slows every string down by half
+        return escapedString(start);
       }
       if (isForbiddenControl(c) || c == '\n' || c == '\r') {
         throw bail();
@@ -459,7 +494,10 @@ final class TomlParser {
     throw bail();
   }
 
-  private String basicStringWithEscapes(StringBuilder out) {
+  /** The rest of a basic string from its first escape: only such strings are built up, the rest are cut. */
+  private String escapedString(int start) {
+    StringBuilder out = new StringBuilder(i - start + 16);
+    out.append(s, start, i);
     while (i < n) {
       char c = s.charAt(i);
       if (c == '"') {
@@ -524,43 +562,28 @@ final class TomlParser {
     return value;
   }
 
-  private String literalString() {
-    i++;
-    int start = i;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '\'') {
-        String text = s.substring(start, i);
-        i++;
-        return text;
-      }
-      if (isForbiddenControl(c) || c == '\n' || c == '\r') {
-        throw bail();
-      }
-      i++;
-    }
-    throw bail();
-  }
-
-  private String multilineBasicString() {
+  /** A multi-line string: escapes count in a basic one ({@code """}), not in a literal one ({@code '''}). */
+  private String multilineString(char quote) {
+    boolean basic = quote == '"';
     i += 3;
     skipFirstNewline();
     StringBuilder out = new StringBuilder();
     while (i < n) {
       char c = s.charAt(i);
-      if (c == '"') {
-        int quotes = quoteRun('"');
+      if (c == quote) {
+        // one or two quotes may stand in the text and right before the closing three
+        int quotes = quoteRun(quote);
+        if (quotes > 5) {
+          throw bail();
+        }
+        for (int k = quotes >= 3 ? 3 : 0; k < quotes; k++) {
+          out.append(quote);
+        }
+        i += quotes;
         if (quotes >= 3) {
-          if (quotes > 5) {
-            throw bail();
-          }
-          out.append("\"\"", 0, quotes - 3);
-          i += quotes;
           return out.toString();
         }
-        out.append("\"\"", 0, quotes);
-        i += quotes;
-      } else if (c == '\\') {
+      } else if (basic && c == '\\') {
         if (i + 1 < n && isWhitespaceOrNewline(s.charAt(i + 1))) {
           lineEndingBackslash();
         } else {
@@ -590,47 +613,13 @@ final class TomlParser {
     if (i >= n || (s.charAt(i) != '\n' && s.charAt(i) != '\r')) {
       throw bail();
     }
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == ' ' || c == '\t') {
+    while (i < n && isWhitespaceOrNewline(s.charAt(i))) {
+      if (s.charAt(i) == ' ' || s.charAt(i) == '\t') {
         i++;
-      } else if (c == '\n' || c == '\r') {
-        newline();
       } else {
-        return;
+        newline();
       }
     }
-  }
-
-  private String multilineLiteralString() {
-    i += 3;
-    skipFirstNewline();
-    StringBuilder out = new StringBuilder();
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '\'') {
-        int quotes = quoteRun('\'');
-        if (quotes >= 3) {
-          if (quotes > 5) {
-            throw bail();
-          }
-          out.append("''", 0, quotes - 3);
-          i += quotes;
-          return out.toString();
-        }
-        out.append("''", 0, quotes);
-        i += quotes;
-      } else if (c == '\n' || c == '\r') {
-        newline();
-        out.append('\n');
-      } else if (isForbiddenControl(c)) {
-        throw bail();
-      } else {
-        out.append(c);
-        i++;
-      }
-    }
-    throw bail();
   }
 
   private void skipFirstNewline() {
