@@ -425,6 +425,20 @@ public final class BuildahBuilder implements AutoCloseable {
     }
   }
 
+  /** The sizes of the image's layers as uncompressed tar streams, bottom layer first. */
+  public List<Long> uncompressedLayerSizes(String image) {
+    Path layout = exportedLayout(image);
+    try {
+      List<Long> sizes = new ArrayList<>();
+      for (JsonNode layer : manifest(layout).path("layers")) {
+        sizes.add(layer.path("size").asLong());
+      }
+      return sizes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The image's configuration JSON (environment, labels, history), where build arguments would also show. */
   public String imageConfig(String image) {
     Path layout = exportedLayout(image);

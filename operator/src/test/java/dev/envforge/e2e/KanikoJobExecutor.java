@@ -51,7 +51,8 @@ import java.util.regex.Pattern;
  *       mounted folder (the package-index Secret at {@code /run/secrets/envforge}) is mounted read-only into the
  *       build's RUN instructions at the same path, as Kaniko's RUN sees the Pod's file system; a docker config at
  *       {@code $DOCKER_CONFIG/config.json} (default {@code /kaniko/.docker}) becomes buildah's auth file;</li>
- *   <li>builds and pushes with {@link BuildahBuilder};</li>
+ *   <li>builds and pushes with {@link BuildahBuilder}, by default in image storage of the Pod's own that starts
+ *       empty (so the base image is pulled from its registry every time, as by a Kaniko Pod);</li>
  *   <li>reports as the cluster would: a Pod labelled {@code job-name=<job>} whose build container terminated with
  *       exit code 0 and the digest as message (Kaniko's {@code --digest-file=/dev/termination-log}), then the Job
  *       {@code Complete}; on failure exit code 1 and the end of Kaniko's log as message ({@code
@@ -95,8 +96,17 @@ public final class KanikoJobExecutor implements AutoCloseable {
     }
   }
 
+  /** Where build Pods keep their images. */
+  public enum Storage {
+    /** Every build Pod starts with empty image storage and pulls its base, as a Kaniko Pod does. */
+    PER_POD,
+    /** All builds share one storage, so the base is pulled once (faster, less like a cluster). */
+    SHARED
+  }
+
   private final KubernetesClient client;
-  private final BuildahBuilder builder;
+  private final Storage storage;
+  private final BuildahBuilder sharedBuilder;
   private final Path workDirectory;
   private final String platform;
   private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
@@ -110,9 +120,10 @@ public final class KanikoJobExecutor implements AutoCloseable {
   private final AtomicInteger unfinished = new AtomicInteger();
   private final SharedIndexInformer<Job> informer;
 
-  private KanikoJobExecutor(KubernetesClient client, BuildahBuilder builder, Path workDirectory) {
+  private KanikoJobExecutor(KubernetesClient client, Storage storage, Path workDirectory) {
     this.client = client;
-    this.builder = builder;
+    this.storage = storage;
+    this.sharedBuilder = storage == Storage.SHARED ? newBuilder(workDirectory.resolve("shared-storage")) : null;
     this.workDirectory = workDirectory;
     this.platform = "linux/" + machineArchitecture();
     this.informer = client.batch().v1().jobs().inAnyNamespace().inform(new ResourceEventHandler<>() {
@@ -136,11 +147,11 @@ public final class KanikoJobExecutor implements AutoCloseable {
   /**
    * Starts watching every Job of the API server.
    *
-   * @param workDirectory where build contexts and mounted files are written, one folder per Pod
+   * @param workDirectory where build contexts, mounted files and image storage are kept, one folder per Pod
    */
-  public static KanikoJobExecutor start(KubernetesClient client, BuildahBuilder builder, Path workDirectory) {
+  public static KanikoJobExecutor start(KubernetesClient client, Storage storage, Path workDirectory) {
     try {
-      return new KanikoJobExecutor(client, builder, Files.createDirectories(workDirectory));
+      return new KanikoJobExecutor(client, storage, Files.createDirectories(workDirectory));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -289,7 +300,16 @@ public final class KanikoJobExecutor implements AutoCloseable {
       String[] parts = kaniko.customPlatform().get().split("/");
       request = request.withPlatform(parts[0], parts[1]);
     }
-    return builder.buildAndPush(request);
+    if (sharedBuilder != null) {
+      return sharedBuilder.buildAndPush(request);
+    }
+    try (BuildahBuilder podBuilder = newBuilder(podDirectory.resolve("storage"))) {
+      return podBuilder.buildAndPush(request);
+    }
+  }
+
+  private static BuildahBuilder newBuilder(Path directory) {
+    return BuildahBuilder.create(directory, BuildahBuilder.StorageDriver.forDirectory(directory));
   }
 
   /**
@@ -456,6 +476,9 @@ public final class KanikoJobExecutor implements AutoCloseable {
     } catch (InterruptedException e) {
       runner.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    if (sharedBuilder != null) {
+      sharedBuilder.close();
     }
   }
 

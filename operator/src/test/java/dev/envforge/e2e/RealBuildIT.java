@@ -55,7 +55,7 @@ class RealBuildIT {
   static void startWorld(@TempDir Path work) {
     unavailable = RealBuildWorld.unavailableReason().orElse(null);
     if (unavailable == null) {
-      world = RealBuildWorld.start(work);
+      world = RealBuildWorld.start(work, KanikoJobExecutor.Storage.PER_POD);
       report("base image %s (python %s) %s, pushed as %s", world.baseReference(), world.base().pythonVersion(),
           world.base().reused() ? "from the cache" : "built in " + seconds(world.base().preparation()) + " s",
           world.baseDigest());
@@ -300,6 +300,7 @@ class RealBuildIT {
   /** What {@code python3 -m venv} installs by itself in the base image, measured once in a built image. */
   private static synchronized Set<String> venvBootstrap() {
     if (venvBootstrap == null) {
+      world.builder().pull(world.baseReference());
       ExternalCommand.Result fresh = world.builder().runAs("0:0", world.baseReference(), "/bin/sh", "-c",
           "python3 -m venv /opt/empty-venv && /opt/empty-venv/bin/python -m pip freeze --all --disable-pip-version-check");
       assertThat(fresh.exitCode()).as(fresh.output()).isZero();

@@ -63,7 +63,7 @@ public final class RealBuildWorld implements AutoCloseable {
 
   private RealBuildWorld() {}
 
-  private void startAll(Path work) {
+  private void startAll(Path work, KanikoJobExecutor.Storage storage) {
     registry = RegistryServer.start();
     base = LocalPythonBaseImage.prepare();
     baseDigest = base.pushTo(registry.hostPort());
@@ -71,8 +71,8 @@ public final class RealBuildWorld implements AutoCloseable {
     index = LocalPackageIndex.start(wheels.servedFiles());
     privateIndex = LocalPackageIndex.start(wheels.servedFiles(),
         Optional.of(new LocalPackageIndex.Credentials(INDEX_USER, indexPassword)));
-    Path storage = work.resolve("buildah");
-    builder = BuildahBuilder.create(storage, BuildahBuilder.StorageDriver.forDirectory(storage));
+    Path inspection = work.resolve("inspection");
+    builder = BuildahBuilder.create(inspection, BuildahBuilder.StorageDriver.forDirectory(inspection));
     apiServer = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
         new io.fabric8.mockwebserver.MockWebServer(), new HashMap<>(), apiObjects, false);
     apiServer.init();
@@ -82,14 +82,18 @@ public final class RealBuildWorld implements AutoCloseable {
     operator = EnvforgeOperator.start(operatorClient, OperatorSettings.defaults(), new SimpleMeterRegistry(), null,
         Clock.systemUTC());
     executorClient = apiServer.createClient();
-    executor = KanikoJobExecutor.start(executorClient, builder, work.resolve("pods"));
+    executor = KanikoJobExecutor.start(executorClient, storage, work.resolve("pods"));
   }
 
-  /** Starts everything, keeping its files in the folder; what started is stopped again when a part fails. */
-  public static RealBuildWorld start(Path work) {
+  /**
+   * Starts everything, keeping its files in the folder; what started is stopped again when a part fails.
+   *
+   * @param storage whether every build Pod starts with empty image storage (as in a cluster) or all share one
+   */
+  public static RealBuildWorld start(Path work, KanikoJobExecutor.Storage storage) {
     RealBuildWorld world = new RealBuildWorld();
     try {
-      world.startAll(work);
+      world.startAll(work, storage);
       return world;
     } catch (RuntimeException | Error e) {
       world.close();
@@ -127,6 +131,10 @@ public final class RealBuildWorld implements AutoCloseable {
     return indexPassword;
   }
 
+  /**
+   * A buildah storage of its own for looking at images: pulled from the registry by digest, never the storage the
+   * builds ran in.
+   */
   public BuildahBuilder builder() {
     return builder;
   }
