@@ -430,8 +430,11 @@ public final class BuildahBuilder implements AutoCloseable {
     Path layout = exportedLayout(image);
     try {
       List<Long> sizes = new ArrayList<>();
+      // a blob that was compressed in storage stays compressed in the export: count the tar stream's bytes
       for (JsonNode layer : manifest(layout).path("layers")) {
-        sizes.add(layer.path("size").asLong());
+        try (InputStream in = maybeGunzip(Files.newInputStream(blob(layout, layer.path("digest").asText())))) {
+          sizes.add(in.transferTo(java.io.OutputStream.nullOutputStream()));
+        }
       }
       return sizes;
     } catch (IOException e) {
