@@ -1,11 +1,13 @@
 package dev.envforge.e2e;
 
+import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
 import dev.envforge.api.v1alpha1.ImageTarget;
 import dev.envforge.api.v1alpha1.InlineSource;
 import dev.envforge.api.v1alpha1.Installer;
 import dev.envforge.api.v1alpha1.LockSource;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
+import dev.envforge.api.v1alpha1.SecretReference;
 import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.operator.EnvforgeOperator;
 import dev.envforge.operator.OperatorSettings;
@@ -42,9 +44,12 @@ public final class RealBuildWorld implements AutoCloseable {
   /** The CPython of the base image, which the resources name as spec.python. */
   public static final String PYTHON = "3.11.2";
   public static final String INDEX_USER = "builder";
+  public static final String PUSH_USER = "pusher";
 
   public final TestWheels wheels = TestWheels.create();
   private RegistryServer registry;
+  private RegistryServer loginRegistry;
+  private final String pushPassword = "push-" + java.util.UUID.randomUUID();
   private LocalPythonBaseImage base;
   private String baseReference;
   private String baseDigest;
@@ -68,6 +73,8 @@ public final class RealBuildWorld implements AutoCloseable {
     base = LocalPythonBaseImage.prepare();
     baseDigest = base.pushTo(registry.hostPort());
     baseReference = base.reference(registry.hostPort());
+    loginRegistry = RegistryServer.start(loginRegistryOptions(pushPassword));
+    base.pushTo(loginRegistry.hostPort(), Optional.of(PUSH_USER + ":" + pushPassword));
     index = LocalPackageIndex.start(wheels.servedFiles());
     privateIndex = LocalPackageIndex.start(wheels.servedFiles(),
         Optional.of(new LocalPackageIndex.Credentials(INDEX_USER, indexPassword)));
@@ -103,6 +110,19 @@ public final class RealBuildWorld implements AutoCloseable {
 
   public RegistryServer registry() {
     return registry;
+  }
+
+  /** A second registry that demands a Basic login ({@value #PUSH_USER}, {@link #pushPassword()}), with the base. */
+  public RegistryServer loginRegistry() {
+    return loginRegistry;
+  }
+
+  public String pushPassword() {
+    return pushPassword;
+  }
+
+  private static RegistryServer.Options loginRegistryOptions(String password) {
+    return RegistryServer.Options.plain().withBasicAuth(PUSH_USER, password);
   }
 
   public LocalPythonBaseImage base() {
@@ -150,7 +170,7 @@ public final class RealBuildWorld implements AutoCloseable {
   /** Why real builds cannot run on this machine, or empty when they can. */
   public static Optional<String> unavailableReason() {
     return LocalPythonBaseImage.missingPrerequisites()
-        .or(() -> RegistryServer.unavailableReason(RegistryServer.Options.plain()))
+        .or(() -> RegistryServer.unavailableReason(loginRegistryOptions("any")))
         .map(reason -> "real image builds skipped: " + reason);
   }
 
@@ -171,6 +191,18 @@ public final class RealBuildWorld implements AutoCloseable {
   /** {@code 127.0.0.1:PORT/<path>} in the test registry. */
   public String repository(String path) {
     return registry.hostPort() + "/" + path;
+  }
+
+  /** A resource like {@link #environment}, pushing to (and building on the base in) the login registry. */
+  public PythonEnvironment environmentInLoginRegistry(String namespace, String name, ProjectFiles project,
+      String repository, String pushSecret, Variant... variants) {
+    PythonEnvironment pe = environment(namespace, name, project, repository, variants);
+    pe.getSpec().getImage().setRepository(loginRegistry.hostPort() + "/" + repository);
+    pe.getSpec().setBaseImage(base.reference(loginRegistry.hostPort()));
+    SecretReference ref = new SecretReference();
+    ref.setName(pushSecret);
+    pe.getSpec().getImage().setPushSecretRef(ref);
+    return pe;
   }
 
   /**
@@ -225,8 +257,12 @@ public final class RealBuildWorld implements AutoCloseable {
             && (reason == null || reason.equals(c.getReason()))).isPresent();
     long deadline = System.nanoTime() + timeout.toNanos();
     PythonEnvironment pe = get(namespace, name);
+    // a resource that failed will not become Ready without a spec change: say so at once
+    Predicate<PythonEnvironment> failedInstead = p -> !type.equals(Conditions.FAILED) && p != null
+        && p.getStatus() != null && p.getMetadata().getGeneration().equals(p.getStatus().getObservedGeneration())
+        && p.getStatus().condition(Conditions.FAILED).filter(c -> "True".equals(c.getStatus())).isPresent();
     while (!done.test(pe)) {
-      if (System.nanoTime() > deadline) {
+      if (System.nanoTime() > deadline || failedInstead.test(pe)) {
         throw new AssertionError("no " + type + "=" + status + (reason == null ? "" : " (" + reason + ")")
             + " on " + namespace + "/" + name + " within " + timeout + "; status: "
             + (pe == null ? "no resource" : client.getKubernetesSerialization().asYaml(pe.getStatus()))
@@ -250,6 +286,11 @@ public final class RealBuildWorld implements AutoCloseable {
 
   /** The digest the registry serves for {@code repository:tag} (HEAD, all four manifest types), or null (404). */
   public String manifestDigest(String repository, String tag) {
+    return manifestDigest(registry, repository, tag);
+  }
+
+  /** Like {@link #manifestDigest(String, String)}, in another registry (with its login). */
+  public static String manifestDigest(RegistryServer registry, String repository, String tag) {
     HttpResponse<byte[]> response = registry.request("HEAD", "/v2/" + repository + "/manifests/" + tag,
         Map.of("Accept", String.join(", ", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
@@ -305,6 +346,7 @@ public final class RealBuildWorld implements AutoCloseable {
     close(builder);
     close(privateIndex);
     close(index);
+    close(loginRegistry);
     close(registry);
   }
 
