@@ -23,6 +23,8 @@ public final class BuildCoordinator {
   private record Claim(String jobRef, Instant at) {}
 
   private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
+  /** UIDs of Jobs this operator deleted, so a cache that has not yet seen the deletion does not bring them back. */
+  private final ConcurrentHashMap<String, Instant> deletedJobs = new ConcurrentHashMap<>();
   private final Function<String, List<Job>> jobsByImageKey;
   private final Clock clock;
 
@@ -34,7 +36,7 @@ public final class BuildCoordinator {
   /** The newest Job for an image, in any watched namespace. */
   public Optional<Job> existingJob(String imageKey) {
     return jobsByImageKey.apply(imageKey).stream()
-        .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
+        .filter(j -> j.getMetadata().getDeletionTimestamp() == null && !deletedJobs.containsKey(uid(j)))
         .max(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? ""
             : j.getMetadata().getCreationTimestamp()));
   }
@@ -53,6 +55,20 @@ public final class BuildCoordinator {
   /** Drops a claim once its Job is visible in the cache, or when its creation failed. */
   public void release(String imageKey) {
     claims.remove(imageKey);
+  }
+
+  /**
+   * Records that the operator deleted a Job (to replace it with a new build). Until the cache shows the deletion,
+   * {@link #existingJob} skips it: otherwise the old Job's outcome would be read as the new build's.
+   */
+  public void deleted(Job job) {
+    Instant now = Instant.now(clock);
+    deletedJobs.values().removeIf(at -> at.plus(CLAIM_LIFETIME).isBefore(now));
+    deletedJobs.put(uid(job), now);
+  }
+
+  private static String uid(Job job) {
+    return job.getMetadata().getUid() == null ? "" : job.getMetadata().getUid();
   }
 
   /** The holder of a claim whose Job is not yet in the cache. */

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,8 +17,13 @@ import java.util.regex.Pattern;
 public final class BuildFailureAnalyzer {
   private static final Pattern DIGEST = Pattern.compile("(sha256:[0-9a-f]{64})");
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/\\s:@]+:[^/\\s@]+@");
-  private static final Pattern PUSH_DENIED = Pattern.compile(
-      "(?is).*(push|destination|upload|blob).*(unauthorized|denied|forbidden|401|403).*");
+  /** Kaniko's last words when the push failed ("error pushing image: failed to push to destination ..."). */
+  private static final Pattern PUSH_ERROR = Pattern.compile("(?i)error pushing image|failed to push to destination");
+  /** A registry's refusal in that line: an OCI error code or an HTTP status. */
+  private static final Pattern REFUSAL = Pattern.compile(
+      "(?i)\\b(unauthorized|denied|forbidden|401|403)\\b");
+  /** Kaniko's words when a RUN instruction (the installer) exited non-zero. */
+  private static final Pattern RUN_FAILED = Pattern.compile("(?i)failed to execute command");
   private static final Set<String> IMAGE_PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff",
       "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
   static final int MESSAGE_LINES = 12;
@@ -84,12 +88,33 @@ public final class BuildFailureAnalyzer {
       return BuildOutcome.failed(Reasons.OOM_KILLED, "the build ran out of memory (OOMKilled); raise"
           + " spec.builder.resources.limits.memory");
     }
-    if (PUSH_DENIED.matcher(message).matches() && !message.toLowerCase(Locale.ROOT).contains("pip")) {
-      return BuildOutcome.failed(Reasons.PUSH_DENIED, "the registry refused the push; check that"
-          + " spec.image.pushSecretRef grants push to the repository: " + tail(message));
+    // the termination message is the end of the build log: the installer's output comes before Kaniko's final
+    // error line, so only that line says what failed (a log can mention "push" or "403" anywhere)
+    String pushError = lastLineMatching(message, PUSH_ERROR);
+    if (pushError != null) {
+      if (REFUSAL.matcher(pushError).find()) {
+        return BuildOutcome.failed(Reasons.PUSH_DENIED, "the registry refused the push; check that"
+            + " spec.image.pushSecretRef grants push to the repository: " + tail(message));
+      }
+      return BuildOutcome.failed(Reasons.BUILD_FAILED, "pushing the image failed (exit code " + t.getExitCode()
+          + "): " + tail(message));
     }
-    return BuildOutcome.failed(Reasons.INSTALL_FAILED, "the build failed (exit code "
-        + t.getExitCode() + "): " + tail(message));
+    if (lastLineMatching(message, RUN_FAILED) != null) {
+      return BuildOutcome.failed(Reasons.INSTALL_FAILED, "installing the packages failed (exit code "
+          + t.getExitCode() + "): " + tail(message));
+    }
+    return BuildOutcome.failed(Reasons.BUILD_FAILED, "the build failed (exit code " + t.getExitCode() + ")"
+        + (message.isBlank() ? "" : ": " + tail(message)));
+  }
+
+  private static String lastLineMatching(String text, Pattern pattern) {
+    String found = null;
+    for (String line : text.split("\\R")) {
+      if (pattern.matcher(line).find()) {
+        found = line;
+      }
+    }
+    return found;
   }
 
   private static JobCondition condition(Job job, String type) {

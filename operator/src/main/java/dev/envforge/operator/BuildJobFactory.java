@@ -55,7 +55,12 @@ public final class BuildJobFactory {
     List<VolumeMount> mounts = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("build-context")
         .withNewConfigMap().withName(spec.name()).withDefaultMode(0444).endConfigMap().build());
-    mounts.add(mount("build-context", CONTEXT_DIR));
+    // one subPath mount per file: a ConfigMap volume holds symlinks into ..data, and Kaniko's COPY copies a symlink
+    // as a symlink, so the image would get links to nothing; a subPath mount is the regular file itself
+    for (String file : spec.contextFiles()) {
+      mounts.add(new VolumeMountBuilder().withName("build-context").withMountPath(CONTEXT_DIR + "/" + file)
+          .withSubPath(file).withReadOnly(true).build());
+    }
     if (spec.pushSecretName() != null) {
       volumes.add(new VolumeBuilder().withName("push-credentials")
           .withNewSecret().withSecretName(spec.pushSecretName()).withDefaultMode(0400)
@@ -113,23 +118,30 @@ public final class BuildJobFactory {
         .build();
   }
 
-  /** The build context, owned by its Job so that it goes when the Job goes. */
-  public static ConfigMap contextConfigMap(BuildJobSpec spec, BuildContext context, Job createdJob) {
-    OwnerReference jobOwner = new OwnerReferenceBuilder()
-        .withApiVersion("batch/v1").withKind("Job")
-        .withName(createdJob.getMetadata().getName()).withUid(createdJob.getMetadata().getUid())
-        .withController(true).withBlockOwnerDeletion(true)
-        .build();
+  /**
+   * The build context. It is created before its Job, owned by the resource; once the Job exists the Job becomes
+   * its owner ({@link #ownerReferenceTo}), so that it goes when the Job goes.
+   */
+  public static ConfigMap contextConfigMap(BuildJobSpec spec, BuildContext context) {
     return new ConfigMapBuilder()
         .withNewMetadata()
           .withName(spec.name())
           .withNamespace(spec.namespace())
           .withLabels(spec.labels())
           .withAnnotations(spec.annotations())
-          .withOwnerReferences(jobOwner)
+          .withOwnerReferences(spec.owner())
         .endMetadata()
         .withData(new java.util.TreeMap<>(context.files()))
         .withImmutable(true)
+        .build();
+  }
+
+  /** The owner reference that makes a build Job the owner of its context ConfigMap. */
+  public static OwnerReference ownerReferenceTo(Job job) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion("batch/v1").withKind("Job")
+        .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(true)
         .build();
   }
 

@@ -2,25 +2,34 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires the reconciler into a running java-operator-sdk Operator. The command line's {@code run} and the tests
  * start envforge through this one class, so they share the configuration.
  */
 public final class EnvforgeOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EnvforgeOperator.class);
   private final Operator operator;
   private final RegisteredController<PythonEnvironment> controller;
   private final OperatorMetrics metrics;
   private final PlanCache plans;
+  private final AtomicBoolean closing;
 
   private EnvforgeOperator(Operator operator, RegisteredController<PythonEnvironment> controller,
-      OperatorMetrics metrics, PlanCache plans) {
+      OperatorMetrics metrics, PlanCache plans, AtomicBoolean closing) {
+    this.closing = closing;
     this.operator = operator;
     this.controller = controller;
     this.metrics = metrics;
@@ -38,6 +47,7 @@ public final class EnvforgeOperator implements AutoCloseable {
     ImageRegistry images = registry != null ? registry
         : new PooledImageRegistry(settings.registryCacheTtl(), settings.registryTimeout(), metrics);
     PlanCache plans = new PlanCache(2048);
+    AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -47,14 +57,16 @@ public final class EnvforgeOperator implements AutoCloseable {
           .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(meters)
               .collectingMetricsPerResource().build());
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(settings.leaseNamespace() == null
-            ? new LeaderElectionConfiguration(settings.leaseName())
-            : new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
+        o.withLeaderElectionConfiguration(leaderElection(settings, closing));
       }
     });
     PythonEnvironmentReconciler reconciler = new PythonEnvironmentReconciler(client, settings.builder(), images,
         plans, metrics, clock);
     RegisteredController<PythonEnvironment> controller = operator.register(reconciler, c -> {
+      // an error (the API server unavailable, a conflict) is retried with backoff for as long as it lasts; JOSDK's
+      // default gives up after 5 attempts and waits for the next event or the 10-minute resync
+      c.withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2).setMaxInterval(300_000)
+          .withoutMaxAttempts());
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {
@@ -62,7 +74,36 @@ public final class EnvforgeOperator implements AutoCloseable {
       }
     });
     operator.start();
-    return new EnvforgeOperator(operator, controller, metrics, plans);
+    return new EnvforgeOperator(operator, controller, metrics, plans, closing);
+  }
+
+  /**
+   * Leader election that exits the process when the lease is lost, so that the Pod restarts and competes again, but
+   * not when the lease ends because the operator is stopping. (JOSDK's own exit on stop-leading calls System.exit
+   * from inside the shutdown hook that stops the operator, and a JVM that is already shutting down then waits
+   * forever: SIGTERM would never end the process.)
+   */
+  private static LeaderElectionConfiguration leaderElection(OperatorSettings settings, AtomicBoolean closing) {
+    LeaderCallbacks callbacks = new LeaderCallbacks(
+        () -> LOG.info("leader-election lease {} taken; reconciling", settings.leaseName()),
+        () -> {
+          if (!closing.get()) {
+            LOG.error("leader-election lease {} lost; exiting so that a restart competes for it again",
+                settings.leaseName());
+            // System.exit waits for shutdown hooks: never call it on the thread that must return for them
+            Thread exit = new Thread(() -> System.exit(1), "envforge-exit");
+            exit.start();
+          }
+        },
+        leader -> LOG.info("leader-election lease {} held by {}", settings.leaseName(), leader));
+    LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder
+        .aLeaderElectionConfiguration(settings.leaseName())
+        .withLeaderCallbacks(callbacks)
+        .withExitOnStopLeading(false);
+    if (settings.leaseNamespace() != null) {
+      builder.withLeaseNamespace(settings.leaseNamespace());
+    }
+    return builder.build();
   }
 
   /** Whether every informer has synced and the controller is reconciling. */
@@ -89,6 +130,7 @@ public final class EnvforgeOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
   }
 }

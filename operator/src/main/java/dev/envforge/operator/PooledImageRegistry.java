@@ -70,6 +70,8 @@ public final class PooledImageRegistry implements ImageRegistry {
       return clients.computeIfAbsent(key, k -> {
         RegistryClient.Builder builder = RegistryClient.builder()
             .cacheTtl(cacheTtl)
+            // one limit for both: an address that drops packets must not hold a reconcile longer than a slow answer
+            .connectTimeout(requestTimeout)
             .requestTimeout(requestTimeout)
             .listener(listener);
         if (access.dockerConfigJson() != null) {

@@ -13,6 +13,7 @@ import dev.envforge.core.plan.Target;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
+import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
@@ -31,6 +32,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -66,6 +68,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   public static final String NAME = "pythonenvironment";
   static final String JOB_INDEX = "envforge-image-key";
   static final String PRIMARY_IMAGE_INDEX = "envforge-variant-image-keys";
+  static final String PRIMARY_UID_INDEX = "envforge-uid";
+  static final String POD_JOB_INDEX = "envforge-job";
   static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
   /** How often a resource waiting on a build or on missing inputs looks again without an event. */
   static final Duration BUILD_POLL = Duration.ofSeconds(15);
@@ -80,8 +84,10 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final EventRecorder events;
+  private final BuildObjects buildObjects;
   private final Map<ResourceID, Integer> registryFailures = new ConcurrentHashMap<>();
   private volatile BuildCoordinator coordinator;
+  private volatile InformerEventSource<Pod, PythonEnvironment> pods;
 
   public PythonEnvironmentReconciler(KubernetesClient client, BuilderDefaults builderDefaults,
       ImageRegistry registry, PlanCache plans, OperatorMetrics metrics, Clock clock) {
@@ -92,37 +98,67 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     this.metrics = metrics;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
+    this.buildObjects = new BuildObjects(client);
   }
 
   @Override
   public List<EventSource<?, PythonEnvironment>> prepareEventSources(EventSourceContext<PythonEnvironment> context) {
-    // resources are found from a Job by the image keys in their status: followers in other namespaces too
+    // resources are found from a build object by the image keys in their status (followers in other namespaces
+    // too) and by the UID of the resource that created it
     context.getPrimaryCache().addIndexer(PRIMARY_IMAGE_INDEX, PythonEnvironmentReconciler::imageKeysOf);
-    InformerEventSourceConfiguration<Job> config = InformerEventSourceConfiguration
+    context.getPrimaryCache().addIndexer(PRIMARY_UID_INDEX, p -> p.getMetadata().getUid() == null ? List.of()
+        : List.of(p.getMetadata().getUid()));
+    InformerEventSourceConfiguration<Job> jobConfig = InformerEventSourceConfiguration
         .from(Job.class, PythonEnvironment.class)
+        .withName("build-jobs")
         .withLabelSelector(Labels.BUILD_SELECTOR)
         .withNamespacesInheritedFromController()
-        .withSecondaryToPrimaryMapper(job -> {
-          Set<ResourceID> ids = new HashSet<>();
-          String key = job.getMetadata().getLabels() == null ? null
-              : job.getMetadata().getLabels().get(Labels.IMAGE_KEY);
-          if (key != null) {
-            context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, key).forEach(p -> ids.add(ResourceID.fromResource(p)));
-          }
-          for (OwnerReference owner : job.getMetadata().getOwnerReferences()) {
-            if (PythonEnvironment.class.getSimpleName().equals(owner.getKind())) {
-              ids.add(new ResourceID(owner.getName(), job.getMetadata().getNamespace()));
-            }
-          }
-          return ids;
-        })
+        .withSecondaryToPrimaryMapper(job -> interestedIn(job, context))
         .build();
-    InformerEventSource<Job, PythonEnvironment> jobs = new InformerEventSource<>(config, context);
-    jobs.addIndexers(Map.of(JOB_INDEX, job -> job.getMetadata().getLabels() == null
-        || job.getMetadata().getLabels().get(Labels.IMAGE_KEY) == null ? List.of()
-        : List.of(job.getMetadata().getLabels().get(Labels.IMAGE_KEY))));
+    InformerEventSource<Job, PythonEnvironment> jobs = new InformerEventSource<>(jobConfig, context);
+    jobs.addIndexers(Map.of(JOB_INDEX, job -> label(job, Labels.IMAGE_KEY) == null ? List.of()
+        : List.of(label(job, Labels.IMAGE_KEY))));
+    // the build Pods carry the Job's labels: their states (an image that cannot be pulled, the termination
+    // message) come from this cache, without an API request per reconcile
+    InformerEventSourceConfiguration<Pod> podConfig = InformerEventSourceConfiguration
+        .from(Pod.class, PythonEnvironment.class)
+        .withName("build-pods")
+        .withLabelSelector(Labels.BUILD_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(pod -> interestedIn(pod, context))
+        .build();
+    InformerEventSource<Pod, PythonEnvironment> buildPods = new InformerEventSource<>(podConfig, context);
+    buildPods.addIndexers(Map.of(POD_JOB_INDEX, pod -> jobNameOf(pod) == null ? List.of()
+        : List.of(pod.getMetadata().getNamespace() + "/" + jobNameOf(pod))));
     coordinator = new BuildCoordinator(key -> jobs.byIndex(JOB_INDEX, key), clock);
-    return List.of(jobs);
+    pods = buildPods;
+    return List.of(jobs, buildPods);
+  }
+
+  /** The resources a build Job or Pod concerns: its creator and every resource that wants the same image. */
+  private static Set<ResourceID> interestedIn(io.fabric8.kubernetes.api.model.HasMetadata buildObject,
+      EventSourceContext<PythonEnvironment> context) {
+    Set<ResourceID> ids = new HashSet<>();
+    String key = label(buildObject, Labels.IMAGE_KEY);
+    if (key != null) {
+      context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, key).forEach(p -> ids.add(ResourceID.fromResource(p)));
+    }
+    String ownerUid = label(buildObject, Labels.OWNER_UID);
+    if (ownerUid != null) {
+      context.getPrimaryCache().byIndex(PRIMARY_UID_INDEX, ownerUid)
+          .forEach(p -> ids.add(ResourceID.fromResource(p)));
+    }
+    return ids;
+  }
+
+  private static String label(io.fabric8.kubernetes.api.model.HasMetadata object, String key) {
+    return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
+  }
+
+  /** The Job a Pod belongs to, from the labels the Job controller sets (the older label as a fallback). */
+  private static String jobNameOf(Pod pod) {
+    String name = label(pod, "batch.kubernetes.io/job-name");
+    return name != null ? name : label(pod, "job-name");
   }
 
   @Override
@@ -167,18 +203,51 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     }
     PythonEnvironmentStatus status = StatusAggregator.aggregate(generation, previous, variants, null,
         registryProblem, clock);
-    Duration next = null;
-    if (registryProblem != null) {
+    // nothing announces a registry that answers again, or one that shows a pushed image late: ask it again,
+    // backing off (5 s, 10 s, ... 5 min) while it does not
+    boolean checking = variants.stream().anyMatch(v -> v.getPhase() == VariantPhase.Checking);
+    Duration next = building ? BUILD_POLL : null;
+    if (registryProblem != null || checking) {
       int failures = registryFailures.merge(id, 1, Integer::sum);
-      next = Duration.ofSeconds(Math.min(300, 5L << Math.min(failures - 1, 6)));
+      Duration backoff = Duration.ofSeconds(Math.min(300, 5L << Math.min(failures - 1, 6)));
+      next = next == null || backoff.compareTo(next) < 0 ? backoff : next;
     } else {
       registryFailures.remove(id);
-      if (building) {
-        next = BUILD_POLL;
-      }
     }
     LOG.debug("resource={} reconciled in {} ms", id, (System.nanoTime() - started) / 1_000_000);
     return finish(resource, previous, status, next);
+  }
+
+  /** Says on the resource what failed while JOSDK retries it with backoff. */
+  @Override
+  public ErrorStatusUpdateControl<PythonEnvironment> updateErrorStatus(PythonEnvironment resource,
+      Context<PythonEnvironment> context, Exception e) {
+    String what = describe(e);
+    long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+    PythonEnvironmentStatus status = StatusAggregator.withReconcileError(resource.getStatus(), generation,
+        "reconciling failed, retrying with backoff: " + what, clock);
+    LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(), Reasons.RECONCILE_ERROR, what);
+    if (status.equals(resource.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    resource.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  /** What went wrong, for people: the API server's answer when there is one (JOSDK wraps it). */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+        return "the API server answered HTTP " + k.getCode() + (k.getStatus() == null
+            || k.getStatus().getMessage() == null ? "" : ": " + k.getStatus().getMessage());
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   @Override
@@ -361,7 +430,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       return new VariantResult(startBuild(resource, inputs, plan, v, image, imageKey, token), null);
     }
 
-    Optional<String> claimedBy = coordinator.pendingClaim(imageKey);
+    Optional<String> claimedBy = coordinator.pendingClaim(imageKey)
+        .map(ref -> relativeJobRef(ref, resource.getMetadata().getNamespace()));
     if (claimedBy.isPresent()) {
       v.setPhase(VariantPhase.Building);
       v.setReason(Reasons.BUILD_PENDING);
@@ -434,7 +504,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     String namespace = resource.getMetadata().getNamespace();
     String repository = image.registry() + "/" + image.repository();
     String jobName = BuildNames.jobName(repository, image.tag());
-    Optional<String> holder = coordinator.claim(imageKey, namespace + "/" + jobName);
+    Optional<String> holder = coordinator.claim(imageKey, namespace + "/" + jobName)
+        .map(ref -> relativeJobRef(ref, namespace));
     v.setPhase(VariantPhase.Building);
     v.setReason(Reasons.BUILD_PENDING);
     if (holder.isPresent()) {
@@ -442,20 +513,11 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       v.setMessage("waiting for build " + holder.get() + " to start");
       return v;
     }
-    BuildJobSpec spec = buildJobSpec(resource, inputs, plan, image, imageKey, jobName, token);
+    BuildContext buildContext = plan.render();
+    BuildJobSpec spec = buildJobSpec(resource, inputs, plan, image, imageKey, jobName, token,
+        List.copyOf(buildContext.files().keySet()));
     try {
-      Job created = client.batch().v1().jobs().inNamespace(namespace).resource(BuildJobFactory.job(spec)).create();
-      ConfigMap context = BuildJobFactory.contextConfigMap(spec, plan.render(), created);
-      try {
-        client.configMaps().inNamespace(namespace).resource(context).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        // left over from an earlier build of the same image; the context is immutable, so replace it
-        client.configMaps().inNamespace(namespace).withName(jobName).delete();
-        client.configMaps().inNamespace(namespace).resource(context).create();
-      }
+      Job created = buildObjects.create(spec, buildContext);
       metrics.buildStarted();
       v.setRebuildToken(token);
       events.normal(resource, "BuildStarted", plan.variant() + "/" + created.getMetadata().getUid(),
@@ -478,7 +540,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   }
 
   private BuildJobSpec buildJobSpec(PythonEnvironment resource, Inputs inputs, VariantPlan plan,
-      ImageReference image, String imageKey, String jobName, String token) {
+      ImageReference image, String imageKey, String jobName, String token, List<String> contextFiles) {
     PythonEnvironmentSpec spec = resource.getSpec();
     var builder = spec.getBuilder();
     OwnerReference owner = new OwnerReferenceBuilder()
@@ -516,6 +578,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
         spec.getIndexCredentialsSecretRef() == null ? null : spec.getIndexCredentialsSecretRef().getKey(),
         spec.getImage().getCaConfigMapRef() == null ? null : spec.getImage().getCaConfigMapRef().getName(),
         spec.getImage().getCaConfigMapRef() == null ? null : spec.getImage().getCaConfigMapRef().getKey(),
+        contextFiles,
         Labels.build(imageKey, resource.getMetadata().getUid(), plan.variant()),
         annotations,
         owner);
@@ -592,16 +655,12 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   /** The build's Pods: their states say why a build waits or failed, and their termination message the digest. */
   private List<Pod> podsOf(Job job) {
-    return client.pods().inNamespace(job.getMetadata().getNamespace())
-        .withLabel("job-name", job.getMetadata().getName()).list().getItems();
+    return pods.byIndex(POD_JOB_INDEX, job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
   }
 
   private void deleteBuild(Job job) {
-    String namespace = job.getMetadata().getNamespace();
-    String name = job.getMetadata().getName();
-    client.batch().v1().jobs().inNamespace(namespace).withName(name)
-        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-    client.configMaps().inNamespace(namespace).withName(name).delete();
+    coordinator.deleted(job);
+    buildObjects.delete(job);
   }
 
   private UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
@@ -650,6 +709,12 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   private static String annotation(Job job, String key) {
     return job.getMetadata().getAnnotations() == null ? null : job.getMetadata().getAnnotations().get(key);
+  }
+
+  /** "namespace/name" of a claimed Job, as just "name" when it is in the resource's own namespace. */
+  private static String relativeJobRef(String namespacedRef, String namespace) {
+    return namespacedRef.startsWith(namespace + "/") ? namespacedRef.substring(namespace.length() + 1)
+        : namespacedRef;
   }
 
   private static String jobRef(Job job, PythonEnvironment resource) {

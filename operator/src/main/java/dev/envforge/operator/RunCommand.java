@@ -101,6 +101,7 @@ public final class RunCommand implements Callable<Integer> {
       health.close();
       operator.close();
       client.close();
+      LOG.info("envforge operator stopped");
       stopped.countDown();
     }, "envforge-shutdown"));
     stopped.await();

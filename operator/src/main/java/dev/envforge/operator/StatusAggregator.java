@@ -82,6 +82,29 @@ public final class StatusAggregator {
     return status;
   }
 
+  /**
+   * The status after a reconcile that threw (it is retried with backoff): the previous status with Ready=False,
+   * reason ReconcileError and what failed. The other conditions and observedGeneration stay as they were: they
+   * describe the last complete reconcile.
+   */
+  public static PythonEnvironmentStatus withReconcileError(PythonEnvironmentStatus previous, long generation,
+      String message, Clock clock) {
+    PythonEnvironmentStatus status = new PythonEnvironmentStatus();
+    if (previous != null) {
+      status.setObservedGeneration(previous.getObservedGeneration());
+      status.setVariantsReady(previous.getVariantsReady());
+      status.setImage(previous.getImage());
+      status.setVariants(previous.getVariants() == null ? new ArrayList<>() : new ArrayList<>(previous.getVariants()));
+    }
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(condition(Conditions.READY, false, Reasons.RECONCILE_ERROR, message, generation, previous, clock));
+    if (previous != null && previous.getConditions() != null) {
+      previous.getConditions().stream().filter(c -> !Conditions.READY.equals(c.getType())).forEach(conditions::add);
+    }
+    status.setConditions(conditions);
+    return status;
+  }
+
   static boolean hasImage(VariantStatus v) {
     return v.getImage() != null && (v.getPhase() == VariantPhase.Cached || v.getPhase() == VariantPhase.Succeeded);
   }

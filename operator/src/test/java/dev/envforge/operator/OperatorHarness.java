@@ -43,25 +43,53 @@ import java.util.Optional;
  * apply resources, finish or fail build Jobs, read conditions.
  */
 final class OperatorHarness implements AutoCloseable {
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+  // generous: the build machines are shared, and a test that passes only waits as long as it needs
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /** The User-Agent of the test's own client (user and kubelet actions); every other request is the operator's. */
+  static final String TEST_USER_AGENT = "envforge-test-client";
+  static final String OPERATOR_USER_AGENT = "envforge-operator-under-test";
 
   final KubernetesMockServer server;
+  /** What the test does as a user or kubelet. */
   final KubernetesClient client;
+  /** What the operator uses: its own User-Agent, so {@link #calls} tells its requests apart. */
+  final KubernetesClient operatorClient;
+  final ApiCallLog calls;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  /** The operator's clock: the real time unless a test sets it. */
+  final TestClock clock = new TestClock();
   EnvforgeOperator operator;
+  private OperatorSettings settings;
+  private ImageRegistry registry;
 
   OperatorHarness() {
+    // CRUD for everything, plus the answers a test sets with server.expect() (they are looked at first)
+    var expectations = new java.util.HashMap<io.fabric8.mockwebserver.ServerRequest,
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
     server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-        new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
-        new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+        new io.fabric8.mockwebserver.MockWebServer(), expectations,
+        new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations), false);
     server.init();
-    client = server.createClient();
+    client = server.createClient(b -> b.editOrNewConfig().withUserAgent(TEST_USER_AGENT).endConfig());
+    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
+    calls = new ApiCallLog(server, agent -> !TEST_USER_AGENT.equals(agent));
     installCrd();
   }
 
   OperatorHarness start(OperatorSettings settings, ImageRegistry registry) {
-    operator = EnvforgeOperator.start(client, settings, meters, registry, Clock.systemUTC());
+    this.settings = settings;
+    this.registry = registry;
+    operator = EnvforgeOperator.start(operatorClient, settings, meters, registry, clock);
     return this;
+  }
+
+  /** Stops the operator (for tests that change something while no operator runs). */
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
   }
 
   OperatorHarness start() {
@@ -115,6 +143,42 @@ final class OperatorHarness implements AutoCloseable {
     return pe;
   }
 
+  /** A clock a test can set and move; it follows the real time until it is set. */
+  static final class TestClock extends Clock {
+    private volatile Instant fixed;
+
+    void set(Instant instant) {
+      fixed = instant;
+    }
+
+    void advance(Duration duration) {
+      fixed = instant().plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      Instant now = fixed;
+      return now != null ? now : Instant.now();
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("envforge uses UTC");
+    }
+  }
+
+  /** The image tag the operator gives the default settings' image of these project files and groups. */
+  static String tagOf(Map<String, String> files, List<String> groups) {
+    return dev.envforge.core.planner.EnvironmentPlanner.plan(dev.envforge.core.lock.ProjectFiles.of(files, ""),
+        dev.envforge.core.planner.PlanningRequest.DEFAULTS, new dev.envforge.core.planner.VariantRequest("x",
+            new dev.envforge.core.plan.Selection(groups, List.of()))).hash().tag();
+  }
+
   PythonEnvironment apply(PythonEnvironment pe) {
     return client.resource(pe).createOr(existing -> existing.update());
   }
@@ -133,10 +197,90 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   PythonEnvironment awaitCondition(String namespace, String name, String type, String status, String reason) {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> condition(namespace, name, type)
+    awaitOrDescribe("condition " + type + "=" + status + (reason == null ? "" : " (" + reason + ")") + " on "
+        + namespace + "/" + name, () -> condition(namespace, name, type)
         .filter(c -> status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason())))
         .isPresent());
     return get(namespace, name);
+  }
+
+  /** Waits for {@code done}; on timeout the failure shows every resource's status, for a readable test report. */
+  void awaitOrDescribe(String what, java.util.concurrent.Callable<Boolean> done) {
+    try {
+      await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(done);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("timed out waiting for " + what + "; resources now:\n" + describeResources(), e);
+    }
+  }
+
+  String describeResources() {
+    StringBuilder sb = new StringBuilder();
+    for (PythonEnvironment pe : client.resources(PythonEnvironment.class).inAnyNamespace().list().getItems()) {
+      sb.append(pe.getMetadata().getNamespace()).append('/').append(pe.getMetadata().getName())
+          .append(" generation=").append(pe.getMetadata().getGeneration()).append(" status=")
+          .append(pe.getStatus()).append('\n');
+    }
+    for (Job job : jobs()) {
+      sb.append("job ").append(job.getMetadata().getNamespace()).append('/').append(job.getMetadata().getName())
+          .append(" status=").append(job.getStatus()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** How many reconciles of one resource have finished (the operator's own JOSDK metrics). */
+  double reconciliations(String namespace, String name) {
+    return meters.getMeters().stream()
+        .filter(m -> m.getId().getName().equals("operator.sdk.reconciliations.success"))
+        .filter(m -> m.getId().getTags().stream().anyMatch(t -> t.getValue().equals(name))
+            && m.getId().getTags().stream().anyMatch(t -> t.getValue().equals(namespace)))
+        .mapToDouble(m -> ((io.micrometer.core.instrument.Counter) m).count())
+        .sum();
+  }
+
+  /** Does {@code change} and waits until the operator has reconciled the resource after it. */
+  void changeAndAwaitReconcile(String namespace, String name, Runnable change) {
+    double before = reconciliations(namespace, name);
+    change.run();
+    awaitOrDescribe("a reconcile of " + namespace + "/" + name, () -> reconciliations(namespace, name) > before);
+  }
+
+  /**
+   * Makes the operator look at a resource again without changing its spec, in the three ways that happen in a
+   * cluster: an annotation on the resource (the generation stays, so the operator need not reconcile), an update
+   * of its build Job (if it has one), and a restart of the operator. Returns after the operator reconciled.
+   */
+  void reconcileWithoutChange(String namespace, String name) {
+    edit(namespace, name, pe -> {
+      Map<String, String> annotations = new java.util.HashMap<>();
+      if (pe.getMetadata().getAnnotations() != null) {
+        annotations.putAll(pe.getMetadata().getAnnotations());
+      }
+      annotations.put("example.com/touched", Long.toString(System.nanoTime()));
+      pe.getMetadata().setAnnotations(annotations);
+      return pe;
+    });
+    for (Job job : jobs()) {
+      changeAndAwaitReconcile(namespace, name, () -> client.resource(job).edit(j -> {
+        j.getMetadata().getAnnotations().put("example.com/touched", Long.toString(System.nanoTime()));
+        return j;
+      }));
+    }
+    restartOperator();
+  }
+
+  /** Stops the operator and starts a new one with the same settings; returns once it reconciled every resource. */
+  void restartOperator() {
+    stopOperator();
+    List<PythonEnvironment> all = client.resources(PythonEnvironment.class).inAnyNamespace().list().getItems();
+    java.util.Map<String, Double> before = new java.util.HashMap<>();
+    all.forEach(pe -> before.put(key(pe), reconciliations(pe.getMetadata().getNamespace(), pe.getMetadata().getName())));
+    start(settings, registry);
+    awaitOrDescribe("the restarted operator reconciling every resource", () -> all.stream().allMatch(pe ->
+        reconciliations(pe.getMetadata().getNamespace(), pe.getMetadata().getName()) > before.get(key(pe))));
+  }
+
+  private static String key(PythonEnvironment pe) {
+    return pe.getMetadata().getNamespace() + "/" + pe.getMetadata().getName();
   }
 
   List<Job> jobs() {
@@ -144,8 +288,18 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   Job awaitJob() {
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> !jobs().isEmpty());
+    awaitOrDescribe("a build Job", () -> !jobs().isEmpty());
     return jobs().get(0);
+  }
+
+  /** The context ConfigMap of a build Job, once the Job owns it. */
+  io.fabric8.kubernetes.api.model.ConfigMap awaitBuildContext(String namespace, String jobName) {
+    awaitOrDescribe("the context ConfigMap " + jobName + " owned by its Job", () -> {
+      var context = client.configMaps().inNamespace(namespace).withName(jobName).get();
+      return context != null && context.getMetadata().getOwnerReferences().stream()
+          .anyMatch(o -> "Job".equals(o.getKind()));
+    });
+    return client.configMaps().inNamespace(namespace).withName(jobName).get();
   }
 
   List<Event> events(String namespace) {
@@ -181,12 +335,19 @@ final class OperatorHarness implements AutoCloseable {
             .endWaiting().build()).build(), "Pending");
   }
 
+  /** A Pod as the Job controller makes it: the template's labels plus the Job's name and UID. */
   private Pod createPod(Job job, io.fabric8.kubernetes.api.model.ContainerStatus status, String phase) {
     Pod pod = new PodBuilder()
         .withNewMetadata()
           .withName(job.getMetadata().getName() + "-" + Long.toHexString(System.nanoTime()))
           .withNamespace(job.getMetadata().getNamespace())
+          .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
           .addToLabels("job-name", job.getMetadata().getName())
+          .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
+          .addToLabels("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
+          .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
+            .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
+          .endOwnerReference()
           .withCreationTimestamp(Instant.now().toString())
         .endMetadata()
         .withSpec(job.getSpec().getTemplate().getSpec())
@@ -223,6 +384,8 @@ final class OperatorHarness implements AutoCloseable {
     if (operator != null) {
       operator.close();
     }
+    calls.appendToReport();
+    operatorClient.close();
     client.close();
     server.destroy();
   }
