@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  *
  * <p>For every new Job it:
  * <ol>
- *   <li>waits until the Pod's volumes can be mounted (envforge creates the context ConfigMap after the Job), then
+ *   <li>waits until the Pod's volumes can be mounted (as the kubelet waits for a missing ConfigMap or Secret), then
  *       projects the container's ConfigMap and Secret mounts into files ({@link PodFiles});</li>
  *   <li>reads Kaniko's arguments ({@link KanikoInvocation}): the context folder becomes buildah's context, the
  *       Dockerfile, the destination, plain HTTP for the registries named by {@code --insecure-registry},
