@@ -23,7 +23,8 @@ import java.util.Map;
  * (as the TTL controller does after {@code ttlSecondsAfterFinished}), which the operator answers from the registry;
  * and a cold build of two variants. The installer's share is the RUN step of the build Pod: from buildah's
  * {@code STEP i/n: RUN} line to its next {@code STEP} line (the install plus committing its layer), against the
- * whole {@code buildah bud} and against apply to Ready.
+ * whole {@code buildah bud} and against apply to Ready. Creating the venv is part of that step; it is timed on
+ * its own in containers of the base image.
  *
  * <pre>
  * mvn -B -q -pl operator test-compile exec:java -Dexec.classpathScope=test \
@@ -92,6 +93,20 @@ public final class RealBuildBenchmark {
         sample(samples, "2 variants, cold: apply to Ready (s)", applyAndAwait(world, "bench", "two-" + round,
             project, "bench/two-" + round, main, full));
         lastImage = world.get("bench", "cold-" + round).getStatus().getVariants().get(0).getImage();
+      }
+      // what the RUN step spends on creating the venv (ensurepip installs pip and setuptools) rather than on the
+      // plan: the same command in a container of the base, minus a container that does nothing
+      world.builder().pull(world.baseReference());
+      for (int round = 0; round < rounds; round++) {
+        double idle = seconds(world.builder().runAs("0:0", world.baseReference(), "/bin/sh", "-c", "true")
+            .elapsed());
+        ExternalCommand.Result venv = world.builder().runAs("0:0", world.baseReference(), "/bin/sh", "-c",
+            "python3 -m venv /opt/venv");
+        if (!venv.succeeded()) {
+          throw new IllegalStateException(venv.output());
+        }
+        sample(samples, "python3 -m venv in a base container, less an empty run (s)",
+            seconds(venv.elapsed()) - idle);
       }
       sizes = sizes(world, lastImage);
       if (!world.executor().problems().isEmpty()) {
