@@ -237,7 +237,8 @@ class RealBuildIT {
     assertThat(world.builder().imageConfig(image)).doesNotContain(world.indexPassword());
     List<String> leaks = world.storedObjects().stream()
         .filter(json -> !json.contains("\"name\":\"index-credentials\"") || !json.contains("\"kind\":\"Secret\""))
-        .filter(json -> json.contains(world.indexPassword()) || json.contains(base64(netrc)))
+        .filter(json -> json.contains(world.indexPassword()) || json.contains(base64(netrc))
+            || json.contains(base64(RealBuildWorld.INDEX_USER + ":" + world.indexPassword())))
         .toList();
     assertThat(leaks).as("objects besides the Secret holding the password").isEmpty();
     assertThat(world.storedObjects()).as("the Secret itself is among the objects scanned")
