@@ -136,12 +136,15 @@ public final class BuildJobFactory {
         .build();
   }
 
-  /** The owner reference that makes a build Job the owner of its context ConfigMap. */
+  /**
+   * The owner reference that makes a build Job the owner of its context ConfigMap. It does not block the Job's
+   * deletion: that would need update on jobs/finalizers, a permission the operator otherwise has no use for.
+   */
   public static OwnerReference ownerReferenceTo(Job job) {
     return new OwnerReferenceBuilder()
         .withApiVersion("batch/v1").withKind("Job")
         .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid())
-        .withController(true).withBlockOwnerDeletion(true)
+        .withController(true)
         .build();
   }
 

@@ -80,8 +80,6 @@ public final class EnvforgeApi {
     public static final String PUSH_DENIED = "PushDenied";
     /** Installing the packages into the image failed (pip or uv exited non-zero). */
     public static final String INSTALL_FAILED = "InstallFailed";
-    /** The build Job disappeared before it finished (deleted by hand or by the cluster). */
-    public static final String BUILD_JOB_LOST = "BuildJobLost";
 
     // invalid input
     /** The spec is not usable (e.g. an unknown group or extra, a Python version the project excludes). */
@@ -90,8 +88,6 @@ public final class EnvforgeApi {
     public static final String INVALID_LOCK = "InvalidLock";
     /** The lock file's format could not be detected or is not supported. */
     public static final String UNSUPPORTED_LOCK_FORMAT = "UnsupportedLockFormat";
-    /** A locked package has no distribution that installs on the target Python and platform. */
-    public static final String NO_COMPATIBLE_DISTRIBUTION = "NoCompatibleDistribution";
     /** A referenced Secret does not exist. */
     public static final String SECRET_NOT_FOUND = "SecretNotFound";
     /** A referenced ConfigMap does not exist. */
