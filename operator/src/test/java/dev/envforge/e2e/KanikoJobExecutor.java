@@ -22,7 +22,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -189,7 +188,6 @@ public final class KanikoJobExecutor implements AutoCloseable {
   }
 
   private void run(Job job) {
-    String namespace = job.getMetadata().getNamespace();
     Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     long waitStart = System.nanoTime();
     PodFiles files;
@@ -221,7 +219,7 @@ public final class KanikoJobExecutor implements AutoCloseable {
       Pod pod = createPod(job, running(), "Running");
       BuildahBuilder.BuildResult result;
       try {
-        result = build(job, pod, container, files, kaniko);
+        result = build(pod, container, files, kaniko);
       } catch (IllegalArgumentException e) {
         problems.add(jobRef(job) + ": " + e.getMessage());
         finish(job, pod, destination, 1, "error: " + e.getMessage(), Optional.empty(), attempt, waited, true);
@@ -257,8 +255,7 @@ public final class KanikoJobExecutor implements AutoCloseable {
     }
   }
 
-  private BuildahBuilder.BuildResult build(Job job, Pod pod, Container container, PodFiles files,
-      KanikoInvocation kaniko) {
+  private BuildahBuilder.BuildResult build(Pod pod, Container container, PodFiles files, KanikoInvocation kaniko) {
     if (kaniko.destinations().size() != 1) {
       throw new IllegalArgumentException("more than one --destination is not reproduced");
     }
