@@ -1,9 +1,15 @@
 package dev.envforge.operator;
 
+import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
+import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.registry.ImageReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything a build Job is made from, as plain values. {@link BuildJobFactory} turns it into objects; nothing in
@@ -44,5 +50,55 @@ public record BuildJobSpec(
 
   public String destination() {
     return repository + ":" + tag;
+  }
+
+  /**
+   * The build of one variant's image for a resource: the resource's builder settings where it has them, the
+   * operator's defaults otherwise.
+   */
+  static BuildJobSpec of(PythonEnvironment resource, BuilderDefaults defaults, RegistryAccess access,
+      VariantPlan plan, ImageReference image, String imageKey, String jobName, String rebuildToken,
+      List<String> contextFiles) {
+    PythonEnvironmentSpec spec = resource.getSpec();
+    var builder = spec.getBuilder();
+    OwnerReference owner = new OwnerReferenceBuilder()
+        .withApiVersion(resource.getApiVersion()).withKind(resource.getKind())
+        .withName(resource.getMetadata().getName()).withUid(resource.getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(true)
+        .build();
+    Map<String, String> annotations = new TreeMap<>();
+    annotations.put(Labels.IMAGE_ANNOTATION, image.toString());
+    annotations.put(Labels.HASH_ANNOTATION, plan.hash().hex());
+    annotations.put(Labels.OWNER_ANNOTATION, resource.getMetadata().getNamespace() + "/"
+        + resource.getMetadata().getName());
+    if (rebuildToken != null) {
+      annotations.put(Labels.REBUILD_TOKEN_ANNOTATION, rebuildToken);
+    }
+    String cacheRepository = builder != null && builder.getCacheRepository() != null ? builder.getCacheRepository()
+        : defaults.cacheRepository();
+    return new BuildJobSpec(
+        resource.getMetadata().getNamespace(),
+        jobName,
+        image.registry() + "/" + image.repository(),
+        image.tag(),
+        image.registry(),
+        access.insecure(),
+        plan.recipe().platform(),
+        builder != null && builder.getImage() != null ? builder.getImage() : defaults.image(),
+        builder != null && builder.getResources() != null ? builder.getResources() : defaults.resources(),
+        builder != null && builder.getActiveDeadlineSeconds() != null ? builder.getActiveDeadlineSeconds()
+            : defaults.activeDeadlineSeconds(),
+        defaults.ttlSecondsAfterFinished(),
+        cacheRepository,
+        builder == null ? null : builder.getServiceAccountName(),
+        spec.getImage().getPushSecretRef() == null ? null : spec.getImage().getPushSecretRef().getName(),
+        spec.getIndexCredentialsSecretRef() == null ? null : spec.getIndexCredentialsSecretRef().getName(),
+        spec.getIndexCredentialsSecretRef() == null ? null : spec.getIndexCredentialsSecretRef().getKey(),
+        spec.getImage().getCaConfigMapRef() == null ? null : spec.getImage().getCaConfigMapRef().getName(),
+        spec.getImage().getCaConfigMapRef() == null ? null : spec.getImage().getCaConfigMapRef().getKey(),
+        contextFiles,
+        Labels.build(imageKey, resource.getMetadata().getUid(), plan.variant()),
+        annotations,
+        owner);
   }
 }

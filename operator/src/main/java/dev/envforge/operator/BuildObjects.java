@@ -49,6 +49,16 @@ final class BuildObjects {
     client.configMaps().inNamespace(namespace).withName(name).delete();
   }
 
+  /**
+   * Deletes every build object a resource created in its namespace. Owner references let the cluster do this too;
+   * deleting explicitly also stops a running build at once.
+   */
+  void deleteAllOwnedBy(String namespace, String ownerUid) {
+    client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.OWNER_UID, ownerUid)
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    client.configMaps().inNamespace(namespace).withLabel(Labels.OWNER_UID, ownerUid).delete();
+  }
+
   private void createContext(String namespace, ConfigMap context) {
     try {
       client.configMaps().inNamespace(namespace).resource(context).create();

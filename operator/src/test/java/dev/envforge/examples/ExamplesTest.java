@@ -15,22 +15,19 @@ import dev.envforge.api.CrdSchemaValidator;
 import dev.envforge.api.GeneratedCrd;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
-import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.core.plan.PackageSource;
 import dev.envforge.core.plan.PlannedPackage;
-import dev.envforge.core.plan.Selection;
-import dev.envforge.core.plan.Target;
 import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
 import dev.envforge.core.recipe.BuildContext;
-import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.examples.Kustomize.FileSource;
 import dev.envforge.examples.Kustomize.Generator;
 import dev.envforge.examples.Kustomize.Kustomization;
 import dev.envforge.operator.ProjectSourceLoader;
+import dev.envforge.operator.SpecPlanning;
 import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
 import dev.envforge.testing.Corpus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -221,14 +218,13 @@ class ExamplesTest {
           .isEqualTo(projectFileTexts(dir.resolve(PROJECT_DIR)));
 
       Map<String, VariantPlan> plans = new LinkedHashMap<>();
-      for (Variant variant : spec.getVariants()) {
-        VariantPlan plan = EnvironmentPlanner.plan(project.files(), planningRequest(spec, project), new VariantRequest(
-            variant.getName(), new Selection(listOrEmpty(variant.getGroups()), listOrEmpty(variant.getExtras()))));
-        assertThat(plan.plan().packages()).as("packages of variant %s", variant.getName()).isNotEmpty();
+      for (VariantRequest variant : SpecPlanning.variants(spec)) {
+        VariantPlan plan = EnvironmentPlanner.plan(project.files(), planningRequest(spec, project), variant);
+        assertThat(plan.plan().packages()).as("packages of variant %s", variant.name()).isNotEmpty();
         assertThat(plan.hash().tag()).matches(TAG);
         BuildContext context = plan.render();
         assertThat(context.files()).containsKey(BuildContext.DOCKERFILE);
-        plans.put(variant.getName(), plan);
+        plans.put(variant.name(), plan);
       }
       List<VariantPlan> all = List.copyOf(plans.values());
       for (int i = 0; i < all.size(); i++) {
@@ -333,15 +329,9 @@ class ExamplesTest {
     return Kustomization.read(dir).buildWithoutKubectl();
   }
 
-  /** The request the reconciler builds from a spec (PythonEnvironmentReconciler.inputs). */
+  /** The request the reconciler builds from a spec. */
   private static PlanningRequest planningRequest(PythonEnvironmentSpec spec, LoadedProject project) {
-    // a two-part spec.python ("3.11") is that minor version's first release as the target, as in the reconciler
-    String python = spec.getPython() == null ? null
-        : spec.getPython().split("\\.").length == 2 ? spec.getPython() + ".0" : spec.getPython();
-    return new PlanningRequest(project.format(),
-        new Target(python, spec.getPlatform() == null ? Target.DEFAULT_PLATFORM : spec.getPlatform().value()),
-        spec.getBaseImage(),
-        spec.getInstaller() == null ? Installer.UV : Installer.fromId(spec.getInstaller().value()));
+    return SpecPlanning.request(spec, project.format());
   }
 
   /**
@@ -592,9 +582,5 @@ class ExamplesTest {
 
   private static String kind(JsonNode object) {
     return object.path("kind").asText("");
-  }
-
-  private static List<String> listOrEmpty(List<String> list) {
-    return list == null ? List.of() : list;
   }
 }

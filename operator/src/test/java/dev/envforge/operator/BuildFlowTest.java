@@ -13,55 +13,19 @@ import dev.envforge.core.plan.Selection;
 import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantRequest;
-import dev.envforge.testing.RegistryServer;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The main flows against the mock API server and a real registry on loopback. */
-class BuildFlowTest {
+class BuildFlowTest extends OperatorWithRegistry {
   static final String PYPROJECT = OperatorHarness.resource("corpus/uv-langchain-ai-langgraph/pyproject.toml");
   static final String LOCK = OperatorHarness.resource("corpus/uv-langchain-ai-langgraph/uv.lock");
   static final String NS = "team-a";
 
-  static RegistryServer registry;
-  /** Why no registry can run here; each test is then skipped with this reason. */
-  static String unavailable;
-  OperatorHarness k8s;
 
-  @BeforeAll
-  static void startRegistry() {
-    unavailable = RegistryServer.unavailableReason(RegistryServer.Options.plain()).orElse(null);
-    if (unavailable == null) {
-      registry = RegistryServer.start();
-    }
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @BeforeEach
-  void startOperator() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, unavailable);
-    k8s = new OperatorHarness().start();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (k8s != null) {
-      k8s.close();
-    }
-  }
 
   static String repository(String name) {
     return registry.hostPort() + "/" + name;

@@ -7,14 +7,9 @@ import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.LockSource;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
-import dev.envforge.testing.RegistryServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,43 +17,12 @@ import org.junit.jupiter.api.Test;
  * file:line:column for a lock), nothing is built, and other resources of the same operator are not held up. Also
  * the ConfigMap source in the shape kustomize's configMapGenerator writes.
  */
-class InvalidInputTest {
+class InvalidInputTest extends OperatorWithRegistry {
   static final String NS = "team-a";
   static final String UV_CASE = "corpus/uv-langchain-ai-langgraph/";
   static final String POETRY_CASE = "corpus/poetry-langchain-ai-langgraph/";
 
-  static RegistryServer registry;
-  /** Why no registry can run here; each test is then skipped with this reason. */
-  static String unavailable;
-  OperatorHarness k8s;
 
-  @BeforeAll
-  static void startRegistry() {
-    unavailable = RegistryServer.unavailableReason(RegistryServer.Options.plain()).orElse(null);
-    if (unavailable == null) {
-      registry = RegistryServer.start();
-    }
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @BeforeEach
-  void startOperator() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, unavailable);
-    k8s = new OperatorHarness().start();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (k8s != null) {
-      k8s.close();
-    }
-  }
 
   @Test
   void malformedLockNamesFileLineAndColumnAndDoesNotHoldUpOthers() {

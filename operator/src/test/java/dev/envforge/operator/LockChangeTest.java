@@ -13,7 +13,6 @@ import dev.envforge.core.plan.Selection;
 import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantRequest;
-import dev.envforge.testing.RegistryServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
@@ -22,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Edits of a real lock (langgraph's uv.lock) against a real registry: an edit that does not change what is installed
  * builds nothing and leaves the status as it was; an edit inside one variant's packages builds that variant only.
  */
-class LockChangeTest {
+class LockChangeTest extends OperatorWithRegistry {
   static final String CASE = "corpus/uv-langchain-ai-langgraph/";
   static final String PYPROJECT = OperatorHarness.resource(CASE + "pyproject.toml");
   static final String LOCK = OperatorHarness.resource(CASE + "uv.lock");
@@ -43,38 +38,7 @@ class LockChangeTest {
   /** The wheel hash of codespell, a package of group "lint" only. */
   static final String CODESPELL_WHEEL_HASH = "af2505b335e8573dbd2d384d1c4ef498f4006f4ba2d6fceca01e55b91f52628a";
 
-  static RegistryServer registry;
-  /** Why no registry can run here; each test is then skipped with this reason. */
-  static String unavailable;
-  OperatorHarness k8s;
 
-  @BeforeAll
-  static void startRegistry() {
-    unavailable = RegistryServer.unavailableReason(RegistryServer.Options.plain()).orElse(null);
-    if (unavailable == null) {
-      registry = RegistryServer.start();
-    }
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @BeforeEach
-  void startOperator() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, unavailable);
-    k8s = new OperatorHarness().start();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (k8s != null) {
-      k8s.close();
-    }
-  }
 
   static String tagOf(String lock, List<String> groups) {
     return EnvironmentPlanner.plan(ProjectFiles.of(Map.of("pyproject.toml", PYPROJECT, "uv.lock", lock), ""),

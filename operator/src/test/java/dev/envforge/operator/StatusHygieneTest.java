@@ -8,7 +8,6 @@ import dev.envforge.api.v1alpha1.BuilderSpec;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
-import dev.envforge.testing.RegistryServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -21,55 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The status is written only when it changes, says which generation it describes, keeps a condition's
  * lastTransitionTime while the condition's status stays, and fills the fields the printer columns show.
  */
-class StatusHygieneTest {
+class StatusHygieneTest extends OperatorWithRegistry {
   static final String NS = "team-a";
   static final String NAME = "env";
   static final String LOCK = BuildFailureTest.LOCK;
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
-  static RegistryServer registry;
-  /** Why no registry can run here; each test is then skipped with this reason. */
-  static String unavailable;
-  OperatorHarness k8s;
 
-  @BeforeAll
-  static void startRegistry() {
-    unavailable = RegistryServer.unavailableReason(RegistryServer.Options.plain()).orElse(null);
-    if (unavailable == null) {
-      registry = RegistryServer.start();
-    }
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @BeforeEach
-  void startOperator() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, unavailable);
-    k8s = new OperatorHarness();
-    k8s.clock.set(T0);
-    k8s.start();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (k8s != null) {
-      k8s.close();
-    }
+  @Override
+  void beforeOperatorStarts(OperatorHarness harness) {
+    harness.clock.set(T0);
   }
 
   String cachedImage(String repository) {

@@ -1,0 +1,122 @@
+package dev.envforge.operator;
+
+import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.VariantStatus;
+import dev.envforge.core.registry.ImageReference;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The caches of build objects: every build Job and build Pod in the watched namespaces, found by label, each mapped
+ * back to the resources it concerns. Reading them costs no API request.
+ */
+final class BuildInformers {
+  static final String JOB_INDEX = "envforge-image-key";
+  static final String PRIMARY_IMAGE_INDEX = "envforge-variant-image-keys";
+  static final String PRIMARY_UID_INDEX = "envforge-uid";
+  static final String POD_JOB_INDEX = "envforge-job";
+
+  private final InformerEventSource<Job, PythonEnvironment> jobs;
+  private final InformerEventSource<Pod, PythonEnvironment> pods;
+
+  BuildInformers(EventSourceContext<PythonEnvironment> context) {
+    // resources are found from a build object by the image keys in their status (followers in other namespaces
+    // too) and by the UID of the resource that created it
+    context.getPrimaryCache().addIndexer(PRIMARY_IMAGE_INDEX, BuildInformers::imageKeysOf);
+    context.getPrimaryCache().addIndexer(PRIMARY_UID_INDEX, p -> p.getMetadata().getUid() == null ? List.of()
+        : List.of(p.getMetadata().getUid()));
+    jobs = informer(Job.class, "build-jobs", context);
+    jobs.addIndexers(Map.of(JOB_INDEX, job -> label(job, Labels.IMAGE_KEY) == null ? List.of()
+        : List.of(label(job, Labels.IMAGE_KEY))));
+    // the build Pods carry the Job's labels: their states (an image that cannot be pulled, the termination
+    // message) come from this cache, without an API request per reconcile
+    pods = informer(Pod.class, "build-pods", context);
+    pods.addIndexers(Map.of(POD_JOB_INDEX, pod -> jobNameOf(pod) == null ? List.of()
+        : List.of(pod.getMetadata().getNamespace() + "/" + jobNameOf(pod))));
+  }
+
+  /** An informer of one kind of build object in the operator's namespaces. */
+  private static <R extends HasMetadata> InformerEventSource<R, PythonEnvironment> informer(Class<R> type,
+      String name, EventSourceContext<PythonEnvironment> context) {
+    InformerEventSourceConfiguration<R> config = InformerEventSourceConfiguration
+        .from(type, PythonEnvironment.class)
+        .withName(name)
+        .withLabelSelector(Labels.BUILD_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(object -> interestedIn(object, context))
+        .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  List<EventSource<?, PythonEnvironment>> eventSources() {
+    return List.of(jobs, pods);
+  }
+
+  /** The build Jobs of an image, in any watched namespace. */
+  List<Job> jobsFor(String imageKey) {
+    return jobs.byIndex(JOB_INDEX, imageKey);
+  }
+
+  /** The build's Pods: their states say why a build waits or failed, and their termination message the digest. */
+  List<Pod> podsOf(Job job) {
+    return pods.byIndex(POD_JOB_INDEX, job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
+  }
+
+  /** The resources a build Job or Pod concerns: its creator and every resource that wants the same image. */
+  private static Set<ResourceID> interestedIn(HasMetadata buildObject,
+      EventSourceContext<PythonEnvironment> context) {
+    Set<ResourceID> ids = new HashSet<>();
+    String key = label(buildObject, Labels.IMAGE_KEY);
+    if (key != null) {
+      context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, key).forEach(p -> ids.add(ResourceID.fromResource(p)));
+    }
+    String ownerUid = label(buildObject, Labels.OWNER_UID);
+    if (ownerUid != null) {
+      context.getPrimaryCache().byIndex(PRIMARY_UID_INDEX, ownerUid)
+          .forEach(p -> ids.add(ResourceID.fromResource(p)));
+    }
+    return ids;
+  }
+
+  /** The image keys of a resource's variants, from the tags in its status. */
+  static List<String> imageKeysOf(PythonEnvironment resource) {
+    if (resource.getStatus() == null || resource.getStatus().getVariants() == null || resource.getSpec() == null
+        || resource.getSpec().getImage() == null) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    for (VariantStatus v : resource.getStatus().getVariants()) {
+      if (v.getTag() == null) {
+        continue;
+      }
+      try {
+        ImageReference image = ImageReference.parse(resource.getSpec().getImage().getRepository()).withTag(v.getTag());
+        keys.add(BuildNames.imageKey(image.registry() + "/" + image.repository(), v.getTag()));
+      } catch (IllegalArgumentException e) {
+        // an invalid repository has no builds to follow
+      }
+    }
+    return keys;
+  }
+
+  private static String label(HasMetadata object, String key) {
+    return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
+  }
+
+  /** The Job a Pod belongs to, from the labels the Job controller sets (the older label as a fallback). */
+  private static String jobNameOf(Pod pod) {
+    String name = label(pod, "batch.kubernetes.io/job-name");
+    return name != null ? name : label(pod, "job-name");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.envforge.operator;
+
+import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
+import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.planner.PlanningRequest;
+import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.planner.VariantRequest;
+import dev.envforge.core.registry.ImageReference;
+import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Reads what a resource's spec and the objects it references give, before any variant is looked at: the lock files,
+ * the registry's credentials and CA, and each variant's plan. Anything unusable is a {@link SpecProblemException}
+ * that names the field.
+ */
+final class ResourceInputs {
+  static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
+
+  /** The plans of the resource's variants, in spec order, and how to reach its image repository. */
+  record Inputs(List<VariantPlan> plans, ImageReference repository, RegistryAccess access) {}
+
+  private final KubernetesClient client;
+  private final PlanCache plans;
+
+  ResourceInputs(KubernetesClient client, PlanCache plans) {
+    this.client = client;
+    this.plans = plans;
+  }
+
+  /**
+   * @throws SpecProblemException when the spec, or an object it references, cannot be used
+   */
+  Inputs read(PythonEnvironment resource) {
+    PythonEnvironmentSpec spec = resource.getSpec();
+    String namespace = resource.getMetadata().getNamespace();
+    if (spec == null || spec.getImage() == null || spec.getImage().getRepository() == null) {
+      throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.repository: required");
+    }
+    ImageReference repository = repository(spec.getImage().getRepository());
+    RegistryAccess access = registryAccess(namespace, spec);
+    checkIndexCredentials(namespace, spec);
+    LoadedProject project = ProjectSourceLoader.load(namespace, resource.getMetadata().getName(), spec.getSource(),
+        (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get());
+    return new Inputs(plan(spec, project), repository, access);
+  }
+
+  private List<VariantPlan> plan(PythonEnvironmentSpec spec, LoadedProject project) {
+    PlanningRequest request = SpecPlanning.request(spec, project.format());
+    List<VariantRequest> variants = SpecPlanning.variants(spec);
+    List<VariantPlan> variantPlans = new ArrayList<>();
+    for (int i = 0; i < variants.size(); i++) {
+      VariantRequest variant = variants.get(i);
+      try {
+        variantPlans.add(plans.plan(project.contents(), project.files(), project.format(), request, variant));
+      } catch (LockInputException e) {
+        throw new SpecProblemException(Reasons.INVALID_LOCK, "spec.variants[" + i + "] (" + variant.name() + "): "
+            + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.variants[" + i + "] (" + variant.name() + "): "
+            + e.getMessage());
+      }
+    }
+    return variantPlans;
+  }
+
+  private static ImageReference repository(String text) {
+    String lastPart = text.substring(text.lastIndexOf('/') + 1);
+    if (text.contains("@") || lastPart.contains(":")) {
+      throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.repository: give the repository without a"
+          + " tag or digest; envforge tags images itself");
+    }
+    try {
+      return ImageReference.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.repository: " + e.getMessage());
+    }
+  }
+
+  private RegistryAccess registryAccess(String namespace, PythonEnvironmentSpec spec) {
+    String dockerConfig = null;
+    if (spec.getImage().getPushSecretRef() != null) {
+      String name = spec.getImage().getPushSecretRef().getName();
+      Secret secret = secret(namespace, name);
+      if (secret == null) {
+        throw new SpecProblemException(Reasons.SECRET_NOT_FOUND, "spec.image.pushSecretRef.name: Secret "
+            + namespace + "/" + name + " does not exist");
+      }
+      String encoded = secret.getData() == null ? null : secret.getData().get(DOCKER_CONFIG_KEY);
+      if (encoded == null) {
+        throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.image.pushSecretRef.name: Secret " + namespace
+            + "/" + name + " has no key " + DOCKER_CONFIG_KEY + " (use a Secret of type"
+            + " kubernetes.io/dockerconfigjson)");
+      }
+      try {
+        dockerConfig = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.pushSecretRef.name: Secret " + namespace
+            + "/" + name + " key " + DOCKER_CONFIG_KEY + " is not valid base64");
+      }
+    }
+    String ca = null;
+    if (spec.getImage().getCaConfigMapRef() != null) {
+      String name = spec.getImage().getCaConfigMapRef().getName();
+      String key = spec.getImage().getCaConfigMapRef().getKey();
+      ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+      if (cm == null) {
+        throw new SpecProblemException(Reasons.CONFIG_MAP_NOT_FOUND, "spec.image.caConfigMapRef.name: ConfigMap "
+            + namespace + "/" + name + " does not exist");
+      }
+      ca = cm.getData() == null ? null : cm.getData().get(key);
+      if (ca == null) {
+        throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.image.caConfigMapRef.key: ConfigMap "
+            + namespace + "/" + name + " has no key " + key);
+      }
+    }
+    return new RegistryAccess(dockerConfig, ca, Boolean.TRUE.equals(spec.getImage().getInsecure()));
+  }
+
+  /** The index credentials are only mounted into the build; here it is enough that they exist. */
+  private void checkIndexCredentials(String namespace, PythonEnvironmentSpec spec) {
+    if (spec.getIndexCredentialsSecretRef() == null) {
+      return;
+    }
+    String name = spec.getIndexCredentialsSecretRef().getName();
+    String key = spec.getIndexCredentialsSecretRef().getKey();
+    Secret secret = secret(namespace, name);
+    if (secret == null) {
+      throw new SpecProblemException(Reasons.SECRET_NOT_FOUND, "spec.indexCredentialsSecretRef.name: Secret "
+          + namespace + "/" + name + " does not exist");
+    }
+    if (secret.getData() == null || !secret.getData().containsKey(key)) {
+      throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.indexCredentialsSecretRef.key: Secret "
+          + namespace + "/" + name + " has no key " + key);
+    }
+  }
+
+  private Secret secret(String namespace, String name) {
+    return client.secrets().inNamespace(namespace).withName(name).get();
+  }
+}

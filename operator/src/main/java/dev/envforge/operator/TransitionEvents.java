@@ -1,0 +1,62 @@
+package dev.envforge.operator;
+
+import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
+import dev.envforge.api.v1alpha1.EnvforgeApi.ConditionStatus;
+import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
+import dev.envforge.api.v1alpha1.VariantPhase;
+import dev.envforge.api.v1alpha1.VariantStatus;
+import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.registry.ImageReference;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.Objects;
+
+/**
+ * Tells people (Events) and metrics when something changed: a build started, succeeded or failed, or the spec
+ * became unusable. Only changes count, so a reconcile that runs again records nothing new.
+ */
+final class TransitionEvents {
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+
+  TransitionEvents(EventRecorder events, OperatorMetrics metrics) {
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  void buildStarted(PythonEnvironment resource, VariantPlan plan, ImageReference image, Job created) {
+    metrics.buildStarted();
+    events.normal(resource, "BuildStarted", plan.variant() + "/" + created.getMetadata().getUid(),
+        "variant " + plan.variant() + ": building " + image + " (" + plan.plan().packages().size()
+            + " packages) in Job " + created.getMetadata().getName());
+  }
+
+  /** A variant that reached Succeeded or Failed, newly or for another plan. */
+  void variantChanged(PythonEnvironment resource, VariantStatus before, VariantStatus after) {
+    VariantPhase was = before == null ? null : before.getPhase();
+    boolean sameHash = before != null && Objects.equals(before.getHash(), after.getHash());
+    if (after.getPhase() == VariantPhase.Succeeded && (was != VariantPhase.Succeeded || !sameHash)) {
+      metrics.buildSucceeded();
+      events.normal(resource, "BuildSucceeded", after.getName() + "/" + after.getHash() + "/" + after.getJobName(),
+          "variant " + after.getName() + ": image " + after.getImage() + " is ready");
+    }
+    if (after.getPhase() == VariantPhase.Failed && (was != VariantPhase.Failed || !sameHash)) {
+      metrics.buildFailed(after.getReason());
+      events.warning(resource, "BuildFailed", after.getName() + "/" + after.getHash() + "/" + after.getJobName()
+          + "/" + after.getGeneration(), "variant " + after.getName() + ": " + after.getReason() + ": "
+          + after.getMessage());
+    }
+  }
+
+  /** A spec problem, unless the previous status already reported this very one. */
+  void specProblem(PythonEnvironment resource, PythonEnvironmentStatus previous, SpecProblemException problem,
+      long generation) {
+    boolean reported = previous != null && previous.condition(Conditions.INVALID_SPEC)
+        .filter(c -> ConditionStatus.TRUE.equals(c.getStatus()))
+        .filter(c -> problem.getMessage().equals(Objects.requireNonNullElse(c.getMessage(), "")))
+        .isPresent();
+    if (!reported) {
+      events.warning(resource, problem.reason(), "spec-" + generation, problem.getMessage());
+    }
+  }
+}
