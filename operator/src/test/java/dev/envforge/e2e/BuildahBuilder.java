@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -36,6 +37,8 @@ public final class BuildahBuilder implements AutoCloseable {
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
   private static final int TAIL_LINES = 30;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern STEP_LINE = java.util.regex.Pattern.compile(
+      "^STEP (\\d+)/\\d+: (.*)$");
 
   /** The containers/storage driver: vfs copies whole trees per layer; overlay shares them (needs root). */
   public enum StorageDriver {
@@ -103,28 +106,81 @@ public final class BuildahBuilder implements AutoCloseable {
    * @param destination registry reference to tag and push, {@code host:port/repository:tag}
    * @param secretDirectory a folder mounted read-only at {@value #SECRET_MOUNT} during RUN instructions, if any
    * @param pull when the base image is pulled
+   * @param authFile a registry auth file (Docker's config.json format) for pulls and the push, if any
+   * @param tlsVerify whether registries must speak HTTPS with a trusted certificate; false allows plain HTTP
+   * @param timestamp the image's creation time and layer file times in epoch seconds, for reproducible images;
+   *     empty for the current time
+   * @param platform the image's OS/architecture such as {@code linux/amd64}; empty for the machine's own
    */
   public record BuildRequest(Path context, String dockerfile, String destination, Optional<Path> secretDirectory,
-      PullPolicy pull) {
+      PullPolicy pull, Optional<Path> authFile, boolean tlsVerify, OptionalLong timestamp,
+      Optional<String> platform) {
     public BuildRequest {
       Objects.requireNonNull(context, "context");
       Objects.requireNonNull(dockerfile, "dockerfile");
       Objects.requireNonNull(destination, "destination");
       Objects.requireNonNull(secretDirectory, "secretDirectory");
       Objects.requireNonNull(pull, "pull");
+      Objects.requireNonNull(authFile, "authFile");
+      Objects.requireNonNull(timestamp, "timestamp");
+      Objects.requireNonNull(platform, "platform");
     }
 
-    /** Builds {@code context/Dockerfile}, pulling the base when the registry has a newer one. */
+    /** Builds {@code context/Dockerfile}, pulling the base when the registry has a newer one, over plain HTTP. */
     public static BuildRequest of(Path context, String destination) {
-      return new BuildRequest(context, "Dockerfile", destination, Optional.empty(), PullPolicy.NEWER);
+      return new BuildRequest(context, "Dockerfile", destination, Optional.empty(), PullPolicy.NEWER,
+          Optional.empty(), false, OptionalLong.empty(), Optional.empty());
+    }
+
+    public BuildRequest withDockerfile(String name) {
+      return new BuildRequest(context, name, destination, secretDirectory, pull, authFile, tlsVerify, timestamp,
+          platform);
     }
 
     public BuildRequest withSecretDirectory(Path directory) {
-      return new BuildRequest(context, dockerfile, destination, Optional.of(directory), pull);
+      return new BuildRequest(context, dockerfile, destination, Optional.of(directory), pull, authFile, tlsVerify,
+          timestamp, platform);
     }
 
     public BuildRequest withPull(PullPolicy policy) {
-      return new BuildRequest(context, dockerfile, destination, secretDirectory, policy);
+      return new BuildRequest(context, dockerfile, destination, secretDirectory, policy, authFile, tlsVerify,
+          timestamp, platform);
+    }
+
+    public BuildRequest withAuthFile(Path file) {
+      return new BuildRequest(context, dockerfile, destination, secretDirectory, pull, Optional.of(file), tlsVerify,
+          timestamp, platform);
+    }
+
+    public BuildRequest withTlsVerify(boolean verify) {
+      return new BuildRequest(context, dockerfile, destination, secretDirectory, pull, authFile, verify, timestamp,
+          platform);
+    }
+
+    public BuildRequest withTimestamp(long epochSeconds) {
+      return new BuildRequest(context, dockerfile, destination, secretDirectory, pull, authFile, tlsVerify,
+          OptionalLong.of(epochSeconds), platform);
+    }
+
+    public BuildRequest withPlatform(String os, String architecture) {
+      return new BuildRequest(context, dockerfile, destination, secretDirectory, pull, authFile, tlsVerify,
+          timestamp, Optional.of(os + "/" + architecture));
+    }
+  }
+
+  /**
+   * One Dockerfile instruction as buildah ran it, timed from its {@code STEP i/n:} line to the next step's line
+   * (or the end of the build): the instruction's work plus committing its layer.
+   *
+   * @param number position of the step, from 1
+   * @param instruction the step's line after {@code STEP i/n: }, such as {@code RUN [...]}
+   * @param started time since {@code buildah bud} started
+   * @param duration how long the step took
+   */
+  public record Step(int number, String instruction, Duration started, Duration duration) {
+    public String keyword() {
+      int space = instruction.indexOf(' ');
+      return space < 0 ? instruction : instruction.substring(0, space);
     }
   }
 
@@ -135,11 +191,13 @@ public final class BuildahBuilder implements AutoCloseable {
    * @param failedStep "build" or "push" when one failed, else empty
    * @param digest the manifest digest the registry stored, when pushed
    * @param outputTail the last lines of the failed step's output, or of the build's output on success
+   * @param log everything {@code buildah bud} and, when reached, {@code buildah push} wrote, in order
+   * @param steps the Dockerfile instructions {@code buildah bud} ran, with their times
    * @param buildTime time {@code buildah bud} took
    * @param pushTime time {@code buildah push} took (zero when not reached)
    */
   public record BuildResult(boolean succeeded, Optional<String> failedStep, Optional<String> digest,
-      List<String> outputTail, Duration buildTime, Duration pushTime) {
+      List<String> outputTail, List<String> log, List<Step> steps, Duration buildTime, Duration pushTime) {
     /** The digest, or an AssertionError that shows the end of buildah's output. */
     public String requireDigest() {
       return digest.orElseThrow(() -> new AssertionError("the " + failedStep.orElse("build") + " failed:\n"
@@ -149,6 +207,12 @@ public final class BuildahBuilder implements AutoCloseable {
     /** The tail as one text, for assertions on messages. */
     public String output() {
       return String.join("\n", outputTail);
+    }
+
+    /** The total time of the steps with this keyword (RUN, COPY...). */
+    public Duration timeOf(String keyword) {
+      return steps.stream().filter(s -> s.keyword().equals(keyword)).map(Step::duration)
+          .reduce(Duration.ZERO, Duration::plus);
     }
   }
 
@@ -214,39 +278,80 @@ public final class BuildahBuilder implements AutoCloseable {
     return buildAndPush(BuildRequest.of(context, destination));
   }
 
-  /** Builds the context, tags the image as the destination, and pushes it there over plain HTTP. */
+  /** Builds the context, tags the image as the destination, and pushes it there. */
   public BuildResult buildAndPush(BuildRequest request) {
     Optional.ofNullable(exported.remove(request.destination())).ifPresent(BuildahBuilder::deleteQuietly);
+    String tlsVerify = "--tls-verify=" + request.tlsVerify();
     List<String> bud = new ArrayList<>(buildah);
     // --http-proxy=false: proxy variables of this machine would send requests for 127.0.0.1 elsewhere
     bud.addAll(List.of("bud", "--isolation", "chroot", "--network", "host", "--http-proxy=false",
         "--pull=" + request.pull().flag,
-        "--tls-verify=false", "--layers", "--no-cache", "--quiet=false",
+        tlsVerify, "--layers", "--no-cache", "--quiet=false",
         "--file", request.context().resolve(request.dockerfile()).toString(), "--tag", request.destination()));
     request.secretDirectory().ifPresent(dir -> bud.addAll(List.of("--volume",
         dir.toAbsolutePath() + ":" + SECRET_MOUNT + ":ro")));
+    request.authFile().ifPresent(file -> bud.addAll(List.of("--authfile", file.toString())));
+    request.timestamp().ifPresent(seconds -> bud.addAll(List.of("--timestamp", Long.toString(seconds))));
+    request.platform().ifPresent(platform -> bud.addAll(List.of("--platform", platform)));
     bud.add(request.context().toString());
     ExternalCommand.Result build = ExternalCommand.run(bud, environment, BUILD_TIMEOUT);
+    List<Step> steps = steps(build);
+    List<String> log = new ArrayList<>(build.output().lines().toList());
     if (!build.succeeded()) {
-      return new BuildResult(false, Optional.of("build"), Optional.empty(), build.lastLines(TAIL_LINES),
-          build.elapsed(), Duration.ZERO);
+      return new BuildResult(false, Optional.of("build"), Optional.empty(), build.lastLines(TAIL_LINES), log,
+          steps, build.elapsed(), Duration.ZERO);
     }
     Path digestFile = directory.resolve("tmp").resolve("digest-" + System.nanoTime());
-    ExternalCommand.Result push = ExternalCommand.run(ExternalCommand.command(buildah, "push", "--tls-verify=false",
-        "--digestfile", digestFile, request.destination(), "docker://" + request.destination()),
-        environment, STEP_TIMEOUT);
-    if (!push.succeeded()) {
-      return new BuildResult(false, Optional.of("push"), Optional.empty(), push.lastLines(TAIL_LINES),
-          build.elapsed(), push.elapsed());
+    List<String> push = new ArrayList<>(buildah);
+    push.addAll(List.of("push", tlsVerify, "--digestfile", digestFile.toString()));
+    request.authFile().ifPresent(file -> push.addAll(List.of("--authfile", file.toString())));
+    push.addAll(List.of(request.destination(), "docker://" + request.destination()));
+    ExternalCommand.Result pushed = ExternalCommand.run(push, environment, STEP_TIMEOUT);
+    log.addAll(pushed.output().lines().toList());
+    if (!pushed.succeeded()) {
+      return new BuildResult(false, Optional.of("push"), Optional.empty(), pushed.lastLines(TAIL_LINES), log,
+          steps, build.elapsed(), pushed.elapsed());
     }
     try {
       String digest = Files.readString(digestFile).trim();
       Files.delete(digestFile);
-      return new BuildResult(true, Optional.empty(), Optional.of(digest), build.lastLines(TAIL_LINES),
-          build.elapsed(), push.elapsed());
+      return new BuildResult(true, Optional.empty(), Optional.of(digest), build.lastLines(TAIL_LINES), log, steps,
+          build.elapsed(), pushed.elapsed());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The steps of a build, from buildah's {@code STEP i/n: INSTRUCTION} lines and their arrival times. */
+  static List<Step> steps(ExternalCommand.Result build) {
+    List<Step> steps = new ArrayList<>();
+    int number = 0;
+    String instruction = null;
+    Duration started = null;
+    for (ExternalCommand.TimedLine line : build.lines()) {
+      java.util.regex.Matcher m = STEP_LINE.matcher(line.text());
+      if (m.matches()) {
+        if (instruction != null) {
+          steps.add(new Step(number, instruction, started, line.at().minus(started)));
+        }
+        number = Integer.parseInt(m.group(1));
+        instruction = m.group(2);
+        started = line.at();
+      }
+    }
+    if (instruction != null) {
+      steps.add(new Step(number, instruction, started, build.elapsed().minus(started)));
+    }
+    return List.copyOf(steps);
+  }
+
+  /**
+   * Pulls an image from a registry into this builder's storage (plain HTTP allowed), so that {@link #run} and the
+   * layer scans look at exactly what the registry serves, for example {@code host:port/repo@sha256:...}.
+   */
+  public void pull(String reference) {
+    ExternalCommand.run(ExternalCommand.command(buildah, "pull", "--quiet", "--tls-verify=false", reference),
+        environment, STEP_TIMEOUT).orThrow();
   }
 
   /**
@@ -254,11 +359,25 @@ public final class BuildahBuilder implements AutoCloseable {
    * container again. The exit code and output are returned, not checked.
    */
   public ExternalCommand.Result run(String image, String... command) {
+    return run(image, Optional.empty(), command);
+  }
+
+  /** Like {@link #run(String, String...)}, as the given user ({@code uid[:gid]}) instead of the image's. */
+  public ExternalCommand.Result runAs(String user, String image, String... command) {
+    return run(image, Optional.of(user), command);
+  }
+
+  private ExternalCommand.Result run(String image, Optional<String> user, String... command) {
     String container = ExternalCommand.run(ExternalCommand.command(buildah, "from", "--pull=never", "--quiet",
         image), environment, STEP_TIMEOUT).orThrow().stdout().trim();
     try {
-      return ExternalCommand.run(ExternalCommand.command(buildah, "run", "--isolation", "chroot", "--network",
-          "host", container, "--", List.of(command)), environment, STEP_TIMEOUT);
+      List<String> run = new ArrayList<>(buildah);
+      run.addAll(List.of("run", "--isolation", "chroot", "--network", "host"));
+      user.ifPresent(u -> run.addAll(List.of("--user", u)));
+      run.add(container);
+      run.add("--");
+      run.addAll(List.of(command));
+      return ExternalCommand.run(run, environment, STEP_TIMEOUT);
     } finally {
       ExternalCommand.run(ExternalCommand.command(buildah, "rm", container), environment, STEP_TIMEOUT);
     }
@@ -301,6 +420,23 @@ public final class BuildahBuilder implements AutoCloseable {
               entry.type(), entry.linkTarget(), entry.size(), content)));
         }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The sizes of the image's layers as uncompressed tar streams, bottom layer first. */
+  public List<Long> uncompressedLayerSizes(String image) {
+    Path layout = exportedLayout(image);
+    try {
+      List<Long> sizes = new ArrayList<>();
+      // a blob that was compressed in storage stays compressed in the export: count the tar stream's bytes
+      for (JsonNode layer : manifest(layout).path("layers")) {
+        try (InputStream in = maybeGunzip(Files.newInputStream(blob(layout, layer.path("digest").asText())))) {
+          sizes.add(in.transferTo(java.io.OutputStream.nullOutputStream()));
+        }
+      }
+      return sizes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

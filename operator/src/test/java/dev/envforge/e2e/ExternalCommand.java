@@ -31,8 +31,11 @@ public final class ExternalCommand {
    * @param output stdout and stderr, merged line by line in the order they arrived
    * @param stdout stdout alone, for commands whose output is parsed
    * @param elapsed wall-clock time it ran
+   * @param lines the merged output's lines with the time each arrived (since the program started), for step
+   *     timings read from a program's progress lines
    */
-  public record Result(List<String> command, int exitCode, String output, String stdout, Duration elapsed) {
+  public record Result(List<String> command, int exitCode, String output, String stdout, Duration elapsed,
+      List<TimedLine> lines) {
     public boolean succeeded() {
       return exitCode == 0;
     }
@@ -52,6 +55,14 @@ public final class ExternalCommand {
       return this;
     }
   }
+
+  /**
+   * A line of output and when it arrived.
+   *
+   * @param at time since the program was started
+   * @param text the line without its line break
+   */
+  public record TimedLine(Duration at, String text) {}
 
   static Result run(List<String> command, Duration timeout) {
     return run(command, Map.of(), timeout);
@@ -75,7 +86,7 @@ public final class ExternalCommand {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command.get(0), e);
     }
-    StringBuffer merged = new StringBuffer();
+    Output merged = new Output(start);
     CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readLines(process.getInputStream(), merged));
     CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readLines(process.getErrorStream(), merged));
     try {
@@ -89,7 +100,7 @@ public final class ExternalCommand {
       String out = stdout.join();
       stderr.join();
       return new Result(List.copyOf(command), process.exitValue(), merged.toString(), out,
-          Duration.ofNanos(System.nanoTime() - start));
+          Duration.ofNanos(System.nanoTime() - start), merged.lines());
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -125,17 +136,42 @@ public final class ExternalCommand {
   }
 
   /** Reads a stream line by line, adding each line to the merged output as it arrives. */
-  private static String readLines(InputStream in, StringBuffer merged) {
+  private static String readLines(InputStream in, Output merged) {
     StringBuilder own = new StringBuilder();
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         own.append(line).append('\n');
-        merged.append(line).append('\n');
+        merged.add(line);
       }
     } catch (IOException e) {
-      merged.append("(output unreadable: ").append(e.getMessage()).append(")\n");
+      merged.add("(output unreadable: " + e.getMessage() + ")");
     }
     return own.toString();
+  }
+
+  /** stdout and stderr merged in arrival order, each line with its arrival time. */
+  private static final class Output {
+    private final long start;
+    private final StringBuilder text = new StringBuilder();
+    private final List<TimedLine> lines = new ArrayList<>();
+
+    Output(long start) {
+      this.start = start;
+    }
+
+    synchronized void add(String line) {
+      text.append(line).append('\n');
+      lines.add(new TimedLine(Duration.ofNanos(System.nanoTime() - start), line));
+    }
+
+    synchronized List<TimedLine> lines() {
+      return List.copyOf(lines);
+    }
+
+    @Override
+    public synchronized String toString() {
+      return text.toString();
+    }
   }
 }

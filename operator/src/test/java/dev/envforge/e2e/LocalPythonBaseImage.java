@@ -137,11 +137,23 @@ public final class LocalPythonBaseImage {
    * @return the manifest digest the registry stores
    */
   public String pushTo(String registryHostPort) {
+    return pushTo(registryHostPort, Optional.empty());
+  }
+
+  /**
+   * Pushes the cached image to a plain-HTTP registry that demands a login.
+   *
+   * @param credentials {@code user:password}, when the registry demands them
+   * @return the manifest digest the registry stores
+   */
+  public String pushTo(String registryHostPort, Optional<String> credentials) {
     Path digestFile = directory.resolve("digest-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     try {
-      ExternalCommand.run(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--digestfile",
-          digestFile.toString(), "oci:" + directory.resolve("oci") + ":" + tag,
-          "docker://" + reference(registryHostPort)), STEP_TIMEOUT).orThrow();
+      List<String> copy = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false",
+          "--digestfile", digestFile.toString()));
+      credentials.ifPresent(c -> copy.addAll(List.of("--dest-creds", c)));
+      copy.addAll(List.of("oci:" + directory.resolve("oci") + ":" + tag, "docker://" + reference(registryHostPort)));
+      ExternalCommand.run(copy, STEP_TIMEOUT).orThrow();
       return Files.readString(digestFile).trim();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,406 @@
+package dev.envforge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
+import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.IndexCredentialsReference;
+import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.Variant;
+import dev.envforge.api.v1alpha1.VariantPhase;
+import dev.envforge.api.v1alpha1.VariantStatus;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * envforge's build recipe built for real: the operator runs against a mock API server, its build Jobs are run by
+ * {@link KanikoJobExecutor} with buildah, images go to a real registry, and the tests look inside the images.
+ * Every test is independent (its own namespace and repository); the order only makes the second resource of the
+ * same lock a cache hit, as the timings in docs/benchmarks.md describe.
+ *
+ * <p>Skipped, with the missing program or package named, where buildah, docker-registry, skopeo or Debian's
+ * python3/python3-venv/python3-pip are missing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealBuildIT {
+  static final Duration BUILD_TIMEOUT = Duration.ofMinutes(4);
+  static final Variant MAIN = new Variant("default");
+  static final Variant FULL = new Variant("full", List.of("dev"), List.of("fast"));
+
+  private static RealBuildWorld world;
+  private static String unavailable;
+  /** The packages {@code python3 -m venv} puts into an empty venv of the base image (pip, setuptools). */
+  private static Set<String> venvBootstrap;
+
+  @BeforeAll
+  static void startWorld(@TempDir Path work) {
+    unavailable = RealBuildWorld.unavailableReason().orElse(null);
+    if (unavailable == null) {
+      world = RealBuildWorld.start(work, KanikoJobExecutor.Storage.PER_POD);
+      report("base image %s (python %s) %s, pushed as %s", world.baseReference(), world.base().pythonVersion(),
+          world.base().reused() ? "from the cache" : "built in " + seconds(world.base().preparation()) + " s",
+          world.baseDigest());
+    }
+  }
+
+  @BeforeEach
+  void skipWhereImagesCannotBeBuilt() {
+    assumeTrue(unavailable == null, () -> unavailable);
+  }
+
+  @AfterEach
+  void everyJobRanAsKanikoWould() {
+    if (world != null) {
+      assertThat(world.executor().problems()).as("what the executor could not reproduce").isEmpty();
+    }
+  }
+
+  @AfterAll
+  static void stopWorld() {
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void eachVariantImageHoldsExactlyItsPlanAndTheStatusHasTheRegistryDigest() {
+    String ns = "flows";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    long start = System.nanoTime();
+    world.apply(world.environment(ns, "app", project, "e2e/app", MAIN, FULL));
+
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", null, BUILD_TIMEOUT);
+    report("poetry, 2 variants, cold: apply to Ready in %.1f s", seconds(start));
+
+    assertThat(ready.getStatus().getVariants()).extracting(VariantStatus::getName, VariantStatus::getPhase,
+        VariantStatus::getReason).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("default", VariantPhase.Succeeded, Reasons.BUILT),
+            org.assertj.core.groups.Tuple.tuple("full", VariantPhase.Succeeded, Reasons.BUILT));
+    assertThat(builtJobs(ns)).hasSize(2);
+    assertImageHolds(ready, "default", "alpha==1.0", "beta==2.0");
+    assertImageHolds(ready, "full", "alpha==1.0", "beta==2.0", "epsilon==3.0", "gamma==0.5");
+    for (VariantStatus v : ready.getStatus().getVariants()) {
+      KanikoJobExecutor.Execution execution = executionOf(v);
+      assertThat(execution.terminationMessage()).as("Kaniko's --digest-file=/dev/termination-log")
+          .isEqualTo(digestOf(v));
+    }
+    String python = world.builder().run(imageOf(ready, "default"), "python", "-c",
+        "import platform, sys; print(platform.python_version(), sys.prefix)").stdout().trim();
+    assertThat(python).as("spec.python is the image's Python; python on PATH is the venv's")
+        .isEqualTo(RealBuildWorld.PYTHON + " /opt/venv");
+  }
+
+  @Test
+  @Order(2)
+  void aCosmeticLockEditBuildsNothingAndAVariantEditBuildsOnlyThatVariant() {
+    String ns = "edits";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    long start = System.nanoTime();
+    world.apply(world.environment(ns, "app", project, "e2e/app", MAIN, FULL));
+    PythonEnvironment first = world.awaitCondition(ns, "app", Conditions.READY, "True", null, BUILD_TIMEOUT);
+    report("poetry, 2 variants, second resource of the same lock: apply to Ready in %.1f s (%s)",
+        seconds(start), first.getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals(Conditions.READY)).findFirst().orElseThrow().getReason());
+    List<String> jobsBefore = jobUids();
+    int executionsBefore = world.executor().executions().size();
+
+    // what a newer Poetry writes for the same resolution: another header and description, no other package
+    String relocked = project.lock().replace("Poetry 2.4.1", "Poetry 2.5.0")
+        .replace("description = \"" + world.wheels.beta().summary() + "\"", "description = \"Beta, re-described\"");
+    assertThat(relocked).isNotEqualTo(project.lock());
+    world.edit(ns, "app", pe -> {
+      pe.getSpec().getSource().getInline().setLock(relocked);
+      return pe;
+    });
+    PythonEnvironment afterCosmetic = world.awaitCondition(ns, "app", Conditions.READY, "True", null,
+        BUILD_TIMEOUT);
+
+    assertThat(afterCosmetic.getMetadata().getGeneration()).isGreaterThan(first.getMetadata().getGeneration());
+    assertThat(jobUids()).as("no build for a cosmetic lock edit").isEqualTo(jobsBefore);
+    assertThat(world.executor().executions()).hasSize(executionsBefore);
+    assertThat(afterCosmetic.getStatus().getVariants()).extracting(VariantStatus::getImage)
+        .isEqualTo(first.getStatus().getVariants().stream().map(VariantStatus::getImage).toList());
+
+    world.edit(ns, "app", pe -> {
+      pe.getSpec().setVariants(List.of(MAIN, new Variant("full", List.of(), List.of("fast"))));
+      return pe;
+    });
+    PythonEnvironment afterVariantEdit = world.awaitCondition(ns, "app", Conditions.READY, "True", null,
+        BUILD_TIMEOUT);
+
+    List<String> newJobs = new ArrayList<>(jobUids());
+    newJobs.removeAll(jobsBefore);
+    assertThat(newJobs).as("exactly one new build, for the edited variant").hasSize(1);
+    assertThat(world.executor().executions()).hasSize(executionsBefore + 1);
+    assertThat(variant(afterVariantEdit, "default").getImage()).isEqualTo(variant(first, "default").getImage());
+    assertThat(variant(afterVariantEdit, "full").getReason()).isEqualTo(Reasons.BUILT);
+    assertImageHolds(afterVariantEdit, "full", "alpha==1.0", "beta==2.0", "gamma==0.5");
+  }
+
+  @Test
+  @Order(3)
+  void aUvLockIsBuiltToo() {
+    String ns = "uv";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.UV, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    Variant dev = new Variant("dev", List.of("dev"), List.of());
+    world.apply(world.environment(ns, "app", project, "e2e/uv-app", dev));
+
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+        BUILD_TIMEOUT);
+
+    assertImageHolds(ready, "dev", "alpha==1.0", "beta==2.0", "epsilon==3.0");
+  }
+
+  @Test
+  @Order(4)
+  void aWheelThatDoesNotMatchItsLockedHashFailsTheBuildAndPushesNothing() {
+    String ns = "tampered";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY, world.index().simpleUrl(),
+        new LockedTestProjects.Options(true));
+    world.apply(world.environment(ns, "app", project, "e2e/tampered", MAIN));
+
+    PythonEnvironment failed = world.awaitCondition(ns, "app", Conditions.FAILED, "True", null, BUILD_TIMEOUT);
+
+    VariantStatus v = variant(failed, "default");
+    report("tampered wheel: %s: %s", v.getReason(), v.getMessage());
+    assertThat(v.getPhase()).isEqualTo(VariantPhase.Failed);
+    assertThat(v.getReason()).isEqualTo(Reasons.INSTALL_FAILED);
+    assertThat(v.getMessage()).as("pip's own words reach the status")
+        .contains("THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE")
+        .contains("tampered==1.0")
+        .containsPattern("Expected +(sha256|or) " + world.wheels.tampered().wheel().sha256())
+        .containsPattern("Got +" + world.wheels.tamperedAsServed().wheel().sha256());
+    assertThat(world.condition(ns, "app", Conditions.READY)).hasValueSatisfying(c ->
+        assertThat(c.getStatus()).isEqualTo("False"));
+    assertThat(world.manifestDigest("e2e/tampered", v.getTag())).as("nothing pushed").isNull();
+    List<KanikoJobExecutor.Execution> runs = world.executor().executions().stream()
+        .filter(e -> e.namespace().equals(ns)).toList();
+    assertThat(runs).as("the Job's first Pod and its one retry (backoffLimit 1)")
+        .extracting(KanikoJobExecutor.Execution::attempt, KanikoJobExecutor.Execution::exitCode)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 1), org.assertj.core.groups.Tuple.tuple(2, 1));
+    Job job = world.client().batch().v1().jobs().inNamespace(ns).withName(v.getJobName()).get();
+    assertThat(job.getStatus().getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Failed");
+      assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded");
+    });
+  }
+
+  @Test
+  @Order(5)
+  void privateIndexCredentialsFromASecretReachNoLayerAndNoOtherObject() {
+    String ns = "private";
+    String netrc = "machine 127.0.0.1 login " + RealBuildWorld.INDEX_USER + " password " + world.indexPassword()
+        + "\n";
+    world.client().secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("index-credentials").withNamespace(ns).endMetadata()
+        .withData(Map.of("netrc", base64(netrc))).build()).create();
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY,
+        world.privateIndex().simpleUrl(), LockedTestProjects.Options.standard());
+    PythonEnvironment pe = world.environment(ns, "app", project, "e2e/private", MAIN);
+    IndexCredentialsReference credentials = new IndexCredentialsReference();
+    credentials.setName("index-credentials");
+    pe.getSpec().setIndexCredentialsSecretRef(credentials);
+    world.apply(pe);
+
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+        BUILD_TIMEOUT);
+
+    assertImageHolds(ready, "default", "alpha==1.0", "beta==2.0");
+    assertThat(world.privateIndex().requests()).as("pip sent the netrc credentials")
+        .anyMatch(r -> r.status() == 200 && r.path().startsWith("/files/") && r.authorization() != null);
+    String image = imageOf(ready, "default");
+    assertThat(world.builder().layerFilesContaining(image, world.indexPassword()))
+        .extracting(BuildahBuilder.LayerFile::path).as("layer files holding the password").isEmpty();
+    assertThat(world.builder().imageConfig(image)).doesNotContain(world.indexPassword());
+    List<String> leaks = world.storedObjects().stream()
+        .filter(json -> !json.contains("\"name\":\"index-credentials\"") || !json.contains("\"kind\":\"Secret\""))
+        .filter(json -> json.contains(world.indexPassword()) || json.contains(base64(netrc))
+            || json.contains(base64(RealBuildWorld.INDEX_USER + ":" + world.indexPassword())))
+        .toList();
+    assertThat(leaks).as("objects besides the Secret holding the password").isEmpty();
+    assertThat(world.storedObjects()).as("the Secret itself is among the objects scanned")
+        .anyMatch(json -> json.contains(base64(netrc)));
+  }
+
+  @Test
+  @Order(6)
+  void theBaseRefusesSystemWideInstallsButTheVenvWorks() {
+    String ns = "pep668";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    world.apply(world.environment(ns, "app", project, "e2e/pep668", MAIN));
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", null, BUILD_TIMEOUT);
+    String image = imageOf(ready, "default");
+
+    // as root, so that only PEP 668 (not file permissions) can refuse it
+    ExternalCommand.Result systemPip = world.builder().runAs("0:0", image, "/usr/bin/python3", "-m", "pip",
+        "install", "--no-index", "beta");
+    ExternalCommand.Result venv = world.builder().run(image, "/opt/venv/bin/python", "-c",
+        "import alpha, beta; print(alpha.__version__, beta.__version__)");
+
+    assertThat(systemPip.exitCode()).as(systemPip.output()).isNotZero();
+    assertThat(systemPip.output()).contains("externally-managed-environment");
+    assertThat(world.builder().run(image, "ls", "/usr/lib/python3.11/EXTERNALLY-MANAGED").exitCode())
+        .as("the base's PEP 668 marker is still there").isZero();
+    assertThat(venv.exitCode()).as(venv.output()).isZero();
+    assertThat(venv.stdout().trim()).isEqualTo("1.0 2.0");
+  }
+
+  @Test
+  @Order(7)
+  void thePushSecretGivesTheBuildItsRegistryLogin() {
+    String ns = "login";
+    var registry = world.loginRegistry();
+    world.client().secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("push-credentials").withNamespace(ns).endMetadata()
+        .withType("kubernetes.io/dockerconfigjson")
+        .withData(Map.of(".dockerconfigjson", base64(registry.dockerConfigJson()))).build()).create();
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    world.apply(world.environmentInLoginRegistry(ns, "app", project, "e2e/pushed", "push-credentials", MAIN));
+
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+        BUILD_TIMEOUT);
+
+    VariantStatus v = variant(ready, "default");
+    assertThat(RealBuildWorld.manifestDigest(registry, "e2e/pushed", v.getTag()))
+        .as("the registry's Docker-Content-Digest").isEqualTo(digestOf(v));
+    assertThat(executionOf(v).terminationMessage()).isEqualTo(digestOf(v));
+    assertThat(statusWithoutLogin(registry.url().resolve("/v2/e2e/pushed/manifests/" + v.getTag())))
+        .as("the registry demands a login").isEqualTo(401);
+    List<String> leaks = world.storedObjects().stream()
+        .filter(json -> !json.contains("\"name\":\"push-credentials\"") || !json.contains("\"kind\":\"Secret\""))
+        .filter(json -> json.contains(world.pushPassword())
+            || json.contains(base64(RealBuildWorld.PUSH_USER + ":" + world.pushPassword())))
+        .toList();
+    assertThat(leaks).as("objects besides the push Secret holding the registry password").isEmpty();
+  }
+
+  /** pip freeze of /opt/venv: exactly the variant's plan besides what an empty venv of the base holds. */
+  private static void assertImageHolds(PythonEnvironment pe, String variant, String... expected) {
+    VariantStatus v = variant(pe, variant);
+    String image = imageOf(pe, variant);
+    String tag = v.getTag();
+    String repository = pe.getSpec().getImage().getRepository();
+    String digest = digestOf(v);
+    assertThat(world.manifestDigest(repository.substring(repository.indexOf('/') + 1), tag))
+        .as("the registry's Docker-Content-Digest for %s", image).isEqualTo(digest);
+    assertThat(executionOf(v).result()).hasValueSatisfying(r -> assertThat(r.digest()).contains(digest));
+
+    Set<String> frozen = freeze(image);
+    Set<String> bootstrap = venvBootstrap();
+    Set<String> installed = frozen.stream().filter(p -> !bootstrap.contains(p)).collect(Collectors.toSet());
+    assertThat(frozen).as("the venv's own tools are still there").containsAll(bootstrap);
+    assertThat(installed).as("pip freeze of /opt/venv in %s besides the venv's own tools", image)
+        .containsExactlyInAnyOrder(expected);
+    ExternalCommand.Result plan = world.builder().run(image, "cat", "/usr/share/envforge/packages.txt");
+    assertThat(plan.stdout().lines().collect(Collectors.toSet())).as("envforge's plan in the image")
+        .containsExactlyInAnyOrder(expected);
+    assertThat(v.getPackages()).isEqualTo(expected.length);
+  }
+
+  private static Set<String> freeze(String image) {
+    ExternalCommand.Result freeze = world.builder().run(image, "/opt/venv/bin/python", "-m", "pip", "freeze",
+        "--all", "--disable-pip-version-check");
+    assertThat(freeze.exitCode()).as(freeze.output()).isZero();
+    return freeze.stdout().lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
+  }
+
+  /** What {@code python3 -m venv} installs by itself in the base image, measured once in a built image. */
+  private static synchronized Set<String> venvBootstrap() {
+    if (venvBootstrap == null) {
+      world.builder().pull(world.baseReference());
+      ExternalCommand.Result fresh = world.builder().runAs("0:0", world.baseReference(), "/bin/sh", "-c",
+          "python3 -m venv /opt/empty-venv && /opt/empty-venv/bin/python -m pip freeze --all --disable-pip-version-check");
+      assertThat(fresh.exitCode()).as(fresh.output()).isZero();
+      venvBootstrap = fresh.stdout().lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
+      assertThat(venvBootstrap).as("an empty venv has pip").anyMatch(p -> p.startsWith("pip=="));
+    }
+    return venvBootstrap;
+  }
+
+  private static VariantStatus variant(PythonEnvironment pe, String name) {
+    return pe.getStatus().getVariants().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** The image the status names ({@code repo:tag@digest}), pulled from the registry by its digest. */
+  private static String imageOf(PythonEnvironment pe, String variant) {
+    String image = variant(pe, variant).getImage();
+    String byDigest = image.substring(0, image.lastIndexOf(':', image.indexOf('@'))) + image.substring(
+        image.indexOf('@'));
+    world.builder().pull(byDigest);
+    return byDigest;
+  }
+
+  private static String digestOf(VariantStatus v) {
+    return v.getImage().substring(v.getImage().indexOf('@') + 1);
+  }
+
+  /** The executor's run that pushed this variant's tag. */
+  private static KanikoJobExecutor.Execution executionOf(VariantStatus v) {
+    String tagged = v.getImage().substring(0, v.getImage().indexOf('@'));
+    return world.executor().executions().stream().filter(e -> e.destination().equals(tagged) && e.succeeded())
+        .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no build pushed " + tagged));
+  }
+
+  private static List<Job> builtJobs(String namespace) {
+    return world.client().batch().v1().jobs().inNamespace(namespace).list().getItems();
+  }
+
+  private static List<String> jobUids() {
+    return world.client().batch().v1().jobs().inAnyNamespace().list().getItems().stream()
+        .map(j -> j.getMetadata().getUid()).sorted().toList();
+  }
+
+  private static int statusWithoutLogin(java.net.URI uri) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri)
+          .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+
+  private static void report(String format, Object... args) {
+    System.out.println("[e2e] " + String.format(format, args));
+  }
+}
