@@ -107,7 +107,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       PythonEnvironmentStatus previous, long generation, SpecProblemException problem) {
     LOG.info("resource={} reason={} message=\"{}\"", ResourceID.fromResource(resource), problem.reason(),
         problem.getMessage());
-    List<VariantStatus> kept = previous == null ? List.of() : previous.getVariants();
+    List<VariantStatus> kept = previous == null || previous.getVariants() == null ? List.of()
+        : previous.getVariants();
     PythonEnvironmentStatus status = StatusAggregator.aggregate(generation, previous, kept,
         new Problem(problem.reason(), problem.getMessage()), null, clock);
     transitions.specProblem(resource, previous, problem, generation);
