@@ -16,7 +16,8 @@ final class HashCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String tag = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe), project.variantRequest())
+    String tag = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe), project.variantRequest(),
+        project.lockFile)
         .hash().tag();
     spec.commandLine().getOut().println(tag);
     spec.commandLine().getOut().flush();

@@ -38,6 +38,11 @@ final class ProjectOptions {
       description = "Lock format: poetry, uv, pylock, conda, requirements (default: detected from the files).")
   String format;
 
+  @Option(names = "--lock", paramLabel = "FILE",
+      description = "The lock file, relative to DIR, when it has another name than its format's usual one, such as"
+          + " requirements-dev.txt or pylock.gpu.toml (default: found in DIR).")
+  String lockFile;
+
   @Option(names = "--variant", paramLabel = "NAME", defaultValue = VariantRequest.DEFAULT_NAME,
       description = "Variant name recorded in the image labels (default: ${DEFAULT-VALUE}).")
   String variant;

@@ -28,7 +28,7 @@ final class RenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     VariantPlan plan = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe),
-        project.variantRequest());
+        project.variantRequest(), project.lockFile);
     BuildContext context = plan.render();
     Files.createDirectories(out);
     for (Map.Entry<String, String> file : context.files().entrySet()) {

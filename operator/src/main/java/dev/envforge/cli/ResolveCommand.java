@@ -29,7 +29,7 @@ final class ResolveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     VariantPlan plan = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe),
-        project.variantRequest());
+        project.variantRequest(), project.lockFile);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode node = PlanJson.toJson(plan.plan());

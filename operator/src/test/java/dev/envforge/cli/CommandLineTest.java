@@ -45,6 +45,26 @@ class CommandLineTest {
     assertThat(actual.get("tag").asText()).startsWith("ef-");
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "requirements-astral-sh-python-build-standalone, requirements.dev.txt, requirements-dev.json",
+      "conda-pangeo-data-pangeo-docker-images, conda-linux-64.lock, explicit-linux-64.json"})
+  void aLockFileWithAnotherNameIsChosenWithLock(String caseName, String lockFile, String answer) throws Exception {
+    Run run = run("resolve", Corpus.dir(caseName).toString(), "--lock", lockFile, "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode expected = json.readTree(Corpus.dir("expected/" + caseName).resolve(answer).toFile());
+    assertThat(json.readTree(run.out()).get("packages")).isEqualTo(expected.get("packages"));
+  }
+
+  @Test
+  void aLockFileThatIsNotThereIsBadInput() {
+    Run run = run("hash", POETRY, "--lock", "requirements-gpu.txt");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("requirements-gpu.txt").contains("no such lock file");
+    assertThat(run("hash", POETRY, "--lock", "other.lock").err()).contains("cannot tell the lock format");
+  }
+
   @Test
   void hashPrintsTheTagAndNothingElse() {
     Run run = run("hash", POETRY);

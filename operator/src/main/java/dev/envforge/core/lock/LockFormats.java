@@ -40,6 +40,32 @@ public final class LockFormats {
   }
 
   /**
+   * The format of a lock file named otherwise than usual, from its name.
+   *
+   * @throws LockInputException when the name says nothing about the format
+   */
+  public static LockFormat fromFileName(ProjectFiles files, String lockFile) {
+    String name = lockFile.substring(lockFile.lastIndexOf('/') + 1);
+    if (name.equals("poetry.lock")) {
+      return LockFormat.POETRY;
+    }
+    if (name.equals("uv.lock")) {
+      return LockFormat.UV;
+    }
+    if (name.matches("pylock(\\.[^.]+)?\\.toml")) {
+      return LockFormat.PYLOCK;
+    }
+    if (name.endsWith(".txt")) {
+      return LockFormat.REQUIREMENTS;
+    }
+    if (name.endsWith(".yml") || name.endsWith(".yaml") || name.matches("conda-.*\\.lock")) {
+      return LockFormat.CONDA;
+    }
+    throw new LockInputException(files.displayName(lockFile), 0, 0,
+        "cannot tell the lock format from the file name; name the format explicitly");
+  }
+
+  /**
    * The explicit format when given, else the one whose lock file is present.
    *
    * @throws LockInputException when no lock file, or several kinds of lock file, are present

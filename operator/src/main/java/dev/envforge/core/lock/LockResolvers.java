@@ -23,6 +23,11 @@ public final class LockResolvers {
    * lock file when null.
    */
   public static LockResolver of(LockFormat format, String lockFile) {
+    boolean fixedName = format == LockFormat.POETRY || format == LockFormat.UV;
+    if (fixedName && lockFile != null && !lockFile.equals(format.lockFile())) {
+      throw new IllegalArgumentException(format.id() + " projects are read from " + format.lockFile()
+          + " next to pyproject.toml, not from " + lockFile);
+    }
     return switch (format) {
       case POETRY -> POETRY;
       case UV -> UV;

@@ -20,12 +20,26 @@ public final class EnvironmentPlanner {
    * @throws IllegalArgumentException for a bad recipe input (base image, Python version, platform)
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant) {
-    LockFormat format = LockFormats.detect(files, request.format());
-    InstallPlan plan = LockResolvers.of(format).resolve(files, variant.selection(), request.target());
+    return plan(files, request, variant, null);
+  }
+
+  /**
+   * The same for a lock file with another name than its format's usual one (requirements-dev.txt,
+   * pylock.gpu.toml, conda-linux-64.lock), given relative to the project; null for the usual name.
+   */
+  public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant,
+      String lockFile) {
+    LockFormat format = lockFile == null ? LockFormats.detect(files, request.format())
+        : request.format() != null ? request.format() : LockFormats.fromFileName(files, lockFile);
+    String lockPath = lockFile == null ? format.lockFile() : lockFile;
+    if (files.read(lockPath).isEmpty()) {
+      throw new dev.envforge.core.lock.LockInputException(files.displayName(lockPath), 0, 0, "no such lock file");
+    }
+    InstallPlan plan = LockResolvers.of(format, lockFile).resolve(files, variant.selection(), request.target());
     String python = plan.environment().pythonFullVersion();
     String baseImage = request.baseImage() != null ? request.baseImage() : BuildRecipe.defaultBaseImage(python);
     BuildRecipe recipe = new BuildRecipe(baseImage, python, request.target().platform(), request.installer());
-    String lockDigest = PlanHasher.sha256Hex(files.read(format.lockFile()).orElse(""));
+    String lockDigest = PlanHasher.sha256Hex(files.read(lockPath).orElse(""));
     return new VariantPlan(variant.name(), plan, recipe, PlanHasher.hash(plan, recipe), lockDigest);
   }
 }
