@@ -1,6 +1,8 @@
 package dev.envforge.operator;
 
+import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
@@ -82,10 +84,26 @@ final class VariantReconciler {
       return new VariantResult(startBuild(resource, inputs, plan, start.status(), image, imageKey), null);
     }
     Report report = (Report) decision;
+    if (job.isPresent() && stuckOnItsBuilderImage(report, job.get(), namespace)) {
+      // its Pod would retry the pull until the deadline; the failure is reported and kept without it
+      coordinator.deleted(job.get());
+      buildObjects.delete(job.get());
+    }
     if (report.cacheHit()) {
       metrics.cacheHit();
     }
     return new VariantResult(report.status(), report.registryProblem());
+  }
+
+  /** A build of this namespace that failed because its builder image cannot be pulled, and still runs. */
+  private static boolean stuckOnItsBuilderImage(Report report, Job job, String namespace) {
+    VariantStatus status = report.status();
+    boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
+            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+    return status.getPhase() == VariantPhase.Failed
+        && Reasons.BUILDER_IMAGE_PULL_FAILED.equals(status.getReason())
+        && namespace.equals(job.getMetadata().getNamespace()) && !finished;
   }
 
   /** Claims the image's build and creates its Job, unless another reconcile holds the claim. */
