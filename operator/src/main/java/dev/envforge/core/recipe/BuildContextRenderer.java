@@ -4,6 +4,7 @@ import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.plan.PackageSource;
 import dev.envforge.core.plan.PlannedPackage;
+import dev.envforge.core.text.Texts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class BuildContextRenderer {
     for (PlannedPackage p : plan.packages()) {
       if (p.manager() != null) {
         throw new IllegalArgumentException("conda environments cannot be built into images; package "
-            + Printable.quote(p.name()) + " is managed by " + p.manager());
+            + Texts.quote(p.name()) + " is managed by " + p.manager());
       }
       String name = checked(NAME, p.name(), "package name");
       String version = checked(VERSION, p.version(), "version of " + name);
@@ -182,14 +183,14 @@ public final class BuildContextRenderer {
   private static void label(StringBuilder df, String key, String value) {
     if (value == null || !LABEL_VALUE.matcher(value).matches()) {
       throw new IllegalArgumentException("label " + key + " has characters envforge does not put in labels: "
-          + Printable.quote(value));
+          + Texts.quote(value));
     }
     df.append(" \\\n      ").append(key).append("=\"").append(value).append('"');
   }
 
   private static String checked(Pattern pattern, String value, String what) {
     if (value == null || !pattern.matcher(value).matches()) {
-      throw new IllegalArgumentException(what + " is not safe to install: " + Printable.quote(value));
+      throw new IllegalArgumentException(what + " is not safe to install: " + Texts.quote(value));
     }
     return value;
   }
@@ -205,11 +206,11 @@ public final class BuildContextRenderer {
       if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !clean
           || uri.getRawUserInfo() != null) {
         throw new IllegalArgumentException(what + " must be an http(s) URL without spaces, quotes or credentials: "
-            + Printable.quote(url));
+            + Texts.quote(url));
       }
       return url;
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(what + " is not a valid URL: " + Printable.quote(url), e);
+      throw new IllegalArgumentException(what + " is not a valid URL: " + Texts.quote(url), e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.envforge.core.recipe;
 
+import dev.envforge.core.text.Texts;
 import java.util.regex.Pattern;
 
 /**
@@ -24,11 +25,11 @@ public record BuildRecipe(String baseImage, String python, String platform, Inst
 
   public BuildRecipe {
     if (baseImage == null || baseImage.length() > 255 || !IMAGE_REFERENCE.matcher(baseImage).matches()) {
-      throw new IllegalArgumentException("baseImage: not a valid image reference: " + Printable.quote(baseImage));
+      throw new IllegalArgumentException("baseImage: not a valid image reference: " + Texts.quote(baseImage));
     }
     if (python == null || !PYTHON_VERSION.matcher(python).matches()) {
       throw new IllegalArgumentException("python: expected a full CPython 3 version such as 3.12.7, got "
-          + Printable.quote(python));
+          + Texts.quote(python));
     }
     dev.envforge.core.plan.Target.machine(platform);
     if (installer == null) {

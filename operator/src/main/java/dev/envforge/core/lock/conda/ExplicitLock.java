@@ -1,9 +1,9 @@
 package dev.envforge.core.lock.conda;
 
 import dev.envforge.core.lock.LockInputException;
-import dev.envforge.core.lock.support.Artifacts;
-import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.conda.CondaResolver.Record;
+import dev.envforge.core.lock.support.Artifacts;
+import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

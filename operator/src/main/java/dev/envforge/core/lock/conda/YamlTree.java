@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.envforge.core.lock.LockInputException;
-import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.text.Texts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,13 +2,13 @@ package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.poetry.PoetryDependency.DirectKind;
 import dev.envforge.core.lock.support.PepCache;
-import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.toml.Location;
 import dev.envforge.core.lock.toml.TomlArray;
 import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.VersionConstraint;
+import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

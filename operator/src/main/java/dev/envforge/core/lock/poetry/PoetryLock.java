@@ -1,14 +1,14 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.support.Artifacts;
-import dev.envforge.core.lock.support.SourceUrls;
 import dev.envforge.core.lock.support.PepCache;
-import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.support.SourceUrls;
 import dev.envforge.core.lock.toml.Location;
 import dev.envforge.core.lock.toml.TomlArray;
 import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.Version;
+import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package dev.envforge.core.lock.poetry;
 
-import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.support.PepCache;
-import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.lock.toml.Location;
 import dev.envforge.core.lock.toml.TomlArray;
 import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.VersionConstraint;
+import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

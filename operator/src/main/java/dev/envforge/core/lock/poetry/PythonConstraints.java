@@ -1,12 +1,12 @@
 package dev.envforge.core.lock.poetry;
 
 import dev.envforge.core.lock.support.PepCache;
-import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.toml.Location;
 import dev.envforge.core.pep.Marker;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.Version;
 import dev.envforge.core.pep.VersionConstraint;
+import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

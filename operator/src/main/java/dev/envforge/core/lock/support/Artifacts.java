@@ -3,6 +3,7 @@ package dev.envforge.core.lock.support;
 import dev.envforge.core.pep.MarkerEnvironment;
 import dev.envforge.core.pep.WheelTags;
 import dev.envforge.core.plan.Artifact;
+import dev.envforge.core.text.Texts;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.Version;
 import dev.envforge.core.pep.VersionConstraint;
+import dev.envforge.core.text.Texts;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;

@@ -6,6 +6,7 @@ import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.PepSyntaxException;
 import dev.envforge.core.pep.VersionConstraint;
+import dev.envforge.core.text.Texts;
 
 /** The Python versions a project or lock allows: its {@code requires-python}, parsed where it is written. */
 public final class RequiresPython {

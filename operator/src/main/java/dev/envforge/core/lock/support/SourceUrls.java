@@ -1,5 +1,6 @@
 package dev.envforge.core.lock.support;
 
+import dev.envforge.core.text.Texts;
 import java.util.Locale;
 import java.util.regex.Pattern;
 

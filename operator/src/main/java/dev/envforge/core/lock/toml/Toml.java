@@ -1,8 +1,8 @@
 package dev.envforge.core.lock.toml;
 
 import dev.envforge.core.lock.LockInputException;
-import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.toml.TomlTable.Origin;
+import dev.envforge.core.text.Texts;
 import java.util.List;
 import java.util.Map;
 import org.tomlj.TomlParseError;

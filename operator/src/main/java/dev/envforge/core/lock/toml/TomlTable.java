@@ -1,7 +1,7 @@
 package dev.envforge.core.lock.toml;
 
 import dev.envforge.core.lock.LockInputException;
-import dev.envforge.core.lock.support.Texts;
+import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

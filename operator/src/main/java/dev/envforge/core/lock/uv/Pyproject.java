@@ -2,7 +2,6 @@ package dev.envforge.core.lock.uv;
 
 import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.RequiresPython;
-import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.lock.toml.TomlArray;
@@ -10,6 +9,7 @@ import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.pep.PackageNames;
 import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.VersionConstraint;
+import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.envforge.core.lock.uv;
 
 import dev.envforge.core.lock.support.SourceUrls;
-import dev.envforge.core.lock.support.Texts;
 import dev.envforge.core.lock.toml.TomlTable;
 import dev.envforge.core.plan.PackageSource;
+import dev.envforge.core.text.Texts;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.envforge.core.lock.support;
+package dev.envforge.core.text;
 
 /** Puts text from project files into messages safely: quoted, control characters escaped, long text shortened. */
 public final class Texts {
