@@ -1,5 +1,6 @@
 package dev.envforge.core.recipe;
 
+import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.text.Texts;
 import java.util.regex.Pattern;
 
@@ -16,16 +17,17 @@ public record BuildRecipe(String baseImage, String python, String platform, Inst
   /** Bumped whenever the rendered Dockerfile changes in a way that changes images. */
   public static final int RECIPE_VERSION = 1;
 
-  // registry host[:port]/path[:tag][@digest], lower-case path components as the OCI distribution spec demands
-  private static final Pattern IMAGE_REFERENCE = Pattern.compile(
-      "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?/)?"
-          + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-          + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$");
   private static final Pattern PYTHON_VERSION = Pattern.compile("^3\\.[0-9]{1,2}\\.[0-9]{1,3}$");
 
   public BuildRecipe {
-    if (baseImage == null || baseImage.length() > 255 || !IMAGE_REFERENCE.matcher(baseImage).matches()) {
+    // the text goes into FROM as it is: the strict OCI grammar keeps anything else out of the Dockerfile
+    if (baseImage == null || baseImage.length() > 255) {
       throw new IllegalArgumentException("baseImage: not a valid image reference: " + Texts.quote(baseImage));
+    }
+    try {
+      ImageReference.parse(baseImage);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("baseImage: " + e.getMessage(), e);
     }
     if (python == null || !PYTHON_VERSION.matcher(python).matches()) {
       throw new IllegalArgumentException("python: expected a full CPython 3 version such as 3.12.7, got "
