@@ -76,6 +76,9 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     long started = System.nanoTime();
     long generation = generationOf(resource);
     PythonEnvironmentStatus previous = resource.getStatus();
+    if (resource.getSpec() != null && resource.getSpec().suspended()) {
+      return finish(resource, previous, ProgressConditions.suspended(previous, generation, clock), null);
+    }
     Inputs inputs;
     try {
       inputs = resourceInputs.read(resource);

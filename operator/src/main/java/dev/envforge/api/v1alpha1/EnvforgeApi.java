@@ -21,6 +21,8 @@ public final class EnvforgeApi {
   public static final String SINGULAR = "pythonenvironment";
   /** Short name for kubectl ({@code kubectl get pyenv}). */
   public static final String SHORT_NAME = "pyenv";
+  /** kubectl category: {@code kubectl get envforge} lists every envforge resource. */
+  public static final String CATEGORY = "envforge";
   /** Name of the CustomResourceDefinition. */
   public static final String CRD_NAME = PLURAL + "." + GROUP;
 
@@ -38,6 +40,16 @@ public final class EnvforgeApi {
     public static final String INVALID_SPEC = "InvalidSpec";
     /** The image registry could not be asked whether an image exists. */
     public static final String REGISTRY_UNAVAILABLE = "RegistryUnavailable";
+    /**
+     * The operator is working towards the desired state (checking the registry, building, retrying); kstatus and
+     * Flux read True as InProgress.
+     */
+    public static final String RECONCILING = "Reconciling";
+    /**
+     * The operator cannot make progress without a change by a person (a spec or input fix, or a new rebuild token
+     * after a failed build); kstatus and Flux read True as Failed.
+     */
+    public static final String STALLED = "Stalled";
 
     private Conditions() {}
   }
@@ -114,6 +126,12 @@ public final class EnvforgeApi {
     public static final String IDLE = "Idle";
     /** An unexpected error occurred while reconciling; it is retried with backoff. */
     public static final String RECONCILE_ERROR = "ReconcileError";
+    /** {@code spec.suspend} is true: no registry checks and no new builds until it is false again. */
+    public static final String SUSPENDED = "Suspended";
+    /** Nothing left to do: every image exists, or the resource waits for a change; used with Reconciling=False. */
+    public static final String RECONCILED = "Reconciled";
+    /** Nothing keeps the resource from progressing; used with Stalled=False. */
+    public static final String PROGRESSING = "Progressing";
 
     private Reasons() {}
   }
