@@ -29,11 +29,14 @@ public final class ProgressConditions {
 
   private ProgressConditions() {}
 
-  /** Reconciling and Stalled for the given Ready, Building, Failed, InvalidSpec and RegistryUnavailable conditions. */
-  public static List<Condition> derive(List<Condition> conditions, long generation, PythonEnvironmentStatus previous,
-      Clock clock) {
+  /**
+   * Reconciling and Stalled for the given Ready, Failed and InvalidSpec conditions. {@code working} says whether
+   * the operator still has something to do on its own: a variant not yet checked or building, or a registry or
+   * API call being retried.
+   */
+  public static List<Condition> derive(List<Condition> conditions, boolean working, long generation,
+      PythonEnvironmentStatus previous, Clock clock) {
     Optional<Condition> ready = find(conditions, Conditions.READY);
-    Optional<Condition> building = find(conditions, Conditions.BUILDING).filter(ProgressConditions::isTrue);
     Optional<Condition> invalid = find(conditions, Conditions.INVALID_SPEC).filter(ProgressConditions::isTrue);
     Optional<Condition> failed = find(conditions, Conditions.FAILED).filter(ProgressConditions::isTrue);
 
@@ -44,8 +47,7 @@ public final class ProgressConditions {
       return stalled(invalid.get().getReason(), "needs a change of the spec or its inputs: "
           + invalid.get().getMessage(), generation, previous, clock);
     }
-    if (building.isEmpty() && failed.isPresent()
-        && ready.map(c -> !Reasons.RECONCILE_ERROR.equals(c.getReason())).orElse(true)) {
+    if (!working && failed.isPresent()) {
       return stalled(failed.get().getReason(), "a build failed; change the spec or spec.rebuildToken to build"
           + " again: " + failed.get().getMessage(), generation, previous, clock);
     }

@@ -81,7 +81,9 @@ public final class StatusAggregator {
             generation, previous, clock)
         : condition(Conditions.REGISTRY_UNAVAILABLE, true, registryProblem.reason(), registryProblem.message(),
             generation, previous, clock));
-    conditions.addAll(ProgressConditions.derive(conditions, generation, previous, clock));
+    boolean working = registryProblem != null || variants.stream().anyMatch(v -> v.getPhase() == VariantPhase.Pending
+        || v.getPhase() == VariantPhase.Checking || v.getPhase() == VariantPhase.Building);
+    conditions.addAll(ProgressConditions.derive(conditions, working, generation, previous, clock));
     status.setConditions(conditions);
     return status;
   }
@@ -107,7 +109,8 @@ public final class StatusAggregator {
           .filter(c -> !List.of(Conditions.READY, Conditions.RECONCILING, Conditions.STALLED).contains(c.getType()))
           .forEach(conditions::add);
     }
-    conditions.addAll(ProgressConditions.derive(conditions, generation, previous, clock));
+    // retried with backoff: in progress, unless the spec itself needs a change
+    conditions.addAll(ProgressConditions.derive(conditions, true, generation, previous, clock));
     status.setConditions(conditions);
     return status;
   }
