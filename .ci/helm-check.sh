@@ -114,6 +114,34 @@ for values_file in "$chart"/ci/*-values.yaml; do
     failures=$((failures + 1))
     continue
   fi
+  # what the chart gives the operator is what the operator reads: builder.yaml holds only spec.builder's fields,
+  # with the types the CRD declares
+  if ! python3 - "$rendered" "$repo_root/crds/$crd_name" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+crd = yaml.safe_load(open(sys.argv[2]))
+builder = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["builder"]
+maps = [d for d in docs if d.get("kind") == "ConfigMap" and d["metadata"]["name"].endswith("-builder")]
+if len(maps) != 1:
+    sys.exit("expected one builder settings ConfigMap, found %d" % len(maps))
+settings = yaml.safe_load(maps[0]["data"]["builder.yaml"]) or {}
+kinds = {"object": dict, "array": list, "string": str, "integer": int}
+for key, value in settings.items():
+    schema = builder["properties"].get(key)
+    if schema is None:
+        sys.exit("builder.yaml has %s, which spec.builder does not" % key)
+    if schema.get("type") in kinds and not isinstance(value, kinds[schema["type"]]):
+        sys.exit("builder.yaml: %s is %s, spec.builder wants %s" % (key, type(value).__name__, schema["type"]))
+deployment = [d for d in docs if d.get("kind") == "Deployment"][0]
+args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
+if "--builder-settings=/etc/envforge/builder/builder.yaml" not in args:
+    sys.exit("the operator is not given the builder settings file")
+PY
+  then
+    echo "FAIL $name: builder settings do not match spec.builder" >&2
+    failures=$((failures + 1))
+    continue
+  fi
   if check_expectations "$values_file" "$rendered"; then
     echo "ok   $name ($(grep -c '^kind: ' "$rendered") objects)"
     checked=$((checked + 1))

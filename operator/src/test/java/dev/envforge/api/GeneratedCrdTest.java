@@ -115,18 +115,24 @@ class GeneratedCrdTest {
     assertThat(at("spec.platform").getDefault().asText()).isEqualTo("linux/amd64");
     assertThat(at("spec.installer").getDefault().asText()).isEqualTo("uv");
     assertThat(at("spec.image.insecure").getDefault().asBoolean()).isFalse();
-    assertThat(at("spec.builder.activeDeadlineSeconds").getDefault().asLong()).isEqualTo(3600L);
+    assertThat(at("spec.builder.activeDeadlineSeconds").getDefault())
+        .as("no schema default: it would override the operator's deadline whenever spec.builder is set").isNull();
+    assertThat(at("spec.suspend").getDefault().asBoolean()).isFalse();
     assertThat(at("spec.source.configMapRef.pyprojectKey").getDefault().asText()).isEqualTo("pyproject.toml");
     assertThat(at("spec.image.caConfigMapRef.key").getDefault().asText()).isEqualTo("ca.crt");
     assertThat(at("spec.indexCredentialsSecretRef.key").getDefault().asText()).isEqualTo("netrc");
     assertThat(at("spec.variants").getDefault().toString()).isEqualTo("[{\"name\":\"default\"}]");
   }
 
-  /** Fields of fabric8's own types (resources, conditions) carry no descriptions; every envforge field does. */
+  /**
+   * Fields of Kubernetes' own types (resources, affinity, tolerations, env, image pull secrets) carry no
+   * descriptions inside; every envforge field does, and so do the fields of conditions.
+   */
   @Test
   void documentsEveryEnvforgeField() {
     List<String> undocumented = new ArrayList<>();
-    collectUndocumented(schema.getProperties(), "", Set.of("spec.builder.resources", "status.conditions"),
+    collectUndocumented(schema.getProperties(), "", Set.of("spec.builder.resources", "spec.builder.affinity",
+        "spec.builder.tolerations", "spec.builder.env", "spec.builder.imagePullSecrets", "status.conditions"),
         undocumented);
     assertThat(undocumented).isEmpty();
   }
