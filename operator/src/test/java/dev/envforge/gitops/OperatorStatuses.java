@@ -54,13 +54,20 @@ public final class OperatorStatuses {
       new State(VariantPhase.Cached, Reasons.CACHED),
       new State(VariantPhase.Building, Reasons.BUILD_PENDING),
       new State(VariantPhase.Building, Reasons.BUILD_RUNNING),
+      new State(VariantPhase.Building, Reasons.QUOTA_EXCEEDED),
+      new State(VariantPhase.Building, Reasons.SERVICE_ACCOUNT_NOT_FOUND),
+      new State(VariantPhase.Building, Reasons.UNSCHEDULABLE),
+      new State(VariantPhase.Building, Reasons.BUILD_CANNOT_START),
       new State(VariantPhase.Succeeded, Reasons.BUILT),
       new State(VariantPhase.Failed, Reasons.BUILD_FAILED),
       new State(VariantPhase.Failed, Reasons.OOM_KILLED),
       new State(VariantPhase.Failed, Reasons.DEADLINE_EXCEEDED),
       new State(VariantPhase.Failed, Reasons.BUILDER_IMAGE_PULL_FAILED),
       new State(VariantPhase.Failed, Reasons.PUSH_DENIED),
-      new State(VariantPhase.Failed, Reasons.INSTALL_FAILED));
+      new State(VariantPhase.Failed, Reasons.INSTALL_FAILED),
+      new State(VariantPhase.Failed, Reasons.POD_SECURITY_REJECTED),
+      new State(VariantPhase.Failed, Reasons.UNSCHEDULABLE),
+      new State(VariantPhase.Failed, Reasons.QUOTA_EXCEEDED));
 
   private static final List<Problem> REGISTRY_PROBLEMS = List.of(
       new Problem(Reasons.REGISTRY_UNAUTHORIZED, "the registry answered 401"),

@@ -79,7 +79,19 @@ public final class EnvforgeApi {
     /** A build Job's Pod is running. */
     public static final String BUILD_RUNNING = "BuildRunning";
 
+    // a build that cannot start (the variant stays Building; the Job keeps trying)
+    /** A ResourceQuota of the namespace forbids the build Pod; the Job retries when quota frees up. */
+    public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+    /** The build Pod's ServiceAccount ({@code spec.builder.serviceAccountName}) does not exist. */
+    public static final String SERVICE_ACCOUNT_NOT_FOUND = "ServiceAccountNotFound";
+    /** No node can take the build Pod (node selector, taints, affinity, resources); the scheduler says why. */
+    public static final String UNSCHEDULABLE = "Unschedulable";
+    /** The Job cannot create its Pod for another reason; the message has the API server's answer. */
+    public static final String BUILD_CANNOT_START = "BuildCannotStart";
+
     // build failures
+    /** The namespace's Pod Security level rejects the build Pod (Kaniko runs as root: it needs baseline). */
+    public static final String POD_SECURITY_REJECTED = "PodSecurityRejected";
     /** A build Job failed for a reason not recognised more precisely. */
     public static final String BUILD_FAILED = "BuildFailed";
     /** The build container ran out of memory; raise {@code spec.builder.resources.limits.memory}. */
