@@ -46,6 +46,8 @@ public final class BuildJobFactory {
       args.add("--cache=true");
       args.add("--cache-repo=" + spec.cacheRepository());
     }
+    // base images through the mirrors (air-gapped clusters); the destination is pushed as named
+    spec.pod().registryMirrors().forEach(mirror -> args.add("--registry-mirror=" + mirror));
     if (spec.insecureRegistry()) {
       args.add("--insecure-registry=" + spec.registryHost());
     }

@@ -27,11 +27,12 @@ import java.util.function.Function;
  * @param env the operator's variables, each replaced by the resource's of the same name, then the resource's new ones
  * @param podLabels user labels of the Pod (sorted); envforge's own labels are added over them
  * @param podAnnotations user annotations of the Pod (sorted)
+ * @param registryMirrors Kaniko's registry mirrors for base images: the resource's list, else the operator's
  */
 public record BuildPodSettings(String serviceAccountName, Map<String, String> nodeSelector,
     List<Toleration> tolerations, Affinity affinity, String priorityClassName, String runtimeClassName,
     List<LocalObjectReference> imagePullSecrets, List<EnvVar> env, Map<String, String> podLabels,
-    Map<String, String> podAnnotations) {
+    Map<String, String> podAnnotations, List<String> registryMirrors) {
 
   /** No settings beyond the platform's node selector. */
   public static BuildPodSettings none(Map<String, String> platformSelector) {
@@ -55,7 +56,9 @@ public record BuildPodSettings(String serviceAccountName, Map<String, String> no
         union(op.getImagePullSecrets(), res.getImagePullSecrets(), LocalObjectReference::getName),
         env(op.getEnv(), res.getEnv()),
         mergeMaps(op.getPodLabels(), res.getPodLabels()),
-        mergeMaps(op.getPodAnnotations(), res.getPodAnnotations()));
+        mergeMaps(op.getPodAnnotations(), res.getPodAnnotations()),
+        List.copyOf(res.getRegistryMirrors() != null ? res.getRegistryMirrors()
+            : op.getRegistryMirrors() != null ? op.getRegistryMirrors() : List.of()));
   }
 
   private static String first(String preferred, String fallback) {

@@ -60,6 +60,7 @@ class BuildPodSettingsGoldenTest {
         .containsEntry("ephemeral-storage", new Quantity("10Gi"));
     assertThat(build.getResources().getLimits()).containsEntry("memory", new Quantity("12Gi"))
         .containsEntry("ephemeral-storage", new Quantity("20Gi"));
+    assertThat(build.getArgs()).contains("--registry-mirror=mirror.corp.example/dockerhub");
     assertThat(pod.getServiceAccountName()).isEqualTo("envforge-builder");
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
     assertThat(pod.getNodeSelector()).as("the platform's arch wins over any setting").containsExactlyInAnyOrderEntriesOf(

@@ -59,6 +59,7 @@ class BuilderSettingsMergeTest {
     op.setEnv(List.of(new EnvVar("HTTPS_PROXY", "http://proxy:3128", null)));
     op.setPodLabels(Map.of("cost", "platform"));
     op.setPodAnnotations(Map.of("sidecar.istio.io/inject", "false"));
+    op.setRegistryMirrors(List.of("mirror.example/dockerhub"));
     return op;
   }
 
@@ -81,6 +82,7 @@ class BuilderSettingsMergeTest {
     SETTERS.put("env", (b, x) -> b.setEnv(List.of(new EnvVar("PIP_DEFAULT_TIMEOUT", "60", null))));
     SETTERS.put("podLabels", (b, x) -> b.setPodLabels(Map.of("team", "c")));
     SETTERS.put("podAnnotations", (b, x) -> b.setPodAnnotations(Map.of("safe-to-evict", "false")));
+    SETTERS.put("registryMirrors", (b, x) -> b.setRegistryMirrors(List.of("team-mirror.example")));
   }
 
   /** The parts of a rendered Job that each field decides. */
@@ -101,6 +103,8 @@ class BuilderSettingsMergeTest {
     PARTS.put("env", j -> container(j).getEnv());
     PARTS.put("podLabels", j -> j.getSpec().getTemplate().getMetadata().getLabels());
     PARTS.put("podAnnotations", j -> j.getSpec().getTemplate().getMetadata().getAnnotations());
+    PARTS.put("registryMirrors", j -> container(j).getArgs().stream().filter(a -> a.startsWith("--registry-mirror"))
+        .toList());
   }
 
   @Test

@@ -26,7 +26,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"image", "resources", "activeDeadlineSeconds", "cacheRepository", "serviceAccountName",
     "nodeSelector", "tolerations", "affinity", "priorityClassName", "runtimeClassName", "imagePullSecrets", "env",
-    "podLabels", "podAnnotations"})
+    "podLabels", "podAnnotations", "registryMirrors"})
 public class BuilderSpec {
 
   /** Shortest build time limit accepted. */
@@ -106,6 +106,13 @@ public class BuilderSpec {
   @JsonPropertyDescription(
       "Annotations of the build Pod, merged over the operator's, e.g. to turn off a service-mesh sidecar.")
   private Map<String, String> podAnnotations;
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Registry mirrors Kaniko pulls base images through (--registry-mirror, tried in order, then the base image's"
+          + " own registry), e.g. mirror.example.com or mirror.example.com/dockerhub. Replaces the operator's list."
+          + " For air-gapped clusters; the pulled image is the same by digest.")
+  private List<String> registryMirrors;
 
   public String getImage() {
     return image;
@@ -219,6 +226,14 @@ public class BuilderSpec {
     this.podAnnotations = podAnnotations;
   }
 
+  public List<String> getRegistryMirrors() {
+    return registryMirrors;
+  }
+
+  public void setRegistryMirrors(List<String> registryMirrors) {
+    this.registryMirrors = registryMirrors;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -241,16 +256,18 @@ public class BuilderSpec {
         && Objects.equals(imagePullSecrets, that.imagePullSecrets)
         && Objects.equals(env, that.env)
         && Objects.equals(podLabels, that.podLabels)
-        && Objects.equals(podAnnotations, that.podAnnotations);
+        && Objects.equals(podAnnotations, that.podAnnotations)
+        && Objects.equals(registryMirrors, that.registryMirrors);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(image, resources, activeDeadlineSeconds, cacheRepository, serviceAccountName, nodeSelector, tolerations, affinity, priorityClassName, runtimeClassName, imagePullSecrets, env, podLabels, podAnnotations);
+    return Objects.hash(image, resources, activeDeadlineSeconds, cacheRepository, serviceAccountName, nodeSelector, tolerations, affinity, priorityClassName, runtimeClassName, imagePullSecrets, env, podLabels, podAnnotations, registryMirrors);
   }
 
   @Override
   public String toString() {
-    return "BuilderSpec{" + "image=" + image + ", " + "resources=" + resources + ", " + "activeDeadlineSeconds=" + activeDeadlineSeconds + ", " + "cacheRepository=" + cacheRepository + ", " + "serviceAccountName=" + serviceAccountName + ", " + "nodeSelector=" + nodeSelector + ", " + "tolerations=" + tolerations + ", " + "affinity=" + affinity + ", " + "priorityClassName=" + priorityClassName + ", " + "runtimeClassName=" + runtimeClassName + ", " + "imagePullSecrets=" + imagePullSecrets + ", " + "env=" + env + ", " + "podLabels=" + podLabels + ", " + "podAnnotations=" + podAnnotations + "}";
+    return "BuilderSpec{" + "image=" + image + ", " + "resources=" + resources + ", " + "activeDeadlineSeconds=" + activeDeadlineSeconds + ", " + "cacheRepository=" + cacheRepository + ", " + "serviceAccountName=" + serviceAccountName + ", " + "nodeSelector=" + nodeSelector + ", " + "tolerations=" + tolerations + ", " + "affinity=" + affinity + ", " + "priorityClassName=" + priorityClassName + ", " + "runtimeClassName=" + runtimeClassName + ", " + "imagePullSecrets=" + imagePullSecrets + ", " + "env=" + env + ", " + "podLabels=" + podLabels + ", " + "podAnnotations=" + podAnnotations
+        + ", registryMirrors=" + registryMirrors + "}";
   }
 }
