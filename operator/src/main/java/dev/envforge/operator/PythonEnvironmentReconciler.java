@@ -128,6 +128,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
         "reconciling failed, retrying with backoff: " + what, clock);
     LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), Reasons.RECONCILE_ERROR, what);
+    transitions.statusComputed(resource, status);
     if (status.equals(resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -160,8 +161,9 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   }
 
   /** Writes the status only when it changed: JOSDK does not filter the events of our own status writes. */
-  private static UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
+  private UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
       PythonEnvironmentStatus status, Duration next) {
+    transitions.statusComputed(resource, status);
     UpdateControl<PythonEnvironment> control;
     if (status.equals(previous)) {
       control = UpdateControl.noUpdate();

@@ -85,12 +85,15 @@ public final class GeneratedCrd {
     return root.toAbsolutePath().normalize();
   }
 
-  /** The committed copies: one for kubectl users, one shipped by the Helm chart. */
+  /**
+   * The committed copies: one for kubectl users, one that the Helm chart renders as a template (so that
+   * {@code helm upgrade} updates it).
+   */
   static Path[] committedCopies() {
     Path root = repoRoot();
     return new Path[] {
       root.resolve("crds").resolve(FILE_NAME),
-      root.resolve("helm").resolve("envforge").resolve("crds").resolve(FILE_NAME)
+      root.resolve("helm").resolve("envforge").resolve("files").resolve(FILE_NAME)
     };
   }
 }
