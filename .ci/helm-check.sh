@@ -171,7 +171,7 @@ PY
 done
 
 # invalid values must be refused by values.schema.json
-for bad in 'replicaCount=two' 'builder.deadlineSeconds=10' 'unknownValue=1' 'image.pullPolicy=Sometimes'; do
+for bad in 'logFormat=xml' 'replicaCount=two' 'builder.deadlineSeconds=10' 'unknownValue=1' 'image.pullPolicy=Sometimes'; do
   if "$helm_bin" template "$release" "$chart" --namespace "$namespace" --set "$bad" >/dev/null 2>&1; then
     echo "FAIL values.schema.json accepted --set $bad" >&2
     failures=$((failures + 1))
