@@ -1,5 +1,6 @@
 package dev.envforge.core.pep;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -42,7 +43,10 @@ public interface Marker {
     return MarkerParser.parse(text);
   }
 
-  /** Both markers; {@link #TRUE} operands are dropped. */
+  /**
+   * Both markers; {@link #TRUE} operands are dropped, and conjunctions are flattened into one, so that markers joined
+   * along a long dependency chain stay one level deep (evaluating and printing recurse once per level).
+   */
   static Marker and(Marker first, Marker second) {
     if (first == TRUE) {
       return second;
@@ -50,6 +54,14 @@ public interface Marker {
     if (second == TRUE) {
       return first;
     }
-    return new MarkerExpression.And(List.of(first, second));
+    List<Marker> operands = new ArrayList<>();
+    for (Marker marker : List.of(first, second)) {
+      if (marker instanceof MarkerExpression.And and) {
+        operands.addAll(and.operands());
+      } else {
+        operands.add(marker);
+      }
+    }
+    return new MarkerExpression.And(operands);
   }
 }

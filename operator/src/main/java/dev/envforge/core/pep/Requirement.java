@@ -19,6 +19,7 @@ public record Requirement(String name, Set<String> extras, VersionConstraint spe
     if (text == null) {
       throw new PepSyntaxException("Requirement is missing", "", 0);
     }
+    MarkerParser.refuseControlCharacters(text);
     int end = text.length();
     int pos = SpecifierParser.skipBlanks(text, 0, end);
     int nameStart = pos;

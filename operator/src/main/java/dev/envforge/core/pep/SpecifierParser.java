@@ -49,7 +49,7 @@ final class SpecifierParser {
   }
 
   private static Specifier clause(String text, Operator operator, int versionStart, int end, boolean lenient) {
-    if (versionStart == end) {
+    if (versionStart == end && operator != Operator.ARBITRARY) { // '===' alone matches the empty text
       throw new PepSyntaxException("Expected a version after '" + operator.symbol() + "'", text, versionStart);
     }
     for (int i = versionStart; i < end; i++) {
@@ -59,6 +59,11 @@ final class SpecifierParser {
     }
     String versionText = text.substring(versionStart, end);
     if (operator == Operator.ARBITRARY) {
+      int stop = indexOfAny(versionText, ";)");
+      if (stop >= 0) {
+        throw new PepSyntaxException("Unexpected '" + versionText.charAt(stop) + "' after '==='", text,
+            versionStart + stop);
+      }
       return new Specifier(operator, Version.tryParse(versionText), false, versionText);
     }
     boolean wildcard = versionText.endsWith(".*");
@@ -198,6 +203,15 @@ final class SpecifierParser {
       return version.bump(1);
     }
     return version.bump(2);
+  }
+
+  private static int indexOfAny(String text, String chars) {
+    for (int i = 0; i < text.length(); i++) {
+      if (chars.indexOf(text.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static boolean isBlank(String text, int start, int end) {

@@ -35,7 +35,9 @@ public final class Version implements Comparable<Version> {
       Pattern.CASE_INSENSITIVE);
   private static final Pattern EMPTY_PART = Pattern.compile("[-_.][-_.]");
   /** Numbers up to 18 digits fit a long with room for the increments of {@link #bump}. */
-  private static final int MAX_DIGITS = 18;
+  static final int MAX_DIGITS = 18;
+  static final String TOO_LARGE = "Version number too large: envforge reads numbers of at most " + MAX_DIGITS
+      + " digits";
 
   /** The pre-release kinds in PEP 440 order. */
   public enum PreKind {
@@ -180,8 +182,7 @@ public final class Version implements Comparable<Version> {
       first++;
     }
     if (digits.length() - first > MAX_DIGITS) {
-      throw new PepSyntaxException("Version number too large: envforge reads numbers of at most " + MAX_DIGITS
-          + " digits", text, offset);
+      throw new PepSyntaxException(TOO_LARGE, text, offset);
     }
     return Long.parseLong(digits, first, digits.length(), 10);
   }
