@@ -173,7 +173,8 @@ final class MarkerParser {
           + " is not a version variable", text, operatorAt);
     }
     if (left.variable() && !Comparison.isVersionClause(operator, right.value())) {
-      throw new PepSyntaxException("'" + operator + "' needs a version: '" + operator + right.value()
+      throw new PepSyntaxException("'" + operator + "' needs a version: '" + operator
+          + PepSyntaxException.shorten(right.value())
           + "' is not a PEP 440 clause", text, rightAt);
     }
   }
@@ -223,7 +224,7 @@ final class MarkerParser {
     String name = text.substring(start, pos);
     String canonical = VARIABLES.get(name);
     if (canonical == null) {
-      throw new PepSyntaxException("Unknown marker variable '" + name + "'", text, start);
+      throw new PepSyntaxException("Unknown marker variable '" + PepSyntaxException.shorten(name) + "'", text, start);
     }
     return new Operand(canonical, true);
   }

@@ -24,6 +24,11 @@ public class PepSyntaxException extends IllegalArgumentException {
     return (start > 0 ? "'..." : "'") + text.substring(start, end) + (end < text.length() ? "...'" : "'");
   }
 
+  /** A part of the text for a message, cut after 60 characters. */
+  static String shorten(String part) {
+    return part.length() <= 60 ? part : part.substring(0, 60) + "...";
+  }
+
   public String text() {
     return text;
   }

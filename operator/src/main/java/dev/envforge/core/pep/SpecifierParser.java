@@ -92,7 +92,8 @@ final class SpecifierParser {
     try {
       return Version.parse(versionText);
     } catch (PepSyntaxException e) {
-      throw new PepSyntaxException("Invalid PEP 440 version '" + versionText + "'", text, offset + e.offset());
+      throw new PepSyntaxException("Invalid PEP 440 version '" + PepSyntaxException.shorten(versionText) + "'", text,
+          offset + e.offset());
     }
   }
 
@@ -180,7 +181,7 @@ final class SpecifierParser {
           default -> Operator.fromSymbol(symbol);
         };
         if (operator == null) {
-          throw new PepSyntaxException("Unknown operator '" + symbol + "'", text, start);
+          throw new PepSyntaxException("Unknown operator '" + PepSyntaxException.shorten(symbol) + "'", text, start);
         }
         // Poetry writes wildcards as .*, .x or .X; the clause parser knows only .*.
         var suffix = POETRY_WILDCARD_SUFFIX.matcher(versionText);
