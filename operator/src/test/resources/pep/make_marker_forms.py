@@ -4,9 +4,9 @@ on both sides, evaluated by the 'packaging' library (26.2) in several environmen
 
 Run as: python3 make_marker_forms.py > marker-forms.txt   (needs packaging >= 26; 26.2 was used)
 
-packaging 22 and later compare as versions only on python_version, python_full_version, implementation_version and
+packaging 26 compares as versions only on python_version, python_full_version, implementation_version and
 platform_release; on other strings '<' and '>' are false and '<=' and '>=' mean '=='; a version comparison whose left
-side is not a version is false. Older packaging (Debian's 23.0 included) compared other strings lexicographically.
+side is not a version is false. Older packaging (Debian's 23.0 among them) answers some of these forms otherwise.
 
 Lines:
   '# ...'                           comments (the packaging version that wrote the table)

@@ -4,8 +4,8 @@ post, dev and local segments, against candidates built the same way, as the 'pac
 
 Run as: python3 make_specifier_matrix.py > specifier-matrix.txt   (needs packaging >= 26; 26.2 was used)
 
-packaging before 25 applied the exclusive-bound rules of '>V' and '<V' to V's release numbers alone (Debian's
-python3-packaging 23.0 still does), so the table must come from a current packaging.
+Older packaging (Debian's python3-packaging 23.0 among them) applies the exclusive-bound rules of '>V' and '<V' to
+V's release numbers alone, so the table must come from a current packaging.
 
 Lines:
   '# ...'                        comments (the packaging version that wrote the table)

@@ -88,7 +88,7 @@ final class MarkerExpression {
 
   /** One side of a comparison: a marker variable (by its PEP 508 name) or a string literal. */
   record Operand(String value, boolean variable) {
-    /** The variables 'packaging' (since 22) compares as versions, {@code platform_release} included. */
+    /** The variables 'packaging' 26 compares as versions, {@code platform_release} included. */
     boolean isVersion() {
       return variable && (value.equals("python_version") || value.equals("python_full_version")
           || value.equals("implementation_version") || value.equals("platform_release"));
