@@ -39,6 +39,8 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
   private final JvmGcMetrics gc = new JvmGcMetrics();
   /** The last Ready status of each resource, by namespace/name; only counted, never exported by name. */
   private final Map<String, String> readyByResource = new ConcurrentHashMap<>();
+  /** Finished reconciles by namespace/name, for tests and diagnostics; never exported. */
+  private final Map<String, Long> reconciles = new ConcurrentHashMap<>();
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -101,6 +103,16 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
         : status.condition(Conditions.READY).map(c -> c.getStatus())
             .filter(READY_STATUSES::contains).orElse(ConditionStatus.UNKNOWN);
     readyByResource.put(key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()), ready);
+  }
+
+  /** A reconcile of a resource finished without an exception. */
+  void reconcileFinished(String namespace, String name) {
+    reconciles.merge(key(namespace, name), 1L, Long::sum);
+  }
+
+  /** How many reconciles of a resource finished without an exception since this operator started. */
+  public long reconciles(String namespace, String name) {
+    return reconciles.getOrDefault(key(namespace, name), 0L);
   }
 
   public void resourceDeleted(String namespace, String name) {

@@ -9,8 +9,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 
 /**
- * java-operator-sdk's metrics (without per-resource series), and the end of a resource for envforge's gauge of
- * resources by Ready status (the reconciler reports each status it computes).
+ * java-operator-sdk's metrics (without per-resource series), plus what envforge keeps per resource without
+ * exporting it: finished reconciles, and the end of a resource for the gauge of resources by Ready status (the
+ * reconciler reports each status it computes).
  */
 final class ReadyGaugeMetrics implements Metrics {
   private final Metrics sdk;
@@ -23,6 +24,7 @@ final class ReadyGaugeMetrics implements Metrics {
 
   @Override
   public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
+    metrics.reconcileFinished(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     sdk.finishedReconciliation(resource, metadata);
   }
 
