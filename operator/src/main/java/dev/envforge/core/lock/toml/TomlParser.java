@@ -22,16 +22,22 @@ import java.util.regex.Pattern;
  */
 final class TomlParser {
   /** Arrays and inline tables nest at most this deep, so hostile input cannot exhaust the stack (tomlj's either). */
-  static final int MAX_NESTING = 100;
+  static final int MAX_NESTING = dev.envforge.core.lock.InputLimits.MAX_NESTING;
 
-  /** The text is not TOML; thrown without a stack trace, as a signal. */
+  /**
+   * The text is not TOML; thrown without a stack trace, as a signal. {@code offset} is where reading stopped,
+   * {@code statementStart} where the header or key-value that holds it began.
+   */
   static final class Unsupported extends RuntimeException {
-    Unsupported() {
+    final int offset;
+    final int statementStart;
+
+    Unsupported(int offset, int statementStart) {
       super(null, null, false, false);
+      this.offset = offset;
+      this.statementStart = statementStart;
     }
   }
-
-  private static final Unsupported UNSUPPORTED = new Unsupported();
   private static final Pattern DECIMAL_INTEGER = Pattern.compile("[+-]?(0|[1-9](_?[0-9])*)");
   private static final Pattern PREFIXED_INTEGER =
       Pattern.compile("0x[0-9A-Fa-f](_?[0-9A-Fa-f])*|0o[0-7](_?[0-7])*|0b[01](_?[01])*");
@@ -48,6 +54,7 @@ final class TomlParser {
   private final int n;
   private int i;
   private int depth;
+  private int statementStart;
   private final TomlTable root;
   private TomlTable current;
 
@@ -69,6 +76,7 @@ final class TomlParser {
         return root;
       }
       char c = s.charAt(i);
+      statementStart = i;
       if (c == '[') {
         header();
       } else if (c != '#' && c != '\n' && c != '\r') {
@@ -78,8 +86,8 @@ final class TomlParser {
     }
   }
 
-  private static Unsupported bail() {
-    return UNSUPPORTED;
+  private Unsupported bail() {
+    return new Unsupported(Math.min(i, n), statementStart);
   }
 
   private void skipSpaces() {
@@ -264,6 +272,10 @@ final class TomlParser {
       skipSpaces();
       parts.add(simpleKey());
       skipSpaces();
+      if (parts.size() > MAX_NESTING) {
+        throw new LockInputException(source.file, source.line(i), source.column(i),
+            "malformed TOML: a dotted key has more than " + MAX_NESTING + " parts");
+      }
     }
     return parts;
   }

@@ -396,6 +396,6 @@ class UvResolverTest {
   void missingFiles() {
     assertThatThrownBy(() -> resolve(ProjectFiles.of(Map.of("pyproject.toml", PYPROJECT), "cm/"), Selection.MAIN))
         .isInstanceOf(LockInputException.class)
-        .hasMessage("cm/uv.lock:0:0: file not found: a uv project needs pyproject.toml and uv.lock");
+        .hasMessage("cm/uv.lock: file not found: a uv project needs pyproject.toml and uv.lock");
   }
 }
