@@ -51,6 +51,31 @@ public final class Texts {
     return out.toString();
   }
 
+  /**
+   * A whole message made safe for one line of a terminal or log: credentials redacted, control characters, format
+   * characters and line separators escaped; nothing cut and no quotes added (its parts are quoted already).
+   */
+  public static String oneLine(String message) {
+    String text = redact(message == null ? "null" : message);
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (needsEscape(c) || Character.isSurrogate(c) && !validSurrogatePair(text, i)) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+
   /** Controls, format characters and line or paragraph separators (U+2028, U+2029), which can forge lines. */
   private static boolean needsEscape(char c) {
     int type = Character.getType(c);

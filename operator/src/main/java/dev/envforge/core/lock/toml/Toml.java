@@ -86,12 +86,16 @@ public final class Toml {
     return true;
   }
 
+  private static String shortened(String message) {
+    return message.length() <= 200 ? message : message.substring(0, 200) + "...";
+  }
+
   private static LockInputException tomljError(String file, TomlParseError error, int lineShift) {
     TomlPosition position = error.position();
     int line = position == null ? 0 : position.line() + lineShift;
     int column = position == null ? 0 : position.column();
     return new LockInputException(file, line, column,
-        "malformed TOML: " + Texts.escape(String.valueOf(error.getMessage())), error);
+        "malformed TOML: " + shortened(Texts.oneLine(String.valueOf(error.getMessage()))), error);
   }
 
   /** The hand-written parser alone; throws {@link TomlParser.Unsupported} where it hands over to tomlj. */

@@ -62,6 +62,10 @@ public final class UvResolver implements LockResolver {
     Pyproject project = pyproject(files, PYPROJECT)
         .orElseThrow(() -> missing(files, PYPROJECT));
     String lockText = files.read(LOCK).orElseThrow(() -> missing(files, LOCK));
+    if (files.read(PYPROJECT).orElse("").isBlank()) {
+      throw new LockInputException(project.file(), 1, 1, "pyproject.toml is empty but " + files.displayName(LOCK)
+          + " locks a project: pyproject.toml is truncated or belongs to no project");
+    }
     UvLock lock = LOCKS.get(new FileText(files.displayName(LOCK), lockText), k -> UvLock.parse(k.file(), k.text()));
 
     UvPackage root = rootPackage(project, lock);
