@@ -1,5 +1,6 @@
 package dev.envforge.core.lock;
 
+import dev.envforge.core.text.Texts;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -7,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import dev.envforge.core.text.Texts;
 
 /** Words an I/O error in one line, without the exception's class name. */
 public final class IoMessages {

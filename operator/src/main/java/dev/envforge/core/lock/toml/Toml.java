@@ -34,7 +34,7 @@ public final class Toml {
     try {
       return parseFast(file, text);
     } catch (TomlParser.Unsupported e) {
-      return reportError(file, text, e.offset, e.statementStart);
+      return reportError(file, text, e.offset, e.statementStart, e.reason);
     }
   }
 
@@ -44,7 +44,7 @@ public final class Toml {
   static final int TOMLJ_STATEMENT = 16 * 1024;
 
   /** The error of text the fast reader stopped on at {@code offset}, inside the statement at {@code statementStart}. */
-  static TomlTable reportError(String file, String text, int offset, int statementStart) {
+  static TomlTable reportError(String file, String text, int offset, int statementStart, String reason) {
     SourceText source = new SourceText(file, text);
     int lineEnd = text.indexOf('\n', offset);
     lineEnd = lineEnd < 0 ? text.length() : lineEnd + 1;
@@ -62,7 +62,7 @@ public final class Toml {
       }
     }
     throw new LockInputException(file, source.line(offset), source.column(offset),
-        "malformed TOML: not valid here" + (offset >= text.length() ? " (unexpected end of input)"
+        "malformed TOML: " + (reason != null ? reason : "not valid here") + (offset >= text.length() ? " (unexpected end of input)"
             : ": " + Texts.quote(text.substring(offset, Math.min(text.length(), Math.min(lineEnd, offset + 40)))
                 .stripTrailing())));
   }

@@ -31,11 +31,14 @@ final class TomlParser {
   static final class Unsupported extends RuntimeException {
     final int offset;
     final int statementStart;
+    /** What is wrong when it is about meaning rather than syntax, else null. */
+    final String reason;
 
-    Unsupported(int offset, int statementStart) {
+    Unsupported(int offset, int statementStart, String reason) {
       super(null, null, false, false);
       this.offset = offset;
       this.statementStart = statementStart;
+      this.reason = reason;
     }
   }
   private static final Pattern DECIMAL_INTEGER = Pattern.compile("[+-]?(0|[1-9](_?[0-9])*)");
@@ -87,7 +90,12 @@ final class TomlParser {
   }
 
   private Unsupported bail() {
-    return new Unsupported(Math.min(i, n), statementStart);
+    return new Unsupported(Math.min(i, n), statementStart, null);
+  }
+
+  /** For a rule about meaning (a key or table defined twice): where the key or header starts. */
+  private Unsupported bailAt(int offset) {
+    return new Unsupported(Math.min(offset, n), statementStart, "this key or table is already defined");
   }
 
   private void skipSpaces() {
@@ -188,7 +196,7 @@ final class TomlParser {
       } else if (existing instanceof TomlArray a && a.ofTables) {
         array = a;
       } else {
-        throw bail();
+        throw bailAt(start);
       }
       TomlTable element = new TomlTable(source, start, Origin.EXPLICIT);
       array.add(element, start);
@@ -203,7 +211,7 @@ final class TomlParser {
       table.put(last, t, start);
       current = t;
     } else {
-      throw bail();
+      throw bailAt(start);
     }
   }
 
@@ -221,7 +229,7 @@ final class TomlParser {
     if (existing instanceof TomlArray a && a.ofTables) {
       return (TomlTable) a.last();
     }
-    throw bail();
+    throw bailAt(start);
   }
 
   private void keyValue(TomlTable target) {
@@ -246,12 +254,12 @@ final class TomlParser {
       } else if (existing instanceof TomlTable t && t.origin == Origin.DOTTED) {
         table = t;
       } else {
-        throw bail();
+        throw bailAt(start);
       }
     }
     String last = key.get(key.size() - 1);
     if (table.has(last)) {
-      throw bail();
+      throw bailAt(start);
     }
     if (value instanceof TomlTable inline) {
       inline.offset = start; // an inline table is where its key is, as a header table is where its header is
@@ -270,10 +278,11 @@ final class TomlParser {
     while (i < n && s.charAt(i) == '.') {
       i++;
       skipSpaces();
+      int partStart = i;
       parts.add(simpleKey());
       skipSpaces();
       if (parts.size() > MAX_NESTING) {
-        throw new LockInputException(source.file, source.line(i), source.column(i),
+        throw new LockInputException(source.file, source.line(partStart), source.column(partStart),
             "malformed TOML: a dotted key has more than " + MAX_NESTING + " parts");
       }
     }
