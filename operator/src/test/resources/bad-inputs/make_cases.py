@@ -236,6 +236,10 @@ case("requirements-control-char-in-name", {"requirements.txt": "req\x1b[31muests
 case("requirements-line-separator", {"requirements.txt": "requests==2.32.3\u2028evil==1\n"})
 case("requirements-invalid-version", {"requirements.txt": "requests==not.a.version!\n"})
 case("requirements-url-credentials-redacted", {"requirements.txt": "lib @ https://alice:t0ken@example.com/lib-1.0.tar.gz\n"})
+case("requirements-marker-nesting", {"requirements.txt": "requests==2.32.3 ; " + "(" * 1000 + "python_version > '3'"
+                                      + ")" * 1000 + " --hash=" + H1 + "\n"})
+case("uv-pyproject-marker-nesting", uv(pyproject=UV_PYPROJECT.replace('"requests>=2"', '"requests>=2; ' + "(" * 500
+                                                                       + "os_name == 'posix'" + ")" * 500 + '"')))
 case("requirements-groups-given", {"requirements.txt": REQS}, ("hash", "{dir}", "--groups", "dev"))
 
 # --- conda ---------------------------------------------------------------------------------------------------------
