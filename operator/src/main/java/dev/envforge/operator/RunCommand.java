@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
         namespaces.isEmpty() ? "all" : namespaces, leaderElection, builderImage);
     CountDownLatch stopped = new CountDownLatch(1);
     EnvforgeOperator operator = EnvforgeOperator.start(client, settings, meters, null, Clock.systemUTC());
-    HealthServer health = new HealthServer(healthPort, operator::live, operator::ready, meters);
+    HealthServer health = new HealthServer(healthPort, operator::notLive, operator::notReady, meters);
     LOG.info("envforge operator started; health and metrics on port {}", health.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping envforge operator");
