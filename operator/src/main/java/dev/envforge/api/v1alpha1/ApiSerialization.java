@@ -150,7 +150,8 @@ public final class ApiSerialization {
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       message = "expected " + expected(m.getTargetType()) + ", found " + describe(found);
     } else {
-      message = Texts.escape(String.valueOf(e.getOriginalMessage()));
+      String cause = Texts.escape(String.valueOf(e.getOriginalMessage())).replaceAll("\\.$", "");
+      message = cause + ", found " + describe(found);
     }
     return new ReadProblem(part, field.toString(), message);
   }
