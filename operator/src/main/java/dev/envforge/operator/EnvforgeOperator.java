@@ -11,7 +11,6 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -133,10 +132,11 @@ public final class EnvforgeOperator implements AutoCloseable {
     if (dead.isPresent()) {
       return dead;
     }
-    Map<String, ? extends Map<String, ?>> unhealthy = operator.getRuntimeInfo().unhealthyEventSources();
+    String unhealthy = operator.getRuntimeInfo().unhealthyEventSources().entrySet().stream()
+        .filter(e -> !e.getValue().isEmpty())
+        .map(e -> e.getKey() + " " + e.getValue().keySet()).collect(Collectors.joining("; "));
     if (!unhealthy.isEmpty()) {
-      return Optional.of("informers not synced or not watching: " + unhealthy.entrySet().stream()
-          .map(e -> e.getKey() + " " + e.getValue().keySet()).collect(Collectors.joining("; ")));
+      return Optional.of("informers not synced or not watching: " + unhealthy);
     }
     return Optional.empty();
   }

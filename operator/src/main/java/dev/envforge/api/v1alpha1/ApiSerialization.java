@@ -104,7 +104,7 @@ public final class ApiSerialization {
     List<String> ignored = new ArrayList<>();
     try {
       T value = MAPPER.readerFor(type).withAttribute(IGNORED_FIELDS, ignored).readValue(node);
-      return new Read<>(value, null, ignored.stream().map(f -> part + f).toList());
+      return new Read<>(value, null, ignored.stream().map(f -> part + f).sorted().toList());
     } catch (JsonMappingException e) {
       return new Read<>(null, problem(part, node, e), List.of());
     } catch (IOException | IllegalArgumentException e) {
