@@ -175,7 +175,8 @@ class VersionSkewTest extends OperatorWithRegistry {
     k8s.client.genericKubernetesResources("batch/v1", "Job").inNamespace("team-a").resource(job).create();
 
     k8s.awaitOrDescribe("the operator reporting the stopped watch", () -> k8s.operator.notLive().isPresent());
-    assertThat(k8s.operator.notLive().get()).startsWith("the watch of jobs.batch stopped: ");
+    assertThat(k8s.operator.notLive().get())
+        .startsWith("the watch of jobs.batch stopped: an object cannot be read: spec.parallelism: ");
     assertThat(k8s.operator.notReady()).isEqualTo(k8s.operator.notLive());
     assertThat(k8s.operator.live()).isFalse();
     assertThat(k8s.operator.ready()).isFalse();
