@@ -161,6 +161,35 @@ class VersionSkewTest extends OperatorWithRegistry {
   }
 
   @Test
+  void aResourceThatCannotBeReadCanStillBeDeleted() {
+    String ns = "team-c";
+    String lock = BuildFailureTest.LOCK;
+    registry.pushRandomImage(REPOSITORY, OperatorHarness.tagOf(Map.of("requirements.txt", lock), List.of()));
+    String repository = registry.hostPort() + "/" + REPOSITORY;
+    k8s.apply(OperatorHarness.environment(ns, "env-was-fine", null, lock, repository));
+    PythonEnvironment ready = k8s.awaitCondition(ns, "env-was-fine", Conditions.READY, "True", Reasons.CACHED);
+    assertThat(ready.getMetadata().getFinalizers()).isNotEmpty();
+    // rewritten under a CRD this operator cannot read, then deleted: the finalizer still comes off
+    k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)
+        .withName("env-was-fine").edit(r -> {
+          map(r, "spec").put("variants", "x");
+          return r;
+        });
+    awaitEvent(k8s, ns, "env-was-fine", ReadProblemReporter.UNREADABLE_SPEC, "spec.variants: expected a list");
+    k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)
+        .withName("env-was-fine").delete();
+    k8s.awaitOrDescribe("the unreadable resource gone", () -> raw(k8s.client, ns, "env-was-fine") == null);
+    // one that was never readable has no finalizer: the API server deletes it at once
+    k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)
+        .resource(wrongTypeResource(ns, WRONG_TYPE, repository)).create();
+    awaitEvent(k8s, ns, WRONG_TYPE, ReadProblemReporter.UNREADABLE_SPEC, "spec.variants: expected a list");
+    k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)
+        .withName(WRONG_TYPE).delete();
+    k8s.awaitOrDescribe("the never readable resource gone", () -> raw(k8s.client, ns, WRONG_TYPE) == null);
+    assertThat(k8s.operator.notReady()).isEmpty();
+  }
+
+  @Test
   void aWatchThatCannotBeKeptFailsTheHealthChecksWithItsReason() {
     assertThat(k8s.operator.notReady()).isEmpty();
     // a build Job this client's types cannot read: the Job informer's watch fails on it and fabric8 stops it
