@@ -115,6 +115,12 @@ class UnknownAndMistypedFieldsTest {
     assertThat(problemOf("status", "variants", JSON.arrayNode().add(JSON.objectNode().put("phase", "Verifying"))))
         .isEqualTo(new ReadProblem("status", "status.variants[0].phase",
             "expected one of Pending, Checking, Cached, Building, Succeeded, Failed, found the string 'Verifying'"));
+    assertThat(problemOf("status", "conditions", JSON.objectNode()))
+        .isEqualTo(new ReadProblem("status", "status.conditions", "expected a list, found an object"));
+    ObjectNode noSpec = sample();
+    noSpec.remove("spec");
+    assertThat(client.unmarshal(noSpec.toString(), PythonEnvironment.class).readProblem())
+        .contains(new ReadProblem("spec", "spec", "expected an object, found nothing"));
     // text from the resource is quoted with its control characters escaped
     assertThat(problemOf("spec", "variants", JSON.textNode("a\nb")).message())
         .isEqualTo("expected a list, found the string 'a\\nb'");

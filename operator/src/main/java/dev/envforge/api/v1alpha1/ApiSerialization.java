@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -176,7 +175,7 @@ public final class ApiSerialization {
     if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
       return "a number";
     }
-    return Map.class.isAssignableFrom(type) ? "an object" : "an object (" + type.getSimpleName() + ")";
+    return "an object";
   }
 
   private static String describe(JsonNode node) {

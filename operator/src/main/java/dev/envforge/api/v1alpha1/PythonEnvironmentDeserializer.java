@@ -47,7 +47,12 @@ final class PythonEnvironmentDeserializer extends StdDeserializer<PythonEnvironm
         ApiSerialization.readPart(node.get("status"), ReadProblem.STATUS, PythonEnvironmentStatus.class);
     resource.setSpec(spec.value());
     resource.setStatus(status.value());
-    resource.setReadProblem(spec.problem() != null ? spec.problem() : status.problem());
+    ReadProblem specProblem = spec.problem();
+    if (specProblem == null && spec.value() == null) {
+      // the CRD requires a spec: without one there is nothing to reconcile
+      specProblem = new ReadProblem(ReadProblem.SPEC, ReadProblem.SPEC, "expected an object, found nothing");
+    }
+    resource.setReadProblem(specProblem != null ? specProblem : status.problem());
     resource.setIgnoredSpecFields(spec.ignoredFields());
     return resource;
   }
