@@ -5,6 +5,7 @@ import dev.envforge.api.v1alpha1.ReadProblem;
 import io.javaoperatorsdk.operator.processing.event.source.filter.GenericFilter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,10 @@ final class ReadProblemReporter implements GenericFilter<PythonEnvironment> {
   public boolean accept(PythonEnvironment resource) {
     boolean deleting = resource.getMetadata().getDeletionTimestamp() != null;
     ReadProblem problem = resource.readProblem().orElse(null);
-    if (!deleting) {
+    if (deleting) {
+      String uid = resource.getMetadata().getUid() + "/";
+      reported.keySet().removeIf(key -> key.startsWith(uid));
+    } else {
       String ignored = String.join(", ", resource.ignoredSpecFields());
       reportOnce(resource, IGNORED_FIELDS, ignored.isEmpty() ? null : ignored,
           () -> (resource.ignoredSpecFields().size() == 1 ? ignored + " is" : ignored + " are")
@@ -50,7 +54,7 @@ final class ReadProblemReporter implements GenericFilter<PythonEnvironment> {
   }
 
   private void reportOnce(PythonEnvironment resource, String reason, String subject,
-      java.util.function.Supplier<String> message) {
+      Supplier<String> message) {
     String key = resource.getMetadata().getUid() + "/" + reason;
     if (subject == null) {
       reported.remove(key);
