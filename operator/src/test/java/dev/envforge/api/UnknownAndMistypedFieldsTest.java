@@ -10,10 +10,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.envforge.api.v1alpha1.ApiSerialization;
 import dev.envforge.api.v1alpha1.EnvforgeApi;
+import dev.envforge.api.v1alpha1.EnvforgeResource;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.ReadProblem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +40,32 @@ class UnknownAndMistypedFieldsTest {
 
   /** A field of the schema: where it is (as a message names it), its JSON pointer and its schema. */
   record Field(String path, List<Object> pointer, JsonNode schema) {}
+
+  @Test
+  void everyResourceKindOfTheApiIsReadLeniently() throws Exception {
+    Path classes = Path.of(PythonEnvironment.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .resolve(PythonEnvironment.class.getPackageName().replace('.', '/'));
+    List<Class<?>> kinds = new ArrayList<>();
+    try (var files = Files.list(classes)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+        String name = file.getFileName().toString().replaceFirst("\\.class$", "");
+        Class<?> type = Class.forName(PythonEnvironment.class.getPackageName() + "." + name);
+        if (CustomResource.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers())) {
+          kinds.add(type);
+        }
+      }
+    }
+    assertThat(kinds).contains(PythonEnvironment.class);
+    for (Class<?> kind : kinds) {
+      assertThat(EnvforgeResource.class).as(kind + " extends EnvforgeResource").isAssignableFrom(kind);
+      String json = JSON.objectNode().put("apiVersion", HasMetadata.getApiVersion(kind.asSubclass(HasMetadata.class)))
+          .put("kind", HasMetadata.getKind(kind.asSubclass(HasMetadata.class)))
+          .<ObjectNode>set("metadata", JSON.objectNode().put("name", "x"))
+          .<ObjectNode>set("spec", JSON.objectNode().put("futureField", 1)).toString();
+      EnvforgeResource<?, ?> read = (EnvforgeResource<?, ?>) client.unmarshal(json, kind);
+      assertThat(read.ignoredSpecFields()).as(kind.getName()).containsExactly("spec.futureField");
+    }
+  }
 
   @Test
   void theSampleOfTheWholeSchemaReadsWithoutProblems() throws IOException {

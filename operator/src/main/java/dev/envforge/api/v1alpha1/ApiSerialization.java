@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,9 +27,9 @@ import java.util.stream.Collectors;
  * reads back, JOSDK's copies) and the command line's manifests alike.
  *
  * <p>Fields this build does not know are ignored, in the spec and the status, at every depth: a newer CRD may declare
- * them and the API server then keeps them. {@link PythonEnvironment} reads its spec and status through {@link #mapper()}
- * whatever ObjectMapper reads the resource, so every API type, present and future, tolerates unknown fields without
- * an annotation of its own. A field of the wrong type makes the part unreadable; the resource then carries a
+ * them and the API server then keeps them. Every envforge resource ({@link EnvforgeResource}) reads its spec and
+ * status through {@link #mapper()} whatever ObjectMapper reads the resource, so every API type, present and future,
+ * tolerates unknown fields without an annotation of its own. A field of the wrong type makes the part unreadable; the resource then carries a
  * {@link ReadProblem} instead of throwing, so one bad resource cannot stop an informer.
  */
 public final class ApiSerialization {
@@ -96,7 +97,7 @@ public final class ApiSerialization {
   }
 
   /** Reads one part of a resource; a failure becomes a {@link ReadProblem} that names the field. */
-  static <T> Read<T> readPart(JsonNode node, String part, Class<T> type) {
+  static <T> Read<T> readPart(JsonNode node, String part, JavaType type) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return new Read<>(null, null, List.of());
     }

@@ -1,20 +1,15 @@
 package dev.envforge.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * A Python environment built from a lock file into one container image per variant. The operator resolves the
@@ -52,16 +47,8 @@ import java.util.Optional;
     name = "Age",
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
-@JsonDeserialize(using = PythonEnvironmentDeserializer.class)
-public class PythonEnvironment extends CustomResource<PythonEnvironmentSpec, PythonEnvironmentStatus>
+public class PythonEnvironment extends EnvforgeResource<PythonEnvironmentSpec, PythonEnvironmentStatus>
     implements Namespaced {
-
-  /** Set when this copy was read from JSON whose spec or status could not be read; never written. */
-  @JsonIgnore
-  private transient ReadProblem readProblem;
-  /** The spec's fields that this build does not know and ignored, e.g. spec.suspend; never written. */
-  @JsonIgnore
-  private transient List<String> ignoredSpecFields = List.of();
 
   // Overridden only to document the two halves and to make spec required in the schema.
   @Override
@@ -75,29 +62,5 @@ public class PythonEnvironment extends CustomResource<PythonEnvironmentSpec, Pyt
   @JsonPropertyDescription("Observed state, written by the operator.")
   public PythonEnvironmentStatus getStatus() {
     return super.getStatus();
-  }
-
-  /**
-   * Why the spec or status of this resource could not be read, if so. The unreadable part is null. Only the copy read
-   * from the server knows it: a copy made by serialising again has the null part without the problem.
-   */
-  public Optional<ReadProblem> readProblem() {
-    return Optional.ofNullable(readProblem);
-  }
-
-  void setReadProblem(ReadProblem readProblem) {
-    this.readProblem = readProblem;
-  }
-
-  /**
-   * The fields of the spec that this build does not know and ignored when it read this copy, e.g.
-   * {@code spec.suspend} declared by a newer CRD. Empty for a copy made in memory.
-   */
-  public List<String> ignoredSpecFields() {
-    return ignoredSpecFields;
-  }
-
-  void setIgnoredSpecFields(List<String> ignoredSpecFields) {
-    this.ignoredSpecFields = List.copyOf(ignoredSpecFields);
   }
 }
