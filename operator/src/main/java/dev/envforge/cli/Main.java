@@ -45,9 +45,15 @@ public final class Main {
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"envforge " + (v == null ? "development build" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties build = new java.util.Properties();
+      try (java.io.InputStream in = Main.class.getResourceAsStream("build.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {"envforge " + build.getProperty("version", "development build") + " (commit "
+          + build.getProperty("commit", "unknown") + ")"};
     }
   }
 }
