@@ -1,6 +1,5 @@
 package dev.envforge.cli;
 
-import dev.envforge.core.planner.EnvironmentPlanner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,9 +15,7 @@ final class HashCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String tag = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe), project.variantRequest(),
-        project.lockFile)
-        .hash().tag();
+    String tag = project.plan(recipe).hash().tag();
     spec.commandLine().getOut().println(tag);
     spec.commandLine().getOut().flush();
     return 0;

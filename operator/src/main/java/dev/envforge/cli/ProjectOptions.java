@@ -4,7 +4,9 @@ import dev.envforge.core.lock.LockFormat;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.Selection;
 import dev.envforge.core.plan.Target;
+import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
+import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
 import dev.envforge.core.recipe.Installer;
 import java.nio.file.Files;
@@ -16,8 +18,23 @@ import picocli.CommandLine.Parameters;
 
 /** The project, variant and target options every command shares. */
 final class ProjectOptions {
-  @Parameters(index = "0", paramLabel = "DIR", description = "The project folder (pyproject.toml and its lock).")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
+      description = "The project folder (pyproject.toml and its lock); not with -f.")
   Path dir;
+
+  @Option(names = {"-f", "--filename"}, paramLabel = "FILE",
+      description = "A PythonEnvironment manifest: plan one of its variants as the operator would, with its source,"
+          + " python, platform, base image and installer.")
+  Path manifest;
+
+  @Option(names = "--project", paramLabel = "DIR",
+      description = "With -f: the project folder of a resource whose source is a ConfigMap (default: the ConfigMaps"
+          + " in the same file; an inline source needs none).")
+  Path projectDir;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "With -f: the PythonEnvironment of that name, when the file holds several.")
+  String resourceName;
 
   @Option(names = "--groups", split = ",", paramLabel = "GROUP",
       description = "Dependency groups to install beyond the main dependencies (conda: categories).")
@@ -43,19 +60,79 @@ final class ProjectOptions {
           + " requirements-dev.txt or pylock.gpu.toml (default: found in DIR).")
   String lockFile;
 
-  @Option(names = "--variant", paramLabel = "NAME", defaultValue = VariantRequest.DEFAULT_NAME,
-      description = "Variant name recorded in the image labels (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--variant", paramLabel = "NAME",
+      description = "With DIR: the variant name recorded in the image labels (default: default). With -f: the"
+          + " variant of the manifest to plan (default: its only variant).")
   String variant;
 
-  ProjectFiles files() {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(dir + ": not a folder");
+  /** The plan of the variant these options name, from a folder or from a manifest. */
+  VariantPlan plan(RecipeOptions recipe) {
+    if (manifest != null) {
+      return fromManifest(recipe).plan();
     }
-    return ProjectFiles.of(dir);
+    return EnvironmentPlanner.plan(files(), planningRequest(recipe), variantRequest(), lockFile);
+  }
+
+  /** A manifest's variant: its plan and image reference. */
+  record ManifestVariant(ManifestPlanning planning, VariantPlan plan) {
+    String image() {
+      return planning.image(plan.hash().tag()).toString();
+    }
+  }
+
+  ManifestVariant fromManifest(RecipeOptions recipe) {
+    List<String> conflicting = new ArrayList<>();
+    if (dir != null) {
+      conflicting.add("DIR");
+    }
+    if (!groups.isEmpty()) {
+      conflicting.add("--groups");
+    }
+    if (!extras.isEmpty()) {
+      conflicting.add("--extras");
+    }
+    if (python != null) {
+      conflicting.add("--python");
+    }
+    if (!Target.DEFAULT_PLATFORM.equals(platform)) {
+      conflicting.add("--platform");
+    }
+    if (format != null) {
+      conflicting.add("--format");
+    }
+    if (lockFile != null) {
+      conflicting.add("--lock");
+    }
+    if (recipe != null && (recipe.baseImage != null || !"uv".equals(recipe.installer))) {
+      conflicting.add("--base-image/--installer");
+    }
+    if (!conflicting.isEmpty()) {
+      throw new IllegalArgumentException("-f reads these from the manifest; do not give " + String.join(", ",
+          conflicting));
+    }
+    ManifestPlanning planning = ManifestPlanning.of(ManifestReader.read(manifest, resourceName), projectDir);
+    return new ManifestVariant(planning, planning.plan(planning.variant(variant)));
+  }
+
+  ProjectFiles files() {
+    if (dir == null) {
+      throw new IllegalArgumentException("give the project folder DIR, or a manifest with -f FILE");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(dir + ": not a folder (DIR names the project folder)");
+    }
+    ProjectFiles files = ProjectFiles.of(dir);
+    if (lockFile == null) {
+      LockDiscovery.Found found = LockDiscovery.find(dir, files,
+          format == null ? null : LockFormat.fromId(format), null);
+      lockFile = found.lockFile();
+    }
+    return files;
   }
 
   VariantRequest variantRequest() {
-    return new VariantRequest(variant, new Selection(groups, extras));
+    return new VariantRequest(variant == null ? VariantRequest.DEFAULT_NAME : variant,
+        new Selection(groups, extras));
   }
 
   PlanningRequest planningRequest(RecipeOptions recipe) {

@@ -1,6 +1,5 @@
 package dev.envforge.cli;
 
-import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +26,7 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    VariantPlan plan = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe),
-        project.variantRequest(), project.lockFile);
+    VariantPlan plan = project.plan(recipe);
     BuildContext context = plan.render();
     Files.createDirectories(out);
     for (Map.Entry<String, String> file : context.files().entrySet()) {
