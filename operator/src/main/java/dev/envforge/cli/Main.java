@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = "Resolves Python lock files into exact install plans, hashes them into image tags, renders their"
         + " build recipes, and runs the envforge operator.",
     subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, TagsCommand.class,
-        CheckLockCommand.class, CommandLine.HelpCommand.class})
+        CheckLockCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   /** Bad input (a lock, a flag): the message names what is wrong. */
   public static final int EXIT_BAD_INPUT = 2;

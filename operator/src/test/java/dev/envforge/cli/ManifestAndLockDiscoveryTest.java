@@ -98,7 +98,7 @@ class ManifestAndLockDiscoveryTest {
   }
 
   /** The poetry corpus case inline, with variants default and dev. */
-  private static Path inlineManifest(Path dir, String extraSpec) throws Exception {
+  static Path inlineManifest(Path dir, String extraSpec) throws Exception {
     String pyproject = Files.readString(POETRY.resolve("pyproject.toml"));
     String lock = Files.readString(POETRY.resolve("poetry.lock"));
     String yaml = "apiVersion: envforge.dev/v1alpha1\nkind: PythonEnvironment\nmetadata:\n  name: tool\n"
