@@ -11,10 +11,19 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HashCommand implements Callable<Integer> {
   @Mixin ProjectOptions project;
   @Mixin RecipeOptions recipe;
+  @picocli.CommandLine.Option(names = "--json",
+      description = "Print one JSON object: {\"variant\", \"tag\", \"hash\"}, and with -f also \"image\".")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (json) {
+      spec.commandLine().getOut().println(JsonOutput.plan(project, recipe));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     String tag = project.plan(recipe).hash().tag();
     spec.commandLine().getOut().println(tag);
     spec.commandLine().getOut().flush();

@@ -22,6 +22,10 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "CONTEXT_DIR", description = "Folder to write the context to.")
   Path out;
 
+  @Option(names = "--json", description = "Print one JSON object: {\"variant\", \"tag\", \"hash\", \"files\"}, files"
+      + " being the names written to CONTEXT_DIR.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -32,7 +36,11 @@ final class RenderCommand implements Callable<Integer> {
     for (Map.Entry<String, String> file : context.files().entrySet()) {
       Files.writeString(out.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
     }
-    spec.commandLine().getOut().println(plan.hash().tag());
+    if (json) {
+      spec.commandLine().getOut().println(JsonOutput.render(plan, context.files().keySet()));
+    } else {
+      spec.commandLine().getOut().println(plan.hash().tag());
+    }
     spec.commandLine().getOut().flush();
     return 0;
   }

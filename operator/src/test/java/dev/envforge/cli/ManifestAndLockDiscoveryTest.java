@@ -45,6 +45,10 @@ class ManifestAndLockDiscoveryTest {
     String devTag = lines[1].split("\t")[1];
     assertThat(CliRunner.run("hash", "-f", manifest.toString(), "--variant", "dev").out().strip()).isEqualTo(devTag);
     assertThat(CliRunner.run("hash", POETRY.toString(), "--groups", "dev").out().strip()).isEqualTo(devTag);
+    Result json = CliRunner.run("hash", "-f", manifest.toString(), "--variant", "dev", "--json");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.out()).contains("\"tag\" : \"" + devTag + "\"")
+        .contains("\"image\" : \"registry.example.com/team/poetry:" + devTag + "\"").contains("\"variant\" : \"dev\"");
   }
 
   @Test
