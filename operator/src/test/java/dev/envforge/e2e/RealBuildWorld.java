@@ -279,6 +279,28 @@ public final class RealBuildWorld implements AutoCloseable {
     return pe;
   }
 
+  /** Waits until the resource satisfies the predicate; fails with its status when it does not in time. */
+  public PythonEnvironment awaitStatus(String namespace, String name, String what, Predicate<PythonEnvironment> done,
+      Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    PythonEnvironment pe = get(namespace, name);
+    while (pe == null || !done.test(pe)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + what + " on " + namespace + "/" + name + " within " + timeout
+            + "; status: " + (pe == null ? "no resource" : client.getKubernetesSerialization().asYaml(pe.getStatus()))
+            + "\nexecutor problems: " + executor.problems());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      pe = get(namespace, name);
+    }
+    return pe;
+  }
+
   public Optional<Condition> condition(String namespace, String name, String type) {
     PythonEnvironment pe = get(namespace, name);
     return pe == null || pe.getStatus() == null ? Optional.empty() : pe.getStatus().condition(type);
