@@ -372,7 +372,8 @@ class RealBuildIT {
         .as("the registry's Docker-Content-Digest for %s", image).isEqualTo(digest);
     assertThat(executionOf(v).result()).hasValueSatisfying(r -> assertThat(r.digest()).contains(digest));
 
-    ExternalCommand.Result pipList = world.builder().run(image, "python3", "-m", "pip", "--python",
+    // the base's python3: in the image, python3 on PATH is the venv's
+    ExternalCommand.Result pipList = world.builder().run(image, "/usr/bin/python3", "-m", "pip", "--python",
         "/opt/venv/bin/python", "--no-cache-dir", "--disable-pip-version-check", "list", "--format=freeze");
     assertThat(pipList.exitCode()).as(pipList.output()).isZero();
     assertThat(pipList.stdout().lines().filter(l -> !l.isBlank()).toList())

@@ -240,8 +240,17 @@ public final class RealBuildWorld implements AutoCloseable {
     return client.resources(PythonEnvironment.class).inNamespace(namespace).withName(name).get();
   }
 
+  /** Edits the resource, again on a fresh copy when the operator's status write came first (409). */
   public PythonEnvironment edit(String namespace, String name, UnaryOperator<PythonEnvironment> edit) {
-    return client.resources(PythonEnvironment.class).inNamespace(namespace).withName(name).edit(edit);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(PythonEnvironment.class).inNamespace(namespace).withName(name).edit(edit);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
