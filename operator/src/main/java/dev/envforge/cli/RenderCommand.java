@@ -39,7 +39,7 @@ final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw new ParameterException(spec.commandLine(), "--out " + Texts.quote(out.toString())
           + ": not a folder (it is a file; name a folder for the build context)");
