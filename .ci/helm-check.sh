@@ -68,13 +68,14 @@ check_expectations() {
 helm_bin="$(find_helm)"
 echo "using $("$helm_bin" version --short) from $helm_bin"
 
-# the chart ships the CRD generated from the Java types, byte for byte
-crd_name=pythonenvironments.envforge.dev-v1.yml
-if ! cmp -s "$repo_root/crds/$crd_name" "$chart/crds/$crd_name"; then
-  echo "FAIL helm/envforge/crds/$crd_name differs from crds/$crd_name; run:" >&2
-  echo "  mvn -B -pl operator test -Dtest=CrdDriftTest -Denvforge.updateCrds=true" >&2
-  exit 1
-fi
+# the chart ships the CRDs generated from the Java types, byte for byte
+for crd_name in pythonenvironments.envforge.dev-v1.yml environmentpolicies.envforge.dev-v1.yml; do
+  if ! cmp -s "$repo_root/crds/$crd_name" "$chart/crds/$crd_name"; then
+    echo "FAIL helm/envforge/crds/$crd_name differs from crds/$crd_name; run:" >&2
+    echo "  mvn -B -pl operator test -Dtest=CrdDriftTest -Denvforge.updateCrds=true" >&2
+    exit 1
+  fi
+done
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -18,11 +18,20 @@ public final class GeneratedCrd {
 
   private GeneratedCrd() {}
 
+  /** File names of every CRD envforge defines. */
+  static final String[] FILE_NAMES = {FILE_NAME, EnvforgeApi.POLICY_CRD_NAME + "-v1.yml"};
+
   public static byte[] bytes() {
-    try (InputStream in = GeneratedCrd.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    return bytes(FILE_NAME);
+  }
+
+  /** The generated CRD of that file name (one of {@link #FILE_NAMES}). */
+  public static byte[] bytes(String fileName) {
+    String resource = "META-INF/fabric8/" + fileName;
+    try (InputStream in = GeneratedCrd.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(
-            RESOURCE + " is not on the class path: the crd-generator plugin runs at process-classes; build with Maven");
+            resource + " is not on the class path: the crd-generator plugin runs at process-classes; build with Maven");
       }
       return in.readAllBytes();
     } catch (IOException e) {
@@ -44,10 +53,14 @@ public final class GeneratedCrd {
 
   /** The committed copies: one for kubectl users, one shipped by the Helm chart. */
   static Path[] committedCopies() {
+    return committedCopies(FILE_NAME);
+  }
+
+  static Path[] committedCopies(String fileName) {
     Path root = repoRoot();
     return new Path[] {
-      root.resolve("crds").resolve(FILE_NAME),
-      root.resolve("helm").resolve("envforge").resolve("crds").resolve(FILE_NAME)
+      root.resolve("crds").resolve(fileName),
+      root.resolve("helm").resolve("envforge").resolve("crds").resolve(fileName)
     };
   }
 }

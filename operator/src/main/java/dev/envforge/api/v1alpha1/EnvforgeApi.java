@@ -23,6 +23,16 @@ public final class EnvforgeApi {
   public static final String SHORT_NAME = "pyenv";
   /** Name of the CustomResourceDefinition. */
   public static final String CRD_NAME = PLURAL + "." + GROUP;
+  /** Kind of the cluster-scoped policy resource. */
+  public static final String POLICY_KIND = "EnvironmentPolicy";
+  /** Plural of the policy resource, as used in URLs and RBAC rules. */
+  public static final String POLICY_PLURAL = "environmentpolicies";
+  /** Singular of the policy resource. */
+  public static final String POLICY_SINGULAR = "environmentpolicy";
+  /** Short name of the policy resource ({@code kubectl get envpol}). */
+  public static final String POLICY_SHORT_NAME = "envpol";
+  /** Name of the policy's CustomResourceDefinition. */
+  public static final String POLICY_CRD_NAME = POLICY_PLURAL + "." + GROUP;
 
   private EnvforgeApi() {}
 
@@ -38,6 +48,8 @@ public final class EnvforgeApi {
     public static final String INVALID_SPEC = "InvalidSpec";
     /** The image registry could not be asked whether an image exists. */
     public static final String REGISTRY_UNAVAILABLE = "RegistryUnavailable";
+    /** The resource breaks an EnvironmentPolicy that selects its namespace; the message lists every violation. */
+    public static final String POLICY_VIOLATION = "PolicyViolation";
 
     private Conditions() {}
   }
@@ -104,6 +116,14 @@ public final class EnvforgeApi {
     public static final String REGISTRY_ERROR = "RegistryError";
     /** The registry did not answer in time. */
     public static final String REGISTRY_TIMEOUT = "RegistryTimeout";
+
+    // policies
+    /** The resource breaks at least one EnvironmentPolicy; nothing new is built for it. */
+    public static final String POLICY_VIOLATED = "PolicyViolated";
+    /** The resource complies with every EnvironmentPolicy that selects its namespace; used with PolicyViolation=False. */
+    public static final String POLICY_COMPLIANT = "PolicyCompliant";
+    /** A variant went back to an image from its history, without a build. */
+    public static final String ROLLED_BACK = "RolledBack";
 
     // general
     /** The spec was accepted; used with InvalidSpec=False. */
