@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /** Observed state of a {@link PythonEnvironment}, written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"observedGeneration", "conditions", "variantsReady", "image", "variants"})
+@JsonPropertyOrder({"observedGeneration", "conditions", "variantsReady", "image", "variants", "violatedPolicies"})
 public class PythonEnvironmentStatus {
 
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
@@ -31,6 +31,10 @@ public class PythonEnvironmentStatus {
 
   @JsonPropertyDescription("State of each variant, in the order of spec.variants.")
   private List<VariantStatus> variants = new ArrayList<>();
+
+  @JsonPropertyDescription("The EnvironmentPolicies this resource breaks, by name, sorted; absent when it breaks"
+      + " none.")
+  private List<String> violatedPolicies;
 
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
@@ -80,6 +84,14 @@ public class PythonEnvironmentStatus {
     this.variants = variants;
   }
 
+  public List<String> getViolatedPolicies() {
+    return violatedPolicies;
+  }
+
+  public void setViolatedPolicies(List<String> violatedPolicies) {
+    this.violatedPolicies = violatedPolicies;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -93,17 +105,18 @@ public class PythonEnvironmentStatus {
         && Objects.equals(conditions, that.conditions)
         && Objects.equals(variantsReady, that.variantsReady)
         && Objects.equals(image, that.image)
-        && Objects.equals(variants, that.variants);
+        && Objects.equals(variants, that.variants)
+        && Objects.equals(violatedPolicies, that.violatedPolicies);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, variantsReady, image, variants);
+    return Objects.hash(observedGeneration, conditions, variantsReady, image, variants, violatedPolicies);
   }
 
   @Override
   public String toString() {
     return "PythonEnvironmentStatus{observedGeneration=" + observedGeneration + ", conditions=" + conditions
-        + ", variantsReady=" + variantsReady + ", image=" + image + ", variants=" + variants + "}";
+        + ", variantsReady=" + variantsReady + ", image=" + image + ", variants=" + variants + ", violatedPolicies=" + violatedPolicies + "}";
   }
 }
