@@ -60,6 +60,11 @@ final class PolicyGate {
       return violations.stream().map(Violation::policy).distinct().sorted().toList();
     }
 
+    /** Whether a variant may not build: a violation of its own or one of the whole resource. */
+    boolean blocks(String variant) {
+      return violations.stream().anyMatch(v -> v.variant() == null || v.variant().equals(variant));
+    }
+
     /** Every violation, one after the other, for a condition message. */
     String message() {
       return violations.size() + " policy violation" + (violations.size() == 1 ? "" : "s") + "; nothing is built: "
@@ -190,6 +195,34 @@ final class PolicyGate {
     status.setConditions(conditions);
     status.setViolatedPolicies(verdict.violated() ? verdict.violatedPolicies() : null);
     return status;
+  }
+
+  /**
+   * The status of a variant that may not build: as it was when it has an image (it keeps it), else Pending with its
+   * violations.
+   */
+  static dev.envforge.api.v1alpha1.VariantStatus blocked(dev.envforge.api.v1alpha1.VariantStatus before,
+      VariantPlan plan, Verdict verdict, long generation, String rebuildToken) {
+    if (before != null && StatusAggregator.hasImage(before)) {
+      return before;
+    }
+    dev.envforge.api.v1alpha1.VariantStatus v = new dev.envforge.api.v1alpha1.VariantStatus(plan.variant());
+    v.setHash(plan.hash().hex());
+    v.setTag(plan.hash().tag());
+    v.setPackages(plan.plan().packages().size());
+    v.setPython(plan.recipe().python());
+    v.setGeneration(generation);
+    v.setPhase(dev.envforge.api.v1alpha1.VariantPhase.Pending);
+    v.setReason(Reasons.POLICY_VIOLATED);
+    v.setMessage("not built: " + verdict.violations().stream()
+        .filter(x -> x.variant() == null || x.variant().equals(plan.variant()))
+        .map(Violation::toString).collect(Collectors.joining("; ")));
+    // a new variant adopts the spec's token, as a build or a cache hit would
+    v.setRebuildToken(before == null ? rebuildToken : before.getRebuildToken());
+    if (before != null) {
+      v.setHistory(before.getHistory());
+    }
+    return v;
   }
 
   /** The status of a reconcile that could not evaluate policies (a bad spec): the previous policy state stays. */

@@ -89,13 +89,20 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     inputs.plans().forEach(p -> planMemory.remember(p.hash().hex(), p.plan()));
     PolicyGate.Verdict verdict = policyGate.evaluate(resource, inputs);
     if (verdict.violated()) {
-      return reportPolicyViolation(resource, previous, generation, verdict);
+      LOG.info("resource={} reason={} violations={}", ResourceID.fromResource(resource), Reasons.POLICY_VIOLATED,
+          verdict.violations().size());
+      transitions.policyViolated(resource, previous, verdict.message());
     }
 
     List<VariantStatus> variantStatuses = new ArrayList<>();
     Problem registryProblem = null;
     for (VariantPlan plan : inputs.plans()) {
       VariantStatus before = previousVariant(previous, plan.variant());
+      if (verdict.blocks(plan.variant())) {
+        variantStatuses.add(PolicyGate.blocked(before, plan, verdict, generation,
+            resource.getSpec().getRebuildToken()));
+        continue;
+      }
       VariantStatus rolledBack = VariantHistory.rollback(before, plan, generation,
           resource.getSpec().getRebuildToken());
       VariantResult result = rolledBack != null ? new VariantResult(rolledBack, null)
@@ -128,22 +135,6 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     transitions.specProblem(resource, previous, problem, generation);
     // a missing ConfigMap or Secret may appear; a bad lock only changes with the spec
     return finish(resource, previous, status, problem.referencedObjectMissing() ? MISSING_INPUT_POLL : null);
-  }
-
-  /**
-   * A resource that breaks a policy gets no build: its variants (and their images) stay as they were, and Ready and
-   * PolicyViolation list every violation. A policy change or a spec change looks again.
-   */
-  private UpdateControl<PythonEnvironment> reportPolicyViolation(PythonEnvironment resource,
-      PythonEnvironmentStatus previous, long generation, PolicyGate.Verdict verdict) {
-    LOG.info("resource={} reason={} violations={}", ResourceID.fromResource(resource), Reasons.POLICY_VIOLATED,
-        verdict.violations().size());
-    List<VariantStatus> kept = previous == null || previous.getVariants() == null ? List.of()
-        : previous.getVariants();
-    PythonEnvironmentStatus status = PolicyGate.apply(StatusAggregator.aggregate(generation, previous, kept, null,
-        null, clock), previous, verdict, generation, clock);
-    transitions.policyViolated(resource, previous, verdict.message());
-    return finish(resource, previous, status, null);
   }
 
   /** Says on the resource what failed while JOSDK retries it with backoff. */

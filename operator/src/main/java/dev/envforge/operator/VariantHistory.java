@@ -61,8 +61,7 @@ final class VariantHistory {
   /** Sets {@code after}'s history: the previous one, plus an entry when the variant now has another image. */
   static void record(VariantStatus before, VariantStatus after, VariantPlan plan, int limit, PlanMemory plans,
       Clock clock) {
-    List<HistoryEntry> history = before == null || before.getHistory() == null ? new ArrayList<>()
-        : new ArrayList<>(before.getHistory());
+    List<HistoryEntry> history = collapse(before == null ? null : before.getHistory());
     if (StatusAggregator.hasImage(after)) {
       HistoryEntry last = history.isEmpty() ? null : history.get(history.size() - 1);
       if (last == null || !after.getHash().equals(last.getHash()) || !after.getImage().equals(last.getImage())) {
@@ -77,6 +76,30 @@ final class VariantHistory {
       history.remove(0);
     }
     after.setHistory(history.isEmpty() ? null : history);
+  }
+
+  /**
+   * The history without repeats: consecutive entries of one image are one entry, since its earliest time. (A
+   * reconcile that read a status older than the last write would otherwise add the same image twice.)
+   */
+  static List<HistoryEntry> collapse(List<HistoryEntry> entries) {
+    List<HistoryEntry> out = new ArrayList<>();
+    if (entries == null) {
+      return out;
+    }
+    for (HistoryEntry e : entries) {
+      HistoryEntry last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && Objects.equals(last.getHash(), e.getHash()) && Objects.equals(last.getImage(),
+          e.getImage())) {
+        if (e.getSince() != null && (last.getSince() == null || e.getSince().compareTo(last.getSince()) < 0)) {
+          out.set(out.size() - 1, new HistoryEntry(last.getHash(), last.getImage(), e.getSince(),
+              last.getRollback(), last.getChanges()));
+        }
+        continue;
+      }
+      out.add(e);
+    }
+    return out;
   }
 
   /** The diff from an earlier plan, or why there is none. */
