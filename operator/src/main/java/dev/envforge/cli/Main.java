@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "envforge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Resolves Python lock files into exact install plans, hashes them into image tags, renders their"
         + " build recipes, and runs the envforge operator.",
-    subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, CheckCommand.class,
+        DiffCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   /** Bad input (a lock, a flag): the message names what is wrong. */
   public static final int EXIT_BAD_INPUT = 2;
