@@ -46,7 +46,7 @@ public final class PolicyEngine {
     PolicyRules rules = policy.rules();
     if (rules.maxVariantsPerResource() != null && subject.variants().size() > rules.maxVariantsPerResource()) {
       found.add(new Violation(name, MAX_VARIANTS_PER_RESOURCE, null, null, subject.variants().size()
-          + " variants; at most " + rules.maxVariantsPerResource() + " are allowed", null));
+          + " variants, more than the " + rules.maxVariantsPerResource() + " allowed", null));
     }
     if (rules.imageRepositories() != null && subject.imageRepository() != null
         && !matchesAny(rules.imageRepositories(), imageForms(subject.imageRepository()))) {
@@ -84,7 +84,7 @@ public final class PolicyEngine {
     List<PlannedPackage> packages = variant.plan().packages();
     if (rules.maxPackagesPerVariant() != null && packages.size() > rules.maxPackagesPerVariant()) {
       found.add(new Violation(policy, MAX_PACKAGES_PER_VARIANT, v, null, packages.size()
-          + " packages; at most " + rules.maxPackagesPerVariant() + " are allowed", null));
+          + " packages, more than the " + rules.maxPackagesPerVariant() + " allowed", null));
     }
     for (PackageRule required : rules.requiredPackages()) {
       List<PlannedPackage> present = packages.stream().filter(p -> isNamed(p, required.name())).toList();

@@ -219,7 +219,7 @@ class PolicyEngineCorpusTest {
     assertThat(violations).extracting(Violation::rule, Violation::variant).containsExactly(
         org.assertj.core.groups.Tuple.tuple("maxVariantsPerResource", null),
         org.assertj.core.groups.Tuple.tuple("maxPackagesPerVariant", "test"));
-    assertThat(violations.get(1).why()).isEqualTo(test + " packages; at most " + main + " are allowed");
+    assertThat(violations.get(1).why()).isEqualTo(test + " packages, more than the " + main + " allowed");
   }
 
   @Test
