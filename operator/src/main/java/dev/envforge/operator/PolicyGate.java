@@ -67,7 +67,7 @@ final class PolicyGate {
 
     /** Every violation, one after the other, for a condition message. */
     String message() {
-      return violations.size() + " policy violation" + (violations.size() == 1 ? "" : "s") + "; nothing is built: "
+      return violations.size() + " policy violation" + (violations.size() == 1 ? "" : "s") + ": "
           + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
     }
   }
