@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         + " (FILE:LINE:COLUMN where it comes from a line of the lock or pyproject) and exits 1 when there is one.")
 final class CheckCommand implements Callable<Integer> {
   /** At least one policy is broken. */
-  static final int EXIT_VIOLATIONS = 1;
+  static final int EXIT_VIOLATIONS = Main.EXIT_CHECK_FAILED;
 
   @Mixin ProjectOptions project;
   @Mixin RecipeOptions recipe;
