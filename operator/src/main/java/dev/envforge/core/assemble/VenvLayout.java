@@ -46,9 +46,9 @@ public record VenvLayout(String prefix, String pythonMinor, String installerName
     return root() + "/include/site/python" + pythonMinor + "/" + projectName;
   }
 
-  /** The interpreter of rewritten {@code #!python} lines: pip writes the running interpreter there. */
+  /** The interpreter of rewritten {@code #!python} lines: pip writes the interpreter it installs for, the venv's {@code bin/python}. */
   public String scriptInterpreter() {
-    return prefix + "/bin/python3";
+    return prefix + "/bin/python";
   }
 
   /** The interpreter of generated launchers: pip's launcher maker uses the venv's {@code bin/python}. */

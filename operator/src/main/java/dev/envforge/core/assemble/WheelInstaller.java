@@ -34,7 +34,7 @@ import java.util.zip.ZipFile;
  * <ul>
  *   <li>the root of the wheel goes to site-packages (purelib or platlib, which are the same folder in a venv);</li>
  *   <li>{@code <name>-<version>.data/purelib} and {@code platlib} go to site-packages, {@code scripts} to
- *       {@code bin} (a first line {@code #!python...} becomes {@code #!<venv>/bin/python3}), {@code headers} to
+ *       {@code bin} (a first line {@code #!python...} becomes {@code #!<venv>/bin/python}), {@code headers} to
  *       {@code include/site/pythonX.Y/<project>}, {@code data} to the venv root;</li>
  *   <li>console and GUI scripts are generated from {@code entry_points.txt} with pip's launcher text and shebang
  *       rules (the {@code /bin/sh} exec form when the interpreter path is too long for a kernel shebang), including
