@@ -72,31 +72,99 @@ public final class WheelInstaller {
 
   private WheelInstaller() {}
 
-  /**
-   * Writes the layer of {@code wheel} to {@code out}.
-   *
-   * @param projectName the PEP 503 name of the package, for the headers folder
-   * @param expectedSha256 the lock's sha256 of the wheel file (hex)
-   */
+  /** One wheel to install: the file, the package's PEP 503 name (for the headers folder) and the lock's sha256. */
+  public record WheelInput(Path file, String projectName, String expectedSha256) {}
+
+  /** Writes the layer of one wheel to {@code out}. */
   public static LayerWriter.Layer install(Path wheel, String projectName, String expectedSha256, VenvLayout venv,
       OutputStream out) throws IOException {
-    String actual = sha256Hex(wheel);
-    if (!actual.equalsIgnoreCase(expectedSha256)) {
-      throw new WheelException(wheel.getFileName() + ": sha256 is " + actual + ", the lock says " + expectedSha256);
-    }
-    try (ZipFile zip = new ZipFile(wheel.toFile(), StandardCharsets.UTF_8);
-         FileSystem zipFs = FileSystems.newFileSystem(wheel, Map.of("enablePosixFileAttributes", "true"))) {
-      Plan plan = new Plan(wheel.getFileName().toString(), zip, zipFs, projectName, venv);
-      plan.read();
+    return install(List.of(new WheelInput(wheel, projectName, expectedSha256)), venv, out);
+  }
+
+  /**
+   * Writes one layer holding all {@code wheels} to {@code out}, entries sorted across wheels. Each wheel file is checked
+   * against its lock sha256 before anything is read from it.
+   */
+  public static LayerWriter.Layer install(List<WheelInput> wheels, VenvLayout venv, OutputStream out)
+      throws IOException {
+    List<ZipFile> zips = new ArrayList<>();
+    List<FileSystem> fileSystems = new ArrayList<>();
+    try {
+      TreeMap<String, Item> items = new TreeMap<>();
+      for (WheelInput wheel : wheels) {
+        String actual = sha256Hex(wheel.file());
+        if (!actual.equalsIgnoreCase(wheel.expectedSha256())) {
+          throw new WheelException(wheel.file().getFileName() + ": sha256 is " + actual + ", the lock says "
+              + wheel.expectedSha256());
+        }
+        ZipFile zip = new ZipFile(wheel.file().toFile(), StandardCharsets.UTF_8);
+        zips.add(zip);
+        FileSystem zipFs = FileSystems.newFileSystem(wheel.file(), Map.of("enablePosixFileAttributes", "true"));
+        fileSystems.add(zipFs);
+        Plan plan = new Plan(wheel.file().getFileName().toString(), zip, zipFs, wheel.projectName(), venv);
+        plan.read();
+        for (Item item : plan.items.values()) {
+          if (items.putIfAbsent(item.path(), item.withZip(zip)) != null) {
+            throw new WheelException(wheel.file().getFileName() + ": /" + item.path()
+                + " is also installed by another wheel of the same layer");
+          }
+        }
+      }
       try (LayerWriter writer = new LayerWriter(out)) {
-        plan.write(writer);
+        write(items, venv, writer);
         return writer.finish();
+      }
+    } finally {
+      for (FileSystem fs : fileSystems) {
+        fs.close();
+      }
+      for (ZipFile zip : zips) {
+        zip.close();
+      }
+    }
+  }
+
+  private static void write(TreeMap<String, Item> items, VenvLayout venv, LayerWriter writer) throws IOException {
+    TreeMap<String, Object> all = new TreeMap<>();
+    for (String dir : venv.commonDirectories()) {
+      all.put(dir, Boolean.TRUE);
+    }
+    for (String path : items.keySet()) {
+      for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+        all.put(path.substring(0, slash), Boolean.TRUE);
+      }
+    }
+    for (var item : items.entrySet()) {
+      if (all.containsKey(item.getKey())) {
+        throw new WheelException("/" + item.getKey() + " would be both a file and a directory");
+      }
+      all.put(item.getKey(), item.getValue());
+    }
+    for (var entry : all.entrySet()) {
+      if (entry.getValue() instanceof Item item) {
+        if (item.content() != null) {
+          writer.file(item.path(), item.mode(), item.content());
+        } else {
+          try (InputStream in = item.zip().getInputStream(item.zipEntry())) {
+            writer.file(item.path(), item.mode(), item.size(), in);
+          }
+        }
+      } else {
+        writer.directory(entry.getKey());
       }
     }
   }
 
   /** One file of the layer: from the zip ({@code zipEntry}) or generated ({@code content}). */
-  private record Item(String path, ZipEntry zipEntry, byte[] content, int mode, String hash, long size) {}
+  private record Item(String path, ZipEntry zipEntry, byte[] content, int mode, String hash, long size, ZipFile zip) {
+    Item(String path, ZipEntry zipEntry, byte[] content, int mode, String hash, long size) {
+      this(path, zipEntry, content, mode, hash, size, null);
+    }
+
+    Item withZip(ZipFile file) {
+      return new Item(path, zipEntry, content, mode, hash, size, file);
+    }
+  }
 
   private static final class Plan {
     private final String wheelName;
@@ -194,39 +262,6 @@ public final class WheelInstaller {
       byte[] newRecord = newRecord(siteRoot);
       add(new Item(siteRoot + "/" + distInfo + "/RECORD", null, newRecord, LayerWriter.FILE_MODE, null,
           newRecord.length));
-    }
-
-    void write(LayerWriter writer) throws IOException {
-      TreeMap<String, Boolean> directories = new TreeMap<>();
-      for (String dir : venv.commonDirectories()) {
-        directories.put(dir, true);
-      }
-      for (String path : items.keySet()) {
-        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
-          directories.put(path.substring(0, slash), true);
-        }
-      }
-      TreeMap<String, Object> all = new TreeMap<>();
-      directories.keySet().forEach(d -> all.put(d, Boolean.TRUE));
-      for (var item : items.entrySet()) {
-        if (all.containsKey(item.getKey())) {
-          throw new WheelException(wheelName + ": " + item.getKey() + " is both a file and a directory");
-        }
-        all.put(item.getKey(), item.getValue());
-      }
-      for (var entry : all.entrySet()) {
-        if (entry.getValue() instanceof Item item) {
-          if (item.content() != null) {
-            writer.file(item.path(), item.mode(), item.content());
-          } else {
-            try (InputStream in = zip.getInputStream(item.zipEntry())) {
-              writer.file(item.path(), item.mode(), item.size(), in);
-            }
-          }
-        } else {
-          writer.directory(entry.getKey());
-        }
-      }
     }
 
     private void add(Item item) {
