@@ -40,6 +40,9 @@ public final class PlanHasher {
     document.put("scheme", SCHEME);
     document.put("recipe", recipeInputs(recipe));
     document.put("packages", packageIdentities(plan.packages()));
+    if (!plan.indexes().isEmpty()) {
+      document.put("indexes", plan.indexes()); // in order: the first is the main index
+    }
     String json;
     try {
       json = CANONICAL.writeValueAsString(document);

@@ -46,6 +46,9 @@ public final class BuildContextRenderer {
 
   public static BuildContext render(InstallPlan plan, BuildRecipe recipe, ImageLabels labels) {
     Set<String> indexes = new LinkedHashSet<>();
+    for (String index : plan.indexes()) {
+      indexes.add(checkedUrl(index, "package index"));
+    }
     List<String> hashed = new ArrayList<>();
     List<String> direct = new ArrayList<>();
     StringBuilder packageList = new StringBuilder();
