@@ -99,7 +99,16 @@ public final class WheelInstaller {
         }
         ZipFile zip = new ZipFile(wheel.file().toFile(), StandardCharsets.UTF_8);
         zips.add(zip);
-        FileSystem zipFs = FileSystems.newFileSystem(wheel.file(), Map.of("enablePosixFileAttributes", "true"));
+        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+          checkName(wheel.file().getFileName().toString(), e.nextElement().getName());
+        }
+        FileSystem zipFs;
+        try {
+          // the zip file system gives the entries' Unix modes, which java.util.zip does not expose
+          zipFs = FileSystems.newFileSystem(wheel.file(), Map.of("enablePosixFileAttributes", "true"));
+        } catch (java.nio.file.ProviderNotFoundException | java.util.zip.ZipException e) {
+          throw new WheelException(wheel.file().getFileName() + ": not a zip file an installer can read");
+        }
         fileSystems.add(zipFs);
         Plan plan = new Plan(wheel.file().getFileName().toString(), zip, zipFs, wheel.projectName(), venv);
         plan.read();
@@ -455,14 +464,7 @@ public final class WheelInstaller {
     }
 
     private void checkName(String name) {
-      if (name.startsWith("/") || name.contains("\\") || name.contains("\0") || name.isEmpty()) {
-        throw new WheelException(wheelName + ": unsafe file name in the wheel: " + printable(name));
-      }
-      for (String part : name.split("/")) {
-        if (part.equals("..") || part.equals(".")) {
-          throw new WheelException(wheelName + ": unsafe file name in the wheel: " + printable(name));
-        }
-      }
+      WheelInstaller.checkName(wheelName, name);
     }
 
     private void checkScriptName(String name) {
@@ -496,6 +498,17 @@ public final class WheelInstaller {
       path.append(b[i]).append(i < b.length - 1 ? "/" : "");
     }
     return path.toString();
+  }
+
+  static void checkName(String wheelName, String name) {
+    if (name.startsWith("/") || name.contains("\\") || name.contains("\0") || name.isEmpty()) {
+      throw new WheelException(wheelName + ": unsafe file name in the wheel: " + printable(name));
+    }
+    for (String part : name.split("/")) {
+      if (part.equals("..") || part.equals(".")) {
+        throw new WheelException(wheelName + ": unsafe file name in the wheel: " + printable(name));
+      }
+    }
   }
 
   static boolean isInPycache(String name) {
