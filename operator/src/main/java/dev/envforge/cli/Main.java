@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a check failed", "2:bad input (FILE:LINE:COLUMN: problem, or a flag)",
         "3:I/O or internal error (stack trace with --debug)"},
-    subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, TagsCommand.class,
+        CheckLockCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;
   /** A check the command makes found a problem (the command ran correctly). */
@@ -118,9 +119,15 @@ public final class Main {
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"envforge " + (v == null ? "development build" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties build = new java.util.Properties();
+      try (java.io.InputStream in = Main.class.getResourceAsStream("build.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {"envforge " + build.getProperty("version", "development build") + " (commit "
+          + build.getProperty("commit", "unknown") + ")"};
     }
   }
 }

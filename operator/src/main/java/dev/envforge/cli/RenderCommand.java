@@ -1,7 +1,6 @@
 package dev.envforge.cli;
 
 import dev.envforge.core.lock.IoMessages;
-import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.text.Texts;
@@ -33,16 +32,19 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "CONTEXT_DIR", description = "Folder to write the context to.")
   Path out;
 
+  @Option(names = "--json", description = "Print one JSON object: {\"variant\", \"tag\", \"hash\", \"files\"}, files"
+      + " being the names written to CONTEXT_DIR.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
-    if (Files.exists(out) && !Files.isDirectory(out)) {
+  public Integer call() throws Exception {
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw new ParameterException(spec.commandLine(), "--out " + Texts.quote(out.toString())
           + ": not a folder (it is a file; name a folder for the build context)");
     }
-    VariantPlan plan = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe),
-        project.variantRequest(), project.lockFile);
+    VariantPlan plan = project.plan(recipe);
     BuildContext context = plan.render();
     try {
       Files.createDirectories(out);
@@ -53,7 +55,11 @@ final class RenderCommand implements Callable<Integer> {
       throw new UncheckedIOException("cannot write the build context to " + Texts.quote(out.toString()) + ": "
           + IoMessages.reason(e), e);
     }
-    spec.commandLine().getOut().println(plan.hash().tag());
+    if (json) {
+      spec.commandLine().getOut().println(JsonOutput.render(plan, context.files().keySet()));
+    } else {
+      spec.commandLine().getOut().println(plan.hash().tag());
+    }
     spec.commandLine().getOut().flush();
     return 0;
   }
