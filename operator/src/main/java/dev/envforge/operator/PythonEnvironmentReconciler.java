@@ -5,7 +5,7 @@ import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
-import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.planner.PlanOutcome.Planned;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
 import dev.envforge.operator.VariantReconciler.VariantResult;
@@ -51,6 +51,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final BuildObjects buildObjects;
   private final TransitionEvents transitions;
   private final VariantReconciler variants;
+  private final StatusWriter statusWriter;
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
   /** The build caches; they exist once JOSDK asked for the event sources, before the first reconcile. */
   private volatile BuildInformers informers;
@@ -60,6 +61,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     this.clock = clock;
     this.resourceInputs = new ResourceInputs(client, plans);
     this.buildObjects = new BuildObjects(client);
+    this.statusWriter = new StatusWriter(client);
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics);
     this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
         job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock);
@@ -80,14 +82,14 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     try {
       inputs = resourceInputs.read(resource);
     } catch (SpecProblemException problem) {
-      return reportSpecProblem(resource, previous, generation, problem);
+      return reportSpecProblem(resource, context, previous, generation, problem);
     }
 
     List<VariantStatus> variantStatuses = new ArrayList<>();
     Problem registryProblem = null;
-    for (VariantPlan plan : inputs.plans()) {
-      VariantStatus before = previousVariant(previous, plan.variant());
-      VariantResult result = variants.reconcile(resource, inputs, plan, before, generation);
+    for (Planned planned : inputs.plans()) {
+      VariantStatus before = previousVariant(previous, planned.plan().variant());
+      VariantResult result = variants.reconcile(resource, inputs, planned, before, generation);
       variantStatuses.add(result.status());
       registryProblem = registryProblem != null ? registryProblem : result.registryProblem();
       transitions.variantChanged(resource, before, result.status());
@@ -99,12 +101,13 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     ResourceID id = ResourceID.fromResource(resource);
     Duration next = registryBackoff.next(id, registryProblem != null || checking, building ? BUILD_POLL : null);
     LOG.debug("resource={} reconciled in {} ms", id, (System.nanoTime() - started) / 1_000_000);
-    return finish(resource, previous, status, next);
+    return finish(resource, context, previous, status, next);
   }
 
   /** A bad spec is reported, not retried: the resource shows it until the spec or a referenced object changes. */
   private UpdateControl<PythonEnvironment> reportSpecProblem(PythonEnvironment resource,
-      PythonEnvironmentStatus previous, long generation, SpecProblemException problem) {
+      Context<PythonEnvironment> context, PythonEnvironmentStatus previous, long generation,
+      SpecProblemException problem) {
     LOG.info("resource={} reason={} message=\"{}\"", ResourceID.fromResource(resource), problem.reason(),
         problem.getMessage());
     List<VariantStatus> kept = previous == null || previous.getVariants() == null ? List.of()
@@ -113,7 +116,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
         new Problem(problem.reason(), problem.getMessage()), null, clock);
     transitions.specProblem(resource, previous, problem, generation);
     // a missing ConfigMap or Secret may appear; a bad lock only changes with the spec
-    return finish(resource, previous, status, problem.referencedObjectMissing() ? MISSING_INPUT_POLL : null);
+    return finish(resource, context, previous, status,
+        problem.referencedObjectMissing() ? MISSING_INPUT_POLL : null);
   }
 
   /** Says on the resource what failed while JOSDK retries it with backoff. */
@@ -125,11 +129,16 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
         "reconciling failed, retrying with backoff: " + what, clock);
     LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), Reasons.RECONCILE_ERROR, what);
-    if (status.equals(resource.getStatus())) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
+    if (!status.equals(resource.getStatus())) {
+      try {
+        statusWriter.replaceStatus(resource, status, context);
+      } catch (RuntimeException writeFailed) {
+        // the API server fails as the reconcile did; the retry writes the status later
+        LOG.warn("resource={}/{} status not written: {}", resource.getMetadata().getNamespace(),
+            resource.getMetadata().getName(), describe(writeFailed));
+      }
     }
-    resource.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(resource);
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /** What went wrong, for people: the API server's answer when there is one (JOSDK wraps it). */
@@ -156,16 +165,16 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     return DeleteControl.defaultDelete();
   }
 
-  /** Writes the status only when it changed: JOSDK does not filter the events of our own status writes. */
-  private static UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
-      PythonEnvironmentStatus status, Duration next) {
-    UpdateControl<PythonEnvironment> control;
-    if (status.equals(previous)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(status);
-      control = UpdateControl.patchStatus(resource);
+  /**
+   * Writes the status only when it changed (JOSDK does not filter the events of our own status writes), as a whole
+   * ({@link StatusWriter}).
+   */
+  private UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, Context<PythonEnvironment> context,
+      PythonEnvironmentStatus previous, PythonEnvironmentStatus status, Duration next) {
+    if (!status.equals(previous)) {
+      statusWriter.replaceStatus(resource, status, context);
     }
+    UpdateControl<PythonEnvironment> control = UpdateControl.noUpdate();
     return next == null ? control : control.rescheduleAfter(next);
   }
 

@@ -3,9 +3,11 @@ package dev.envforge.operator;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
-import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.planner.PlanOutcome;
+import dev.envforge.core.planner.PlanOutcome.Planned;
+import dev.envforge.core.planner.PlanOutcome.Refused;
+import dev.envforge.core.planner.PlanningProblem;
 import dev.envforge.core.planner.PlanningRequest;
-import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
@@ -26,7 +28,7 @@ final class ResourceInputs {
   static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
   /** The plans of the resource's variants, in spec order, and how to reach its image repository. */
-  record Inputs(List<VariantPlan> plans, ImageReference repository, RegistryAccess access) {}
+  record Inputs(List<Planned> plans, ImageReference repository, RegistryAccess access) {}
 
   private final KubernetesClient client;
   private final PlanCache plans;
@@ -53,23 +55,28 @@ final class ResourceInputs {
     return new Inputs(plan(spec, project), repository, access);
   }
 
-  private List<VariantPlan> plan(PythonEnvironmentSpec spec, LoadedProject project) {
+  /** Every variant's plan and build context, checked here so that no input problem waits for a build to start. */
+  private List<Planned> plan(PythonEnvironmentSpec spec, LoadedProject project) {
     PlanningRequest request = SpecPlanning.request(spec, project.format());
     List<VariantRequest> variants = SpecPlanning.variants(spec);
-    List<VariantPlan> variantPlans = new ArrayList<>();
+    List<Planned> variantPlans = new ArrayList<>();
     for (int i = 0; i < variants.size(); i++) {
       VariantRequest variant = variants.get(i);
-      try {
-        variantPlans.add(plans.plan(project.contents(), project.files(), project.format(), request, variant));
-      } catch (LockInputException e) {
-        throw new SpecProblemException(Reasons.INVALID_LOCK, "spec.variants[" + i + "] (" + variant.name() + "): "
-            + e.getMessage());
-      } catch (IllegalArgumentException e) {
-        throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.variants[" + i + "] (" + variant.name() + "): "
-            + e.getMessage());
+      PlanOutcome outcome = plans.outcome(project.contents(), project.files(), project.format(), request, variant);
+      if (outcome instanceof Refused refused) {
+        throw new SpecProblemException(reasonFor(refused.problem().kind()), "spec.variants[" + i + "] ("
+            + variant.name() + "): " + refused.problem().message());
       }
+      variantPlans.add((Planned) outcome);
     }
     return variantPlans;
+  }
+
+  static String reasonFor(PlanningProblem.Kind kind) {
+    return switch (kind) {
+      case LOCK, BUILD_CONTEXT -> Reasons.INVALID_LOCK;
+      case RECIPE -> Reasons.INVALID_SPEC;
+    };
   }
 
   private static ImageReference repository(String text) {

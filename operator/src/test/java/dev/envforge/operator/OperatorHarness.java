@@ -72,7 +72,12 @@ final class OperatorHarness implements AutoCloseable {
         new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations), false);
     server.init();
     client = server.createClient(b -> b.editOrNewConfig().withUserAgent(TEST_USER_AGENT).endConfig());
-    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
+    // the operator's time limits and retries, as RunCommand sets them (ApiClientSettings)
+    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT)
+        .withConnectionTimeout((int) ApiClientSettings.CONNECT_TIMEOUT.toMillis())
+        .withRequestTimeout((int) ApiClientSettings.REQUEST_TIMEOUT.toMillis())
+        .withRequestRetryBackoffLimit(ApiClientSettings.RETRIES)
+        .withRequestRetryBackoffInterval((int) ApiClientSettings.RETRY_INTERVAL.toMillis()).endConfig());
     calls = new ApiCallLog(server, agent -> !TEST_USER_AGENT.equals(agent));
     installCrd();
   }

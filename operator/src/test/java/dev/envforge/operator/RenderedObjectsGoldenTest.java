@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RenderedObjectsGoldenTest {
   /** Every image is absent, so every resource gets a build Job. */
-  static final ImageRegistry NOTHING_EXISTS = (image, access) -> ManifestCheck.absent();
+  static final ImageRegistry NOTHING_EXISTS = (image, access, notBefore) -> ManifestCheck.absent();
 
   OperatorHarness k8s;
 
