@@ -63,6 +63,18 @@ final class BuildInformers {
     return List.of(jobs, pods);
   }
 
+  /** The build Jobs a resource created (its UID is their owner label). */
+  List<Job> jobsCreatedBy(String namespace, String ownerUid) {
+    return jobs.list(namespace, job -> ownerUid.equals(label(job, Labels.OWNER_UID))).toList();
+  }
+
+  /** The resources other than {@code except} whose status names the image key: they wait for or use its build. */
+  static boolean wantedByOthers(io.javaoperatorsdk.operator.api.reconciler.Context<PythonEnvironment> context,
+      String imageKey, String except) {
+    return context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, imageKey).stream()
+        .anyMatch(p -> !except.equals(p.getMetadata().getUid()) && p.getMetadata().getDeletionTimestamp() == null);
+  }
+
   /** The build Jobs of an image, in any watched namespace. */
   List<Job> jobsFor(String imageKey) {
     return jobs.byIndex(JOB_INDEX, imageKey);

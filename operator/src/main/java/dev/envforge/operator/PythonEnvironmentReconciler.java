@@ -9,6 +9,7 @@ import dev.envforge.core.planner.PlanOutcome.Planned;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
 import dev.envforge.operator.VariantReconciler.VariantResult;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -40,9 +41,8 @@ import org.slf4j.LoggerFactory;
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment>, Cleaner<PythonEnvironment> {
   public static final String NAME = "pythonenvironment";
-  /** How often a resource waiting on a build or on missing inputs looks again without an event. */
+  /** How often a resource waiting on a build looks again without an event. */
   static final Duration BUILD_POLL = Duration.ofSeconds(15);
-  static final Duration MISSING_INPUT_POLL = Duration.ofSeconds(60);
 
   private static final Logger LOG = LoggerFactory.getLogger(PythonEnvironmentReconciler.class);
 
@@ -55,11 +55,23 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
   /** The build caches; they exist once JOSDK asked for the event sources, before the first reconcile. */
   private volatile BuildInformers informers;
+  /** The caches of referenced ConfigMaps and Secrets, made at the same time. */
+  private volatile InputInformers inputInformers;
 
   public PythonEnvironmentReconciler(KubernetesClient client, BuilderDefaults builderDefaults,
       ImageRegistry registry, PlanCache plans, OperatorMetrics metrics, Clock clock) {
     this.clock = clock;
-    this.resourceInputs = new ResourceInputs(client, plans);
+    this.resourceInputs = new ResourceInputs(new ResourceInputs.ReferencedObjects() {
+      @Override
+      public io.fabric8.kubernetes.api.model.ConfigMap configMap(String namespace, String name) {
+        return inputInformers.configMap(namespace, name);
+      }
+
+      @Override
+      public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
+        return inputInformers.secret(namespace, name);
+      }
+    }, plans);
     this.buildObjects = new BuildObjects(client);
     this.statusWriter = new StatusWriter(client);
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics);
@@ -70,7 +82,10 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   @Override
   public List<EventSource<?, PythonEnvironment>> prepareEventSources(EventSourceContext<PythonEnvironment> context) {
     informers = new BuildInformers(context);
-    return informers.eventSources();
+    inputInformers = new InputInformers(context);
+    List<EventSource<?, PythonEnvironment>> sources = new ArrayList<>(informers.eventSources());
+    sources.addAll(inputInformers.eventSources());
+    return sources;
   }
 
   @Override
@@ -115,9 +130,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     PythonEnvironmentStatus status = StatusAggregator.aggregate(generation, previous, kept,
         new Problem(problem.reason(), problem.getMessage()), null, clock);
     transitions.specProblem(resource, previous, problem, generation);
-    // a missing ConfigMap or Secret may appear; a bad lock only changes with the spec
-    return finish(resource, context, previous, status,
-        problem.referencedObjectMissing() ? MISSING_INPUT_POLL : null);
+    // a referenced ConfigMap or Secret that appears or changes reconciles the resource (InputInformers)
+    return finish(resource, context, previous, status, null);
   }
 
   /** Says on the resource what failed while JOSDK retries it with backoff. */
@@ -158,7 +172,18 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   @Override
   public DeleteControl cleanup(PythonEnvironment resource, Context<PythonEnvironment> context) {
-    buildObjects.deleteAllOwnedBy(resource.getMetadata().getNamespace(), resource.getMetadata().getUid());
+    String namespace = resource.getMetadata().getNamespace();
+    String uid = resource.getMetadata().getUid();
+    for (Job job : informers.jobsCreatedBy(namespace, uid)) {
+      String imageKey = job.getMetadata().getLabels().get(Labels.IMAGE_KEY);
+      if (!finished(job) && imageKey != null && BuildInformers.wantedByOthers(context, imageKey, uid)) {
+        // others follow this build: stopping it would make one of them start a second build of the same image
+        buildObjects.handOver(job);
+        LOG.info("resource={}/{} deleted; its build {} continues for the resources that wait on it", namespace,
+            resource.getMetadata().getName(), job.getMetadata().getName());
+      }
+    }
+    buildObjects.deleteAllOwnedBy(namespace, uid);
     registryBackoff.forget(ResourceID.fromResource(resource));
     LOG.info("resource={}/{} deleted; its build objects were removed", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName());
@@ -176,6 +201,12 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     }
     UpdateControl<PythonEnvironment> control = UpdateControl.noUpdate();
     return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  private static boolean finished(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+        .stream().anyMatch(c -> "True".equals(c.getStatus())
+            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
   }
 
   private static VariantStatus previousVariant(PythonEnvironmentStatus previous, String name) {

@@ -13,7 +13,6 @@ import dev.envforge.core.registry.ImageReference;
 import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,11 +29,20 @@ final class ResourceInputs {
   /** The plans of the resource's variants, in spec order, and how to reach its image repository. */
   record Inputs(List<Planned> plans, ImageReference repository, RegistryAccess access) {}
 
-  private final KubernetesClient client;
+  /** Where referenced objects are read: the informer caches, never an API request per reconcile. */
+  interface ReferencedObjects {
+    /** The ConfigMap, or null when there is none. */
+    ConfigMap configMap(String namespace, String name);
+
+    /** The Secret, or null when there is none. */
+    Secret secret(String namespace, String name);
+  }
+
+  private final ReferencedObjects objects;
   private final PlanCache plans;
 
-  ResourceInputs(KubernetesClient client, PlanCache plans) {
-    this.client = client;
+  ResourceInputs(ReferencedObjects objects, PlanCache plans) {
+    this.objects = objects;
     this.plans = plans;
   }
 
@@ -51,7 +59,7 @@ final class ResourceInputs {
     RegistryAccess access = registryAccess(namespace, spec);
     checkIndexCredentials(namespace, spec);
     LoadedProject project = ProjectSourceLoader.load(namespace, resource.getMetadata().getName(), spec.getSource(),
-        (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get());
+        objects::configMap);
     return new Inputs(plan(spec, project), repository, access);
   }
 
@@ -118,7 +126,7 @@ final class ResourceInputs {
     if (spec.getImage().getCaConfigMapRef() != null) {
       String name = spec.getImage().getCaConfigMapRef().getName();
       String key = spec.getImage().getCaConfigMapRef().getKey();
-      ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+      ConfigMap cm = objects.configMap(namespace, name);
       if (cm == null) {
         throw new SpecProblemException(Reasons.CONFIG_MAP_NOT_FOUND, "spec.image.caConfigMapRef.name: ConfigMap "
             + namespace + "/" + name + " does not exist");
@@ -151,6 +159,6 @@ final class ResourceInputs {
   }
 
   private Secret secret(String namespace, String name) {
-    return client.secrets().inNamespace(namespace).withName(name).get();
+    return objects.secret(namespace, name);
   }
 }

@@ -152,7 +152,11 @@ final class VariantDecision {
   /** Follow the image's build, which is pending or running. */
   record Follow(ExistingBuild build) implements Intent {}
 
-  /** The image exists and someone else builds its tag again: nothing changes for this variant until it is done. */
+  /**
+   * The image exists and someone else builds its tag again: nothing changes for this variant until it is done.
+   *
+   * @param build the running build, or null while it is only claimed
+   */
   record KeepImage(ExistingBuild build) implements Intent {}
 
   /** The build this variant followed finished; the registry's answer says whether its image is there. */
@@ -180,7 +184,7 @@ final class VariantDecision {
       return withExistingBuild(s);
     }
     if (s.claimedBy() != null) {
-      return new WaitForClaim(s.claimedBy());
+      return s.settledWithImage() ? new KeepImage(null) : new WaitForClaim(s.claimedBy());
     }
     if (!s.forced() && s.samePlan() && before.getPhase() == VariantPhase.Failed
         && Objects.equals(before.getGeneration(), s.generation())

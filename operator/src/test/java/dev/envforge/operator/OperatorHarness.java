@@ -56,6 +56,8 @@ final class OperatorHarness implements AutoCloseable {
   /** What the operator uses: its own User-Agent, so {@link #calls} tells its requests apart. */
   final KubernetesClient operatorClient;
   final ApiCallLog calls;
+  /** Every test with a harness checks on close that no secret leaked ({@link SecretScan}). */
+  private final SecretScan secretScan = new SecretScan();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   /** The operator's clock: the real time unless a test sets it. */
   final TestClock clock = new TestClock();
@@ -97,8 +99,16 @@ final class OperatorHarness implements AutoCloseable {
     }
   }
 
+  /** Settings for {@link #start()}: the defaults unless a test sets others before the operator starts. */
+  private OperatorSettings startSettings = OperatorSettings.defaults();
+
+  OperatorHarness settings(OperatorSettings startWith) {
+    this.startSettings = startWith;
+    return this;
+  }
+
   OperatorHarness start() {
-    return start(OperatorSettings.defaults(), null);
+    return start(startSettings, null);
   }
 
   void installCrd() {
@@ -389,9 +399,13 @@ final class OperatorHarness implements AutoCloseable {
     if (operator != null) {
       operator.close();
     }
+    List<String> leaks = secretScan.finish(client, calls);
     calls.appendToReport();
     operatorClient.close();
     client.close();
     server.destroy();
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("secret values leaked:\n" + String.join("\n", leaks));
+    }
   }
 }

@@ -271,6 +271,16 @@ class VariantDecisionTest {
   }
 
   @Test
+  void someoneElsesClaimOnTheTagKeepsTheImage() {
+    VariantStatus before = cached();
+
+    Projection projection = project(new Situation(before, plan, image, 1, null, null, "team-b/envforge-build-1",
+        null), KeepImage.class);
+
+    assertThat(projection.status()).isEqualTo(before);
+  }
+
+  @Test
   void someoneElsesFailedRebuildIsNotThisVariantsFailure() {
     ExistingBuild failedRebuild = new ExistingBuild("team-b/envforge-build-1", false, "forced",
         "2030-01-01T00:00:00Z", "2030-01-01T00:05:00Z", BuildOutcome.failed(Reasons.OOM_KILLED, "out of memory"));
