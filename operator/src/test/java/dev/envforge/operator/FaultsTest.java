@@ -8,7 +8,6 @@ import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +20,6 @@ class FaultsTest extends OperatorWithRegistry {
   static final String PYPROJECT = BuildFlowTest.PYPROJECT;
   static final String LOCK = BuildFlowTest.LOCK;
   static final String NS = "team-a";
-
-  @Override
-  void beforeOperatorStarts(OperatorHarness harness) {
-    harness.settings(OperatorSettings.defaults().withRetry(
-        new ReconcileRetry(Duration.ofMillis(100), 2, Duration.ofSeconds(1))));
-  }
 
   @Test
   void operatorRestartedMidBuildAdoptsTheJob() {

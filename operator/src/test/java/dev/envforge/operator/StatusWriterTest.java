@@ -11,9 +11,8 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Status is written whole: a copy of the resource that is older than the stored one can neither make the write fail
@@ -25,19 +24,10 @@ class StatusWriterTest {
   static final String STATUS_PATH = "/apis/envforge.dev/v1alpha1/namespaces/" + NS + "/pythonenvironments/" + NAME
       + "/status";
 
+  @RegisterExtension
+  static final OperatorExtension OPERATOR = OperatorExtension.apiServerOnly();
+
   OperatorHarness k8s;
-  StatusWriter writer;
-
-  @BeforeEach
-  void start() {
-    k8s = new OperatorHarness();
-    writer = new StatusWriter(k8s.operatorClient);
-  }
-
-  @AfterEach
-  void stop() {
-    k8s.close();
-  }
 
   @Test
   void staleCopyReplacesTheWholeStatusWithoutLeftovers() {
@@ -47,7 +37,7 @@ class StatusWriterTest {
         variant("gpu", VariantPhase.Building, null)));
 
     PythonEnvironmentStatus wanted = status(variant("default", VariantPhase.Cached, null));
-    PythonEnvironment stored = writer.replaceStatus(stale, wanted, null);
+    PythonEnvironment stored = new StatusWriter(k8s.operatorClient).replaceStatus(stale, wanted, null);
 
     assertThat(stored.getStatus()).isEqualTo(wanted);
     assertThat(k8s.get(NS, NAME).getStatus()).as("no field of the older status is left").isEqualTo(wanted);
@@ -60,7 +50,7 @@ class StatusWriterTest {
         .withReason("Conflict").withMessage("the object has been modified").build()).times(StatusWriter.ATTEMPTS - 1);
 
     PythonEnvironmentStatus wanted = status(variant("default", VariantPhase.Cached, null));
-    writer.replaceStatus(resource, wanted, null);
+    new StatusWriter(k8s.operatorClient).replaceStatus(resource, wanted, null);
 
     assertThat(k8s.get(NS, NAME).getStatus()).isEqualTo(wanted);
   }
@@ -72,12 +62,12 @@ class StatusWriterTest {
         .times(StatusWriter.ATTEMPTS);
     PythonEnvironmentStatus wanted = status(variant("default", VariantPhase.Cached, null));
 
-    assertThatThrownBy(() -> writer.replaceStatus(resource, wanted, null))
+    assertThatThrownBy(() -> new StatusWriter(k8s.operatorClient).replaceStatus(resource, wanted, null))
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
 
     k8s.server.expect().put().withPath(STATUS_PATH).andReturn(500, new StatusBuilder().withCode(500).build())
         .times(ApiClientSettings.RETRIES + 1);
-    assertThatThrownBy(() -> writer.replaceStatus(resource, wanted, null))
+    assertThatThrownBy(() -> new StatusWriter(k8s.operatorClient).replaceStatus(resource, wanted, null))
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(500));
   }
 
@@ -86,7 +76,7 @@ class StatusWriterTest {
     PythonEnvironment resource = k8s.apply(OperatorHarness.environment(NS, NAME, null, "x", "registry.example/a"));
     k8s.client.resource(resource).delete();
 
-    assertThat(writer.replaceStatus(resource, status(), null)).isNull();
+    assertThat(new StatusWriter(k8s.operatorClient).replaceStatus(resource, status(), null)).isNull();
   }
 
   private void storeStatus(PythonEnvironmentStatus status) {
