@@ -1,23 +1,24 @@
 package dev.envforge.core.pep;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * A PEP 508 environment marker.
+ * A PEP 508 environment marker, read and evaluated as the 'packaging' library 26 does.
  *
- * <p>Comparisons of {@code python_version}, {@code python_full_version} and {@code implementation_version} are
- * version comparisons when the operator and the right-hand side form a valid PEP 440 clause and the left-hand side is
- * a valid version (pre-releases allowed, so {@code python_full_version >= "3.13.0rc1"} holds for 3.13.0rc2; a
- * wildcard such as {@code python_version == "3.*"} is a prefix match); everything else compares as strings,
- * {@code platform_release} included ({@code in} is substring). The 'packaging' library since version 22 also reads
- * {@code platform_release} as a version; envforge's targets have an empty {@code platform_release}, for which both
- * readings agree on the {@code >=} tests found in real lock files.
- * {@code extra} is a set test: {@code extra == "x"} holds iff x (PEP 685-normalized) is one of the requested extras,
- * {@code extra != "x"} is its negation. The PEP 751 variables {@code extras} and {@code dependency_groups} are sets
- * tested with {@code "x" in extras}. The legacy dotted names ({@code os.name}, {@code sys.platform},
- * {@code platform.machine}, {@code platform.version}, {@code platform.python_implementation}) and
- * {@code python_implementation} are read as their PEP 508 names.
+ * <p>On {@code python_version}, {@code python_full_version}, {@code implementation_version} and
+ * {@code platform_release} a comparison is the PEP 440 clause {@code op value} applied with pre-releases allowed
+ * ({@code python_full_version >= "3.13.0rc1"} holds for 3.13.0rc2; {@code python_version == "3.*"} is a prefix match),
+ * false when the variable's value is not a version (an empty {@code platform_release}). When {@code op value} is no
+ * clause, and on every other variable, {@code ==}/{@code !=} compare strings, {@code <=}/{@code >=} mean {@code ==},
+ * {@code <}/{@code >} are false and {@code in}/{@code not in} test substrings.
+ * {@code extra} is tested against each requested extra (PEP 685-normalized; "" when none is requested):
+ * {@code extra == "x"} holds iff x is requested, {@code extra != "x"} is its negation. The PEP 751 variables
+ * {@code extras} and {@code dependency_groups} are sets tested with {@code "x" in extras}. The legacy dotted names
+ * ({@code os.name}, {@code sys.platform}, {@code platform.machine}, {@code platform.version},
+ * {@code platform.python_implementation}) and {@code python_implementation} are read as their PEP 508 names.
+ * Comparisons 'packaging' can never evaluate are refused when parsing (see {@code MarkerParser}).
  */
 public interface Marker {
   /**
@@ -42,7 +43,10 @@ public interface Marker {
     return MarkerParser.parse(text);
   }
 
-  /** Both markers; {@link #TRUE} operands are dropped. */
+  /**
+   * Both markers; {@link #TRUE} operands are dropped, and conjunctions are flattened into one, so that markers joined
+   * along a long dependency chain stay one level deep (evaluating and printing recurse once per level).
+   */
   static Marker and(Marker first, Marker second) {
     if (first == TRUE) {
       return second;
@@ -50,6 +54,14 @@ public interface Marker {
     if (second == TRUE) {
       return first;
     }
-    return new MarkerExpression.And(List.of(first, second));
+    List<Marker> operands = new ArrayList<>();
+    for (Marker marker : List.of(first, second)) {
+      if (marker instanceof MarkerExpression.And and) {
+        operands.addAll(and.operands());
+      } else {
+        operands.add(marker);
+      }
+    }
+    return new MarkerExpression.And(operands);
   }
 }

@@ -1,6 +1,7 @@
 package dev.envforge.core.pep;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -87,14 +88,20 @@ final class MarkerExpression {
 
   /** One side of a comparison: a marker variable (by its PEP 508 name) or a string literal. */
   record Operand(String value, boolean variable) {
-    /** The variables PEP 508 compares as versions when both sides are versions. */
+    /** The variables 'packaging' 26 compares as versions, {@code platform_release} included. */
     boolean isVersion() {
       return variable && (value.equals("python_version") || value.equals("python_full_version")
-          || value.equals("implementation_version"));
+          || value.equals("implementation_version") || value.equals("platform_release"));
     }
 
+    /** {@code extra}: the extra the dependency is evaluated for, a set of requested extras here. */
+    boolean isExtra() {
+      return variable && value.equals("extra");
+    }
+
+    /** The PEP 751 set variables, tested with {@code "name" in extras}. */
     boolean isSet() {
-      return variable && (value.equals("extra") || value.equals("extras") || value.equals("dependency_groups"));
+      return variable && (value.equals("extras") || value.equals("dependency_groups"));
     }
 
     String resolve(MarkerEnvironment environment) {
@@ -114,7 +121,13 @@ final class MarkerExpression {
     }
   }
 
-  /** {@code left op right}, with the version clause and version of literal operands worked out once. */
+  /**
+   * {@code left op right}, evaluated as 'packaging' 26 does: on a version variable the comparison is the PEP 440
+   * clause {@code op right} applied to {@code left} with pre-releases allowed, false when {@code left} is not a
+   * version; when {@code op right} is no clause, and on every other variable, {@code ==}/{@code !=} compare strings,
+   * {@code <=}/{@code >=} mean {@code ==}, {@code <}/{@code >} are false, and {@code in}/{@code not in} test
+   * substrings. The clause and version of literal operands are worked out once.
+   */
   static final class Comparison implements Marker {
     private final Operand left;
     private final String operator;
@@ -128,8 +141,8 @@ final class MarkerExpression {
       this.operator = operator;
       this.right = right;
       this.versionComparison = left.isVersion() || right.isVersion();
-      this.literalClause = right.variable() ? null : clause(operator, right.value());
-      this.literalLeftVersion = left.variable() ? null : Version.tryParse(left.value());
+      this.literalClause = versionComparison && !right.variable() ? clause(operator, right.value()) : null;
+      this.literalLeftVersion = versionComparison && !left.variable() ? Version.tryParse(left.value()) : null;
     }
 
     Operand left() {
@@ -142,6 +155,11 @@ final class MarkerExpression {
 
     Operand right() {
       return right;
+    }
+
+    /** Whether {@code operator + value} is a PEP 440 clause, as a version comparison needs. */
+    static boolean isVersionClause(String operator, String value) {
+      return clause(operator, value) != null;
     }
 
     private static Specifier clause(String operator, String value) {
@@ -167,38 +185,61 @@ final class MarkerExpression {
       if (left.isSet() || right.isSet()) {
         return evaluateSetTest(extras, dependencyGroups);
       }
+      if (left.isExtra() || right.isExtra()) {
+        return evaluateExtra(extras);
+      }
       String l = left.resolve(environment);
       String r = right.resolve(environment);
-      switch (operator) {
-        case "in":
-          return r.contains(l);
-        case "not in":
-          return !r.contains(l);
-        default:
-          break;
+      if (versionComparison) {
+        Specifier clause = right.variable() ? clause(operator, r) : literalClause;
+        if (clause != null) {
+          if (clause.operator() == Specifier.Operator.ARBITRARY) {
+            return l.toLowerCase(Locale.ROOT).equals(clause.text().toLowerCase(Locale.ROOT));
+          }
+          Version version = left.variable() ? Version.tryParse(l) : literalLeftVersion;
+          return version != null && clause.matches(version);
+        }
       }
-      if (!versionComparison) {
-        return compareStrings(l, r);
-      }
-      Specifier clause = right.variable() ? clause(operator, r) : literalClause;
-      Version version = left.variable() ? Version.tryParse(l) : literalLeftVersion;
-      if (clause != null && version != null) {
-        return clause.matches(version);
-      }
-      return compareStrings(l, r);
+      return compareStrings(operator, l, r);
     }
 
-    private boolean compareStrings(String l, String r) {
-      int c = l.compareTo(r);
+    /**
+     * The string operators of 'packaging'; {@code ~=} and {@code ===}, which it cannot evaluate on strings, are false
+     * (the parser refuses them where they could never be evaluated).
+     */
+    private static boolean compareStrings(String operator, String l, String r) {
       return switch (operator) {
-        case "==", "===" -> c == 0;
-        case "!=" -> c != 0;
-        case "<" -> c < 0;
-        case "<=" -> c <= 0;
-        case ">" -> c > 0;
-        case ">=" -> c >= 0;
-        default -> false; // ~= between strings that are not versions is undefined
+        case "==", "<=", ">=" -> l.equals(r);
+        case "!=" -> !l.equals(r);
+        case "in" -> r.contains(l);
+        case "not in" -> !r.contains(l);
+        default -> false;
       };
+    }
+
+    /**
+     * {@code extra} against the requested extras: the marker holds when it holds for one of them ("" when none is
+     * requested), and its negations ({@code !=}, {@code not in}) when the positive form holds for none. Names are
+     * PEP 685-normalized.
+     */
+    private boolean evaluateExtra(Set<String> extras) {
+      String literal = PackageNames.normalize(left.isExtra() ? right.value() : left.value());
+      String positive = switch (operator) {
+        case "!=" -> "==";
+        case "not in" -> "in";
+        default -> operator;
+      };
+      boolean any = false;
+      for (String extra : extras == null || extras.isEmpty() ? Set.of("") : extras) {
+        String value = PackageNames.normalize(extra);
+        String l = left.isExtra() ? value : literal;
+        String r = left.isExtra() ? literal : value;
+        if (compareStrings(positive, l, r)) {
+          any = true;
+          break;
+        }
+      }
+      return positive.equals(operator) == any;
     }
 
     private boolean evaluateSetTest(Set<String> extras, Set<String> dependencyGroups) {
@@ -210,8 +251,9 @@ final class MarkerExpression {
       Set<String> values = set.value().equals("dependency_groups") ? dependencyGroups : extras;
       boolean contained = containsNormalized(values, PackageNames.normalize(member.value()));
       return switch (operator) {
-        case "==", "in" -> contained;
-        case "!=", "not in" -> !contained;
+        case "in" -> contained;
+        case "not in" -> !contained;
+        case "!=" -> true; // a string is never equal to a set
         default -> false;
       };
     }

@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Recursive-descent parser for PEP 508 markers: {@code or} binds weaker than {@code and}, parentheses group. */
+/**
+ * Recursive-descent parser for PEP 508 markers: {@code or} binds weaker than {@code and}, parentheses group, at most
+ * {@link #MAX_NESTING} deep. As in PEP 508 and the 'packaging' library, whitespace is a space or a tab, keywords are
+ * lower case, and a quoted string holds no backslash or line break.
+ */
 final class MarkerParser {
   private static final Map<String, String> VARIABLES = Map.ofEntries(
       Map.entry("python_version", "python_version"),
@@ -31,9 +35,12 @@ final class MarkerParser {
       Map.entry("platform.python_implementation", "platform_python_implementation"),
       Map.entry("python_implementation", "platform_python_implementation"));
   private static final String[] OPERATORS = {"===", "==", "!=", "<=", ">=", "~=", "<", ">"};
+  /** How deep parentheses may nest; real markers nest a few levels, and the parser recurses once per level. */
+  static final int MAX_NESTING = 100;
 
   private final String text;
   private int pos;
+  private int depth;
 
   private MarkerParser(String text) {
     this.text = text;
@@ -43,6 +50,7 @@ final class MarkerParser {
     if (text == null) {
       throw new PepSyntaxException("Marker is missing", "", 0);
     }
+    refuseControlCharacters(text);
     MarkerParser parser = new MarkerParser(text);
     parser.skipBlanks();
     if (parser.pos == text.length()) {
@@ -85,11 +93,34 @@ final class MarkerParser {
     }
   }
 
+  /**
+   * Refuses line breaks, control characters and whitespace other than space and tab anywhere in a marker or
+   * requirement: PEP 508 knows only spaces and tabs as whitespace ('packaging' refuses the rest, but for one line
+   * break at the very end, which its end-of-text pattern lets through).
+   */
+  static void refuseControlCharacters(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+        throw new PepSyntaxException("Unexpected line break", text, i);
+      }
+      if (!isBlank(c) && (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+        throw new PepSyntaxException(String.format("Unexpected character U+%04X (PEP 508 allows spaces and tabs)",
+            (int) c), text, i);
+      }
+    }
+  }
+
   private Marker parseAtom() {
     skipBlanks();
     if (pos < text.length() && text.charAt(pos) == '(') {
+      if (depth == MAX_NESTING) {
+        throw error("Parentheses nested more than " + MAX_NESTING + " deep");
+      }
+      depth++;
       int open = pos++;
       Marker inner = parseOr();
+      depth--;
       skipBlanks();
       if (pos >= text.length() || text.charAt(pos) != ')') {
         throw new PepSyntaxException(pos >= text.length() ? "Unclosed '('" : "Expected ')'", text,
@@ -98,10 +129,68 @@ final class MarkerParser {
       pos++;
       return inner;
     }
+    skipBlanks();
+    int leftAt = pos;
     Operand left = operand();
+    skipBlanks();
+    int operatorAt = pos;
     String operator = operator();
+    skipBlanks();
+    int rightAt = pos;
     Operand right = operand();
+    checkComparison(left, operator, right, leftAt, operatorAt, rightAt);
     return new Comparison(left, operator, right);
+  }
+
+  /**
+   * Refuses the comparisons 'packaging' cannot evaluate whatever the environment: two strings or two variables, a set
+   * variable not tested with {@code in}, and {@code ~=}/{@code ===} where no version comparison is possible.
+   */
+  private void checkComparison(Operand left, String operator, Operand right, int leftAt, int operatorAt,
+      int rightAt) {
+    if (!left.variable() && !right.variable()) {
+      throw new PepSyntaxException("A marker comparison needs a marker variable on one side", text, leftAt);
+    }
+    if (left.variable() && right.variable()) {
+      throw new PepSyntaxException("A marker comparison needs a quoted string on one side", text, rightAt);
+    }
+    Operand variable = left.variable() ? left : right;
+    if (variable.isSet()) {
+      if (left.isSet() || operator.equals("~=") || operator.equals("===")) {
+        throw new PepSyntaxException("'" + variable.value() + "' is a set: test it as \"name\" in "
+            + variable.value() + " or \"name\" not in " + variable.value(), text, left.isSet() ? leftAt : operatorAt);
+      }
+      return;
+    }
+    if (variable.isVersion() && !operator.equals("===") && !operator.endsWith("in")) {
+      refuseTooLargeNumbers(left.variable() ? right : left, left.variable() ? rightAt : leftAt);
+    }
+    if (!operator.equals("~=") && !operator.equals("===")) {
+      return;
+    }
+    if (!variable.isVersion()) {
+      throw new PepSyntaxException("'" + operator + "' compares versions, and " + variable.value()
+          + " is not a version variable", text, operatorAt);
+    }
+    if (left.variable() && !Comparison.isVersionClause(operator, right.value())) {
+      throw new PepSyntaxException("'" + operator + "' needs a version: '" + operator
+          + PepSyntaxException.shorten(right.value())
+          + "' is not a PEP 440 clause", text, rightAt);
+    }
+  }
+
+  /** A version compared with a version variable holds no number envforge cannot read (see {@link Version}). */
+  private void refuseTooLargeNumbers(Operand literal, int at) {
+    String value = literal.value();
+    int run = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      run = c >= '0' && c <= '9' ? (run == 0 && c == '0' ? 0 : run + 1) : 0;
+      if (run > Version.MAX_DIGITS) {
+        int start = i - Version.MAX_DIGITS;
+        throw new PepSyntaxException(Version.TOO_LARGE, text, at + 1 + start);
+      }
+    }
   }
 
   private Operand operand() {
@@ -114,6 +203,12 @@ final class MarkerParser {
       int close = text.indexOf(c, pos + 1);
       if (close < 0) {
         throw error("Unterminated string");
+      }
+      for (int i = pos + 1; i < close; i++) {
+        if (text.charAt(i) == '\\') {
+          // PEP 508 strings have no escapes; 'packaging' reads them as Python literals and refuses most.
+          throw new PepSyntaxException("A backslash is not allowed in a marker string", text, i);
+        }
       }
       String value = text.substring(pos + 1, close);
       pos = close + 1;
@@ -129,7 +224,7 @@ final class MarkerParser {
     String name = text.substring(start, pos);
     String canonical = VARIABLES.get(name);
     if (canonical == null) {
-      throw new PepSyntaxException("Unknown marker variable '" + name + "'", text, start);
+      throw new PepSyntaxException("Unknown marker variable '" + PepSyntaxException.shorten(name) + "'", text, start);
     }
     return new Operand(canonical, true);
   }
@@ -147,7 +242,8 @@ final class MarkerParser {
     }
     int notAt = pos;
     if (keyword("not")) {
-      if (keyword("in")) {
+      boolean spaced = pos < text.length() && isBlank(text.charAt(pos));
+      if (spaced && keyword("in")) {
         return "not in";
       }
       throw new PepSyntaxException("Expected 'in' after 'not'", text, notAt);
@@ -155,11 +251,11 @@ final class MarkerParser {
     throw error("Expected a comparison operator (==, !=, <, <=, >, >=, ~=, ===, in, not in)");
   }
 
-  /** Consumes the keyword (any case) when it comes next as a whole word. */
+  /** Consumes the keyword (lower case, as PEP 508 writes it) when it comes next as a whole word. */
   private boolean keyword(String word) {
     skipBlanks();
     int end = pos + word.length();
-    if (text.regionMatches(true, pos, word, 0, word.length())
+    if (text.startsWith(word, pos)
         && (end == text.length() || !isNameChar(text.charAt(end)))) {
       pos = end;
       return true;
@@ -172,9 +268,14 @@ final class MarkerParser {
   }
 
   private void skipBlanks() {
-    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+    while (pos < text.length() && isBlank(text.charAt(pos))) {
       pos++;
     }
+  }
+
+  /** PEP 508 whitespace: a space or a tab. */
+  static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
   }
 
   private PepSyntaxException error(String message) {

@@ -19,6 +19,7 @@ public record Requirement(String name, Set<String> extras, VersionConstraint spe
     if (text == null) {
       throw new PepSyntaxException("Requirement is missing", "", 0);
     }
+    MarkerParser.refuseControlCharacters(text);
     int end = text.length();
     int pos = SpecifierParser.skipBlanks(text, 0, end);
     int nameStart = pos;
@@ -45,7 +46,7 @@ public record Requirement(String name, Set<String> extras, VersionConstraint spe
           int e = SpecifierParser.trimEnd(text, s, i);
           String extra = text.substring(s, e);
           if (!PackageNames.isValid(extra) && !(extra.isEmpty() && i == close && extras.isEmpty())) {
-            throw new PepSyntaxException("Invalid extra name '" + extra + "'", text, s);
+            throw new PepSyntaxException("Invalid extra name '" + PepSyntaxException.shorten(extra) + "'", text, s);
           }
           if (!extra.isEmpty()) {
             extras.add(PackageNames.normalize(extra));

@@ -69,7 +69,7 @@ public record Specifier(Operator operator, Version version, boolean wildcard, St
       case GREATER -> greaterThan(candidate);
       case COMPATIBLE -> candidate.publicVersion().compareTo(version) >= 0
           && prefixMatches(candidate, version, version.releaseLength() - 1);
-      case ARBITRARY -> candidate.toString().toLowerCase(Locale.ROOT).equals(text.toLowerCase(Locale.ROOT));
+      case ARBITRARY -> candidate.text().toLowerCase(Locale.ROOT).equals(text.toLowerCase(Locale.ROOT));
     };
   }
 
@@ -94,28 +94,32 @@ public record Specifier(Operator operator, Version version, boolean wildcard, St
     return true;
   }
 
-  /** {@code <V} excludes pre-releases of V itself unless V is a pre-release ({@code <1.7} excludes 1.7a1). */
+  /**
+   * {@code <V} excludes the pre-releases of V itself unless V is a pre-release: {@code <1.7} excludes 1.7a1 and
+   * 1.7.dev0, {@code <1.7.post1} excludes 1.7.post1.dev0 but not 1.7rc1. "Of V" means at or above V's earliest
+   * pre-release (V with {@code .dev0}), as PEP 440 and the 'packaging' library read it.
+   */
   private boolean lessThan(Version candidate) {
     if (candidate.compareTo(version) >= 0) {
       return false;
     }
     return version.isPrerelease() || !candidate.isPrerelease()
-        || !candidate.baseVersion().equals(version.baseVersion());
+        || candidate.compareTo(version.earliestPrerelease()) < 0;
   }
 
   /**
-   * {@code >V} excludes post-releases of V unless V is one ({@code >1.7} excludes 1.7.post1) and local versions of V
-   * ({@code >1.7} excludes 1.7+local).
+   * {@code >V} excludes the post-releases of V unless V is one ({@code >1.7} excludes 1.7.post1, {@code >1.7rc1}
+   * excludes 1.7rc1.post1 but not 1.7.post0) and the local versions of V ({@code >1.7} excludes 1.7+local but not
+   * 1.7.1+local). "Of V" compares with V itself, not with V's release numbers.
    */
   private boolean greaterThan(Version candidate) {
     if (candidate.compareTo(version) <= 0) {
       return false;
     }
-    boolean sameBase = candidate.baseVersion().equals(version.baseVersion());
-    if (sameBase && !version.isPostrelease() && candidate.isPostrelease()) {
+    if (!version.isPostrelease() && candidate.isPostrelease() && candidate.postBase().equals(version)) {
       return false;
     }
-    return !(sameBase && candidate.isLocal());
+    return !(candidate.isLocal() && candidate.publicVersion().equals(version));
   }
 
   @Override

@@ -55,16 +55,32 @@ public record SpecifierConstraint(List<List<Specifier>> alternatives, boolean pr
   @Override
   public boolean containsAllowingPrereleases(Version version) {
     for (List<Specifier> conjunction : alternatives) {
-      if (conjunction.stream().allMatch(clause -> clause.matches(version))) {
+      if (allMatch(conjunction, version)) {
         return true;
       }
     }
     return false;
   }
 
+  private static boolean allMatch(List<Specifier> conjunction, Version version) {
+    for (Specifier clause : conjunction) {
+      if (!clause.matches(version)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether some clause names a pre-release, which lets pre-releases in under the PEP 440 rule. */
   public boolean namesPrerelease() {
-    return alternatives.stream().flatMap(List::stream).anyMatch(Specifier::allowsPrereleases);
+    for (List<Specifier> conjunction : alternatives) {
+      for (Specifier clause : conjunction) {
+        if (clause.allowsPrereleases()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether the constraint holds for every version (ignoring the pre-release filter). */

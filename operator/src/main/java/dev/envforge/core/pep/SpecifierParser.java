@@ -49,7 +49,7 @@ final class SpecifierParser {
   }
 
   private static Specifier clause(String text, Operator operator, int versionStart, int end, boolean lenient) {
-    if (versionStart == end) {
+    if (versionStart == end && operator != Operator.ARBITRARY) { // '===' alone matches the empty text
       throw new PepSyntaxException("Expected a version after '" + operator.symbol() + "'", text, versionStart);
     }
     for (int i = versionStart; i < end; i++) {
@@ -59,6 +59,11 @@ final class SpecifierParser {
     }
     String versionText = text.substring(versionStart, end);
     if (operator == Operator.ARBITRARY) {
+      int stop = indexOfAny(versionText, ";)");
+      if (stop >= 0) {
+        throw new PepSyntaxException("Unexpected '" + versionText.charAt(stop) + "' after '==='", text,
+            versionStart + stop);
+      }
       return new Specifier(operator, Version.tryParse(versionText), false, versionText);
     }
     boolean wildcard = versionText.endsWith(".*");
@@ -87,7 +92,8 @@ final class SpecifierParser {
     try {
       return Version.parse(versionText);
     } catch (PepSyntaxException e) {
-      throw new PepSyntaxException("Invalid PEP 440 version '" + versionText + "'", text, offset + e.offset());
+      throw new PepSyntaxException("Invalid PEP 440 version '" + PepSyntaxException.shorten(versionText) + "'", text,
+          offset + e.offset());
     }
   }
 
@@ -175,7 +181,7 @@ final class SpecifierParser {
           default -> Operator.fromSymbol(symbol);
         };
         if (operator == null) {
-          throw new PepSyntaxException("Unknown operator '" + symbol + "'", text, start);
+          throw new PepSyntaxException("Unknown operator '" + PepSyntaxException.shorten(symbol) + "'", text, start);
         }
         // Poetry writes wildcards as .*, .x or .X; the clause parser knows only .*.
         var suffix = POETRY_WILDCARD_SUFFIX.matcher(versionText);
@@ -198,6 +204,15 @@ final class SpecifierParser {
       return version.bump(1);
     }
     return version.bump(2);
+  }
+
+  private static int indexOfAny(String text, String chars) {
+    for (int i = 0; i < text.length(); i++) {
+      if (chars.indexOf(text.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static boolean isBlank(String text, int start, int end) {

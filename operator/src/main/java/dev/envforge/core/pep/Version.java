@@ -1,5 +1,6 @@
 package dev.envforge.core.pep;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -18,17 +19,25 @@ import java.util.regex.Pattern;
  * in it ({@code 1.0+a != 1.0}).
  */
 public final class Version implements Comparable<Version> {
-  // The regular expression of PEP 440 appendix B (as the 'packaging' library uses it), case-insensitive.
+  // The regular expression of PEP 440 appendix B (as the 'packaging' library uses it), case-insensitive, with the
+  // repeated groups of the release and local segments written as character runs: Java matches a repeated group
+  // recursively, so a version of many thousand parts would exhaust the stack. The runs are checked for empty parts
+  // after the match.
   private static final Pattern VERSION = Pattern.compile(
       "\\s*v?"
           + "(?:(?<epoch>[0-9]+)!)?"
-          + "(?<release>[0-9]+(?:\\.[0-9]+)*)"
+          + "(?<release>[0-9](?:[0-9.]*[0-9])?)"
           + "(?<pre>[-_.]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[-_.]?(?<preN>[0-9]+)?)?"
           + "(?<post>(?:-(?<postN1>[0-9]+))|(?:[-_.]?(?<postL>post|rev|r)[-_.]?(?<postN2>[0-9]+)?))?"
           + "(?<dev>[-_.]?(?<devL>dev)[-_.]?(?<devN>[0-9]+)?)?"
-          + "(?:\\+(?<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?"
+          + "(?:\\+(?<local>[a-z0-9](?:[-_.a-z0-9]*[a-z0-9])?))?"
           + "\\s*",
       Pattern.CASE_INSENSITIVE);
+  private static final Pattern EMPTY_PART = Pattern.compile("[-_.][-_.]");
+  /** Numbers up to 18 digits fit a long with room for the increments of {@link #bump}. */
+  static final int MAX_DIGITS = 18;
+  static final String TOO_LARGE = "Version number too large: envforge reads numbers of at most " + MAX_DIGITS
+      + " digits";
 
   /** The pre-release kinds in PEP 440 order. */
   public enum PreKind {
@@ -58,11 +67,18 @@ public final class Version implements Comparable<Version> {
   private final Pre pre;
   private final Long post;
   private final Long dev;
-  /** Local segment parts: Long for numeric parts, lower-case String otherwise; empty when there is no local part. */
+  /** Local segment parts: BigInteger for numeric parts, lower-case String otherwise; empty when there is none. */
   private final List<Object> local;
+  /** The text this version was parsed from, or null for the normalized form; {@code ===} compares it. */
+  private final String written;
   private final int hash;
 
   private Version(long epoch, long[] release, Pre pre, Long post, Long dev, List<Object> local) {
+    this(epoch, release, pre, post, dev, local, null);
+  }
+
+  private Version(long epoch, long[] release, Pre pre, Long post, Long dev, List<Object> local, String written) {
+    this.written = written;
     this.epoch = epoch;
     this.release = release;
     this.pre = pre;
@@ -82,11 +98,19 @@ public final class Version implements Comparable<Version> {
       int offset = m.lookingAt() ? m.end() : firstNonBlank(text);
       throw new PepSyntaxException("Invalid PEP 440 version", text, offset);
     }
+    for (String group : new String[] {"release", "local"}) {
+      Matcher empty = m.group(group) == null ? null : EMPTY_PART.matcher(m.group(group));
+      if (empty != null && empty.find()) {
+        throw new PepSyntaxException("Invalid PEP 440 version", text, m.start(group) + empty.start() + 1);
+      }
+    }
     long epoch = m.group("epoch") == null ? 0 : number(text, m, "epoch");
     String[] releaseParts = m.group("release").split("\\.");
     long[] release = new long[releaseParts.length];
+    int partStart = m.start("release");
     for (int i = 0; i < releaseParts.length; i++) {
-      release[i] = number(text, m.start("release"), releaseParts[i]);
+      release[i] = number(text, partStart, releaseParts[i]);
+      partStart += releaseParts[i].length() + 1;
     }
     Pre pre = null;
     if (m.group("pre") != null) {
@@ -112,14 +136,15 @@ public final class Version implements Comparable<Version> {
     if (m.group("local") != null) {
       List<Object> parts = new ArrayList<>();
       for (String part : m.group("local").toLowerCase(Locale.ROOT).split("[-_.]")) {
-        parts.add(part.chars().allMatch(Character::isDigit) ? (Object) number(text, m.start("local"), part) : part);
+        // Numeric parts compare as numbers of any size, as in 'packaging'.
+        parts.add(part.chars().allMatch(Character::isDigit) ? (Object) new BigInteger(part) : part);
       }
       local = Collections.unmodifiableList(parts);
     }
-    return new Version(epoch, release, pre, post, dev, local);
+    return new Version(epoch, release, pre, post, dev, local, text);
   }
 
-  /** Parses the text, or returns null when it is not a PEP 440 version. */
+  /** Parses the text, or returns null when it is not a PEP 440 version (or has a number over 18 digits). */
   public static Version tryParse(String text) {
     if (text == null || !VERSION.matcher(text).matches()) {
       return null;
@@ -127,7 +152,7 @@ public final class Version implements Comparable<Version> {
     try {
       return parse(text);
     } catch (PepSyntaxException e) {
-      return null; // a number too large for a long
+      return null;
     }
   }
 
@@ -152,11 +177,14 @@ public final class Version implements Comparable<Version> {
   }
 
   private static long number(String text, int offset, String digits) {
-    try {
-      return Long.parseLong(digits);
-    } catch (NumberFormatException e) {
-      throw new PepSyntaxException("Version number too large", text, offset);
+    int first = 0;
+    while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+      first++;
     }
+    if (digits.length() - first > MAX_DIGITS) {
+      throw new PepSyntaxException(TOO_LARGE, text, offset);
+    }
+    return Long.parseLong(digits, first, digits.length(), 10);
   }
 
   public long epoch() {
@@ -204,6 +232,11 @@ public final class Version implements Comparable<Version> {
     return dev;
   }
 
+  /** The text as parsed (surrounding whitespace kept), or the normalized form of a version made otherwise. */
+  public String text() {
+    return written != null ? written : toString();
+  }
+
   /** The normalized local segment without the '+', or null. */
   public String local() {
     if (local.isEmpty()) {
@@ -248,15 +281,20 @@ public final class Version implements Comparable<Version> {
         : new Version(epoch, release, null, null, null, List.of());
   }
 
+  /** The version this one is a post-release of: no post, dev or local segment (1.0rc1.post2.dev1 gives 1.0rc1). */
+  Version postBase() {
+    return new Version(epoch, release, pre, null, null, List.of());
+  }
+
+  /** This version's lowest pre-release: with {@code .dev0} and no local segment (1.2.post1 gives 1.2.post1.dev0). */
+  Version earliestPrerelease() {
+    return new Version(epoch, release, pre, post, 0L, List.of());
+  }
+
   /** The version with its release cut or padded with zeros to {@code length} parts and no other segments but epoch. */
   Version releasePrefix(int length) {
     long[] parts = Arrays.copyOf(release, length);
     return new Version(epoch, parts, null, null, null, List.of());
-  }
-
-  /** The lowest version of the release this version's release numbers begin, e.g. 1.2 gives 1.2.dev0. */
-  Version firstDevRelease() {
-    return new Version(epoch, release, null, null, 0L, List.of());
   }
 
   int releaseLength() {
@@ -337,11 +375,11 @@ public final class Version implements Comparable<Version> {
       Object x = a.get(i);
       Object y = b.get(i);
       int c;
-      if (x instanceof Long xl && y instanceof Long yl) {
-        c = Long.compare(xl, yl);
-      } else if (x instanceof Long) {
+      if (x instanceof BigInteger xn && y instanceof BigInteger yn) {
+        c = xn.compareTo(yn);
+      } else if (x instanceof BigInteger) {
         c = 1;
-      } else if (y instanceof Long) {
+      } else if (y instanceof BigInteger) {
         c = -1;
       } else {
         c = ((String) x).compareTo((String) y);

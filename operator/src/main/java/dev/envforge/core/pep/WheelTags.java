@@ -19,7 +19,7 @@ public final class WheelTags {
   private static final String[] SDIST_SUFFIXES = {".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz",
       ".tar.lz", ".tar.lzma", ".tar.zst", ".tar", ".tar.z"};
   private static final Pattern MANYLINUX = Pattern.compile("manylinux_(\\d+)_(\\d+)_(.+)");
-  private static final Pattern PYTHON_VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\..*)?");
+  private static final Pattern PYTHON_VERSION = Pattern.compile("([0-9]+)\\.([0-9]{1,4})(?:\\..*)?");
 
   private WheelTags() {}
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MarkerTest {
   private static final MarkerEnvironment PY312_X86 = MarkerEnvironment.linuxCPython("3.12.7", "x86_64");
@@ -67,16 +68,26 @@ class MarkerTest {
       "implementation_name == 'cpython'                                                  | true",
       "platform_system == 'Linux' and platform_machine == 'x86_64'                       | true",
       "platform_system == 'linux'                                                        | false",
-      "os_name ~= 'posix'                                                                | false",
-      "os_name > 'nt'                                                                    | true",
+      // other strings: < and > are false, <= and >= mean == ('packaging' 22 and later)
+      "os_name > 'nt'                                                                    | false",
+      "os_name > '1.0'                                                                   | false",
+      "os_name < 'z'                                                                     | false",
+      "os_name <= 'posix'                                                                | true",
+      "os_name >= 'a'                                                                    | false",
+      "platform_release < '5.0'                                                          | false",
+      "platform_release >= '5.0'                                                         | false",
+      "platform_release == ''                                                            | true",
+      "python_version < 'foo'                                                            | false",
+      "python_version != 'foo'                                                           | true",
+      "python_version <= 'foo'                                                           | false",
       // legacy names
       "os.name == 'posix'                                                                | true",
       "sys.platform == 'linux' and platform.machine == 'x86_64'                          | true",
       "python_implementation == 'CPython'                                                | true",
       "platform.python_implementation == 'PyPy'                                          | false",
-      // odd spacing and keyword case
+      // odd spacing
       "python_version<'3.13'and os_name=='posix'                                         | true",
-      "python_version  <  '3.13'   AND   os_name  ==  'nt'                               | false",
+      "`python_version\t<\t'3.13'   and   os_name  ==  'nt'`                             | false",
   })
   void evaluates(String marker, boolean expected) {
     assertThat(eval(marker)).isEqualTo(expected);
@@ -153,6 +164,18 @@ class MarkerTest {
       "os_name == 'posix                       | 11 | Unterminated string",
       "'                                       | 0  | Unterminated string",
       "os_name == 'a' and                      | 18 | Expected a marker variable or a quoted string",
+      "os_name == 'a' AND os_name == 'b'       | 15 | Expected 'and', 'or' or the end",
+      "os_name IN 'posix'                      | 8  | Expected a comparison operator",
+      "os_name not'in' 'x'                     | 8  | Expected 'in' after 'not'",
+      "os_name ~= 'posix'                      | 8  | '~=' compares versions, and os_name is not a version variable",
+      "extra === 'dev'                         | 6  | '===' compares versions, and extra is not a version variable",
+      "python_version ~= '3'                   | 18 | '~=' needs a version: '~=3' is not a PEP 440 clause",
+      "'a' == 'a'                              | 0  | A marker comparison needs a marker variable on one side",
+      "python_version == python_full_version   | 18 | A marker comparison needs a quoted string on one side",
+      "extras == 'x'                           | 0  | 'extras' is a set",
+      "'x' ~= dependency_groups                | 4  | 'dependency_groups' is a set",
+      "os_name == 'a\\b'                       | 13 | A backslash is not allowed in a marker string",
+      "os_name == 'a\\'                        | 13 | A backslash is not allowed in a marker string",
   })
   void reportsSyntaxErrorsWithOffset(String text, int offset, String message) {
     assertThatThrownBy(() -> Marker.parse(text))
@@ -163,9 +186,134 @@ class MarkerTest {
         });
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"os_name == 'a'\n", "os_name == 'a'\r\n", "os_name\n== 'a'", "os_name == 'a\nb'",
+      "os_name == 'a'\u2028", "os_name == 'a' \u000b", "os_name ==\u00a0'a'", "os_name == 'a\u0000'",
+      "\nos_name == 'a'"})
+  void refusesLineBreaksAndOtherWhitespaceThanSpaceAndTab(String text) {
+    assertThatThrownBy(() -> Marker.parse(text))
+        .isInstanceOfSatisfying(PepSyntaxException.class, e -> {
+          assertThat(e.reason()).containsAnyOf("Unexpected line break", "Unexpected character U+",
+              "Expected a comparison operator");
+          assertThat(e.getMessage()).contains("at column " + (e.offset() + 1));
+        });
+    assertThatThrownBy(() -> Requirement.parse("foo>=1.0 ; " + text)).isInstanceOf(PepSyntaxException.class);
+  }
+
+  @Test
+  void deepParenthesesAreRefusedWithTheirColumnNotByExhaustingTheStack() {
+    String within = "(".repeat(MarkerParser.MAX_NESTING) + "os_name == 'posix'" + ")".repeat(MarkerParser.MAX_NESTING);
+    assertThat(Marker.parse(within).evaluate(PY312_X86, Set.of())).isTrue();
+    for (int depth : new int[] {MarkerParser.MAX_NESTING + 1, 100_000}) {
+      String deep = "(".repeat(depth) + "os_name == 'posix'" + ")".repeat(depth);
+      assertThatThrownBy(() -> Marker.parse(deep))
+          .isInstanceOfSatisfying(PepSyntaxException.class, e -> {
+            assertThat(e.reason()).isEqualTo("Parentheses nested more than " + MarkerParser.MAX_NESTING + " deep");
+            assertThat(e.offset()).isEqualTo(MarkerParser.MAX_NESTING);
+            assertThat(e.getMessage()).hasSizeLessThan(400);
+          });
+      String requirement = "foo ; " + deep;
+      assertThatThrownBy(() -> Requirement.parse(requirement))
+          .isInstanceOfSatisfying(PepSyntaxException.class,
+              e -> assertThat(e.offset()).isEqualTo(6 + MarkerParser.MAX_NESTING));
+    }
+    // Unclosed and unbalanced runs stay syntax errors too.
+    assertThatThrownBy(() -> Marker.parse("(".repeat(100_000))).isInstanceOf(PepSyntaxException.class);
+    assertThatThrownBy(() -> Marker.parse("os_name == 'a'" + ")".repeat(100_000)))
+        .isInstanceOf(PepSyntaxException.class);
+  }
+
+  @Test
+  void longConjunctionsStayFlat() {
+    Marker marker = Marker.TRUE;
+    Marker operand = Marker.parse("os_name == 'posix'");
+    for (int i = 0; i < 2_000; i++) {
+      marker = Marker.and(marker, operand);
+    }
+    assertThat(marker.evaluate(PY312_X86, Set.of())).isTrue();
+    assertThat(marker.hashCode()).isEqualTo(Marker.parse(marker.toString()).hashCode());
+    String chain = String.join(" and ", java.util.Collections.nCopies(100_000, "(os_name == 'posix' or extra == 'x')"));
+    assertThat(Marker.parse(chain).evaluate(PY312_X86, Set.of())).isTrue();
+  }
+
+  @Test
+  void extraFollowsPackagingForEveryOperator() {
+    assertThat(eval("extra <= 'dev'", Set.of("dev"))).isTrue();
+    assertThat(eval("extra >= 'dev'", Set.of("dev"))).isTrue();
+    assertThat(eval("extra < 'dev'", Set.of("dev"))).isFalse();
+    assertThat(eval("extra > 'a'", Set.of("dev"))).isFalse();
+    assertThat(eval("'de' in extra", Set.of("dev"))).isTrue();
+    assertThat(eval("'de' not in extra", Set.of("dev"))).isFalse();
+    assertThat(eval("extra in 'dev test'", Set.of("test"))).isTrue();
+    // No extra requested: 'packaging' evaluates with extra == "".
+    assertThat(eval("extra in 'dev test'", Set.of())).isTrue();
+    assertThat(eval("extra == ''", Set.of())).isTrue();
+  }
+
   @Test
   void emptyMarkerIsAnError() {
     assertThatThrownBy(() -> Marker.parse("   ")).isInstanceOf(PepSyntaxException.class);
+  }
+
+  /**
+   * Every marker variable with every operator and version-like and other strings, on both sides, gives the value
+   * 'packaging' 26 gives in twelve environments ({@code pep/marker-forms.txt}, written by
+   * {@code pep/make_marker_forms.py}). Where packaging cannot evaluate a marker in any environment, envforge refuses it
+   * when parsing; where it cannot in some environments only (a version clause taken from the environment), envforge
+   * answers false. Comparing two variables is refused although packaging answers (it reads the right one as a string
+   * of its own name).
+   */
+  @Test
+  void agreesWithPackaging26OnEveryComparisonForm() {
+    List<String> rows = CorpusStringsTest.lines("marker-forms.txt");
+    assertThat(rows.get(0)).startsWith("# written by make_marker_forms.py with packaging 26.");
+    List<MarkerEnvironment> environments = new ArrayList<>();
+    List<Set<String>> extras = new ArrayList<>();
+    List<String> mismatches = new ArrayList<>();
+    int compared = 0;
+    for (String row : rows.subList(1, rows.size())) {
+      String[] cols = row.split("\t", -1);
+      if (cols[0].equals("environment")) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (String pair : cols[2].split(" ")) {
+          values.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        MarkerEnvironment linux = MarkerEnvironment.linuxCPython(values.get("python_full_version"), "x86_64");
+        environments.add(new MarkerEnvironment(linux.pythonVersion(), linux.pythonFullVersion(), linux.sysPlatform(),
+            linux.platformSystem(), linux.platformMachine(), linux.osName(), linux.implementationName(),
+            linux.platformPythonImplementation(), linux.implementationVersion(), values.get("platform_release"),
+            linux.platformVersion()));
+        extras.add(values.get("extra").isEmpty() ? Set.of() : Set.of(values.get("extra")));
+        continue;
+      }
+      String text = cols[0];
+      String expected = cols[1];
+      Marker marker;
+      try {
+        marker = Marker.parse(text);
+      } catch (PepSyntaxException e) {
+        boolean twoVariables = text.matches("[a-z_]+ [^\"]+ [a-z_]+");
+        if (!expected.equals("invalid") && !expected.matches("u+") && !twoVariables) {
+          mismatches.add(text + ": refused (" + e.getMessage() + "), packaging answers " + expected);
+        }
+        continue;
+      }
+      if (expected.equals("invalid") || expected.matches("u+")) {
+        mismatches.add(text + ": accepted, packaging " + (expected.equals("invalid") ? "refuses it" : "cannot evaluate it"));
+        continue;
+      }
+      assertThat(expected).as(text).hasSize(environments.size());
+      for (int i = 0; i < environments.size(); i++) {
+        boolean actual = marker.evaluate(environments.get(i), extras.get(i), Set.of());
+        char want = expected.charAt(i);
+        if (actual != (want == 't')) {
+          mismatches.add(text + " in environment " + i + ": " + actual + ", packaging " + want);
+        }
+        compared++;
+      }
+    }
+    assertThat(mismatches).as("%d mismatches", mismatches.size()).isEmpty();
+    assertThat(compared).isGreaterThan(50_000);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequirementTest {
   private static final MarkerEnvironment PY312 = MarkerEnvironment.linuxCPython("3.12.7", "x86_64");
@@ -79,6 +80,20 @@ class RequirementTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"foo>=1.0\n", "foo>=1.0\r\n", "foo\n>=1.0", "foo>=1.0 ; os_name == 'a'\n", "foo[bar]\n",
+      "foo @ https://x/y.whl\n", "foo>=1.0\u2029", "foo\u00a0>=1.0", "foo>=1.0\u000c"})
+  void refusesLineBreaksAndOtherWhitespaceThanSpaceAndTab(String text) {
+    assertThatThrownBy(() -> Requirement.parse(text))
+        .isInstanceOfSatisfying(PepSyntaxException.class, e -> {
+          assertThat(e.reason()).containsAnyOf("Unexpected line break", "Unexpected character U+");
+          assertThat(text.charAt(e.offset())).isNotIn(' ', '\t');
+          assertThat(Character.isLetterOrDigit(text.charAt(e.offset()))).isFalse();
+        });
+    assertThat(Requirement.parse("foo\t>=1.0\t;\tos_name\t==\t'posix'").marker()
+        .evaluate(PY312, Set.of())).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
       "`>=1.0` | 0 | Expected a package name",
       "-foo | 0 | Invalid package name",
@@ -91,6 +106,9 @@ class RequirementTest {
       "foo @ https://x/y.whl extra | 22 | Expected ';' and a marker or the end",
       "foo ^1.0 | 4 | Expected an operator",
       "foo >=1.0 ; | 11 | Empty marker",
+      "foo ; os_name == 'a\\b' | 19 | A backslash is not allowed in a marker string",
+      "foo ; os_name == 'a' and (os_name == 'b' | 25 | Unclosed '('",
+      "foo (===1.0)) | 11 | Unexpected ')' after '==='",
   })
   void reportsErrorsWithOffset(String text, int offset, String message) {
     assertThatThrownBy(() -> Requirement.parse(text))

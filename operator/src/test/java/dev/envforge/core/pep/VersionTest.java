@@ -36,6 +36,45 @@ class VersionTest {
   }
 
   @Test
+  void aReleaseNumberOfThousandsOfDigitsIsRefusedWithTheLimit() {
+    String huge = "1." + "9".repeat(5000);
+    assertThatThrownBy(() -> Version.parse(huge))
+        .isInstanceOfSatisfying(PepSyntaxException.class, e -> {
+          assertThat(e.reason()).isEqualTo("Version number too large: envforge reads numbers of at most 18 digits");
+          assertThat(e.offset()).isEqualTo(2);
+          assertThat(e.getMessage()).hasSizeLessThan(300);
+        });
+    assertThat(Version.tryParse(huge)).isNull();
+    assertThat(Version.parse("999999999999999999.0" + "0".repeat(5000) + "1").major()).isEqualTo(999999999999999999L);
+    assertThat(Version.parse("1." + "0".repeat(5000) + "7")).isEqualTo(Version.parse("1.7"));
+    assertThatThrownBy(() -> VersionConstraint.parsePep440(">=" + huge)).isInstanceOf(PepSyntaxException.class);
+    assertThatThrownBy(() -> VersionConstraint.parsePoetry("^" + huge)).isInstanceOf(PepSyntaxException.class);
+    assertThatThrownBy(() -> Marker.parse("python_version >= '" + huge + "'"))
+        .isInstanceOfSatisfying(PepSyntaxException.class, e -> {
+          assertThat(e.reason()).startsWith("Version number too large");
+          assertThat(e.offset()).isEqualTo(21);
+        });
+    assertThatThrownBy(() -> Requirement.parse("foo>=" + huge)).isInstanceOf(PepSyntaxException.class);
+  }
+
+  @Test
+  void localNumbersOfAnySizeCompareAsNumbers() {
+    Version big = Version.parse("1.0+" + "9".repeat(40));
+    assertThat(big.compareTo(Version.parse("1.0+" + "1" + "0".repeat(40)))).isNegative();
+    assertThat(big).isEqualTo(Version.parse("1.0+000" + "9".repeat(40)));
+    assertThat(big.compareTo(Version.parse("1.0+abc"))).isPositive();
+  }
+
+  @Test
+  void versionsOfManyPartsParseWithoutExhaustingTheStack() {
+    assertThat(Version.parse("1" + ".1".repeat(100_000)).release()).hasSize(100_001);
+    assertThat(Version.parse("1.0+" + "a.".repeat(100_000) + "b").local()).hasSize(200_001);
+    assertThatThrownBy(() -> Version.parse("1" + ".1".repeat(100_000) + "..1"))
+        .isInstanceOfSatisfying(PepSyntaxException.class, e -> assertThat(e.offset()).isEqualTo(200_002));
+    assertThatThrownBy(() -> Version.parse("1.0+a" + "..a".repeat(10))).isInstanceOf(PepSyntaxException.class);
+  }
+
+  @Test
   void reportsWhereAVersionStopsBeingValid() {
     assertThatThrownBy(() -> Version.parse("1.0.0-foo"))
         .isInstanceOfSatisfying(PepSyntaxException.class, e -> assertThat(e.offset()).isEqualTo(5));
