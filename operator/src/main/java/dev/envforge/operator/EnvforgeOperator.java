@@ -11,7 +11,9 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +28,12 @@ public final class EnvforgeOperator implements AutoCloseable {
   private final OperatorMetrics metrics;
   private final PlanCache plans;
   private final AtomicBoolean closing;
+  private final InformerHealth informers;
 
   private EnvforgeOperator(Operator operator, RegisteredController<PythonEnvironment> controller,
-      OperatorMetrics metrics, PlanCache plans, AtomicBoolean closing) {
+      OperatorMetrics metrics, PlanCache plans, AtomicBoolean closing, InformerHealth informers) {
     this.closing = closing;
+    this.informers = informers;
     this.operator = operator;
     this.controller = controller;
     this.metrics = metrics;
@@ -48,9 +52,12 @@ public final class EnvforgeOperator implements AutoCloseable {
         : new PooledImageRegistry(settings.registryCacheTtl(), settings.registryTimeout(), metrics);
     PlanCache plans = new PlanCache(2048);
     AtomicBoolean closing = new AtomicBoolean();
+    InformerHealth informers = new InformerHealth();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
+          // a watch that cannot be kept fails the health checks with its reason instead of exiting the JVM
+          .withInformerStoppedHandler(informers)
           // merge patches for status: the same code path on a real API server and on servers without SSA
           .withUseSSAToPatchPrimaryResource(false)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
@@ -62,7 +69,10 @@ public final class EnvforgeOperator implements AutoCloseable {
     });
     PythonEnvironmentReconciler reconciler = new PythonEnvironmentReconciler(client, settings.builder(), images,
         plans, metrics, clock);
+    ReadProblemReporter readProblems = new ReadProblemReporter(new EventRecorder(client, clock));
     RegisteredController<PythonEnvironment> controller = operator.register(reconciler, c -> {
+      // fields this build does not know are reported and ignored; a resource it cannot read is reported and skipped
+      c.withGenericFilter(readProblems);
       // an error (the API server unavailable, a conflict) is retried with backoff for as long as it lasts; JOSDK's
       // default gives up after 5 attempts and waits for the next event or the 10-minute resync
       c.withRetry(new GenericRetry().setInitialInterval(settings.retry().initial().toMillis())
@@ -75,7 +85,7 @@ public final class EnvforgeOperator implements AutoCloseable {
       }
     });
     operator.start();
-    return new EnvforgeOperator(operator, controller, metrics, plans, closing);
+    return new EnvforgeOperator(operator, controller, metrics, plans, closing, informers);
   }
 
   /**
@@ -107,14 +117,37 @@ public final class EnvforgeOperator implements AutoCloseable {
     return builder.build();
   }
 
-  /** Whether every informer has synced and the controller is reconciling. */
+  /** Whether every informer has synced and watches, and the controller is reconciling. */
   public boolean ready() {
-    return operator.getRuntimeInfo().allEventSourcesAreHealthy() && operator.getRuntimeInfo().isStarted();
+    return notReady().isEmpty();
   }
 
   /** Whether the operator's informers and threads are alive. */
   public boolean live() {
-    return operator.getRuntimeInfo().isStarted();
+    return notLive().isEmpty();
+  }
+
+  /** Why the operator is not ready, if it is not: a stopped informer, a watch not (yet) kept, or not started. */
+  public Optional<String> notReady() {
+    Optional<String> dead = notLive();
+    if (dead.isPresent()) {
+      return dead;
+    }
+    String unhealthy = operator.getRuntimeInfo().unhealthyEventSources().entrySet().stream()
+        .filter(e -> !e.getValue().isEmpty())
+        .map(e -> e.getKey() + " " + e.getValue().keySet()).collect(Collectors.joining("; "));
+    if (!unhealthy.isEmpty()) {
+      return Optional.of("informers not synced or not watching: " + unhealthy);
+    }
+    return Optional.empty();
+  }
+
+  /** Why the operator is not alive: it has not started, or an informer stopped for good (a restart cures it). */
+  public Optional<String> notLive() {
+    if (!operator.getRuntimeInfo().isStarted()) {
+      return Optional.of("the operator has not started");
+    }
+    return informers.stopped();
   }
 
   public OperatorMetrics metrics() {

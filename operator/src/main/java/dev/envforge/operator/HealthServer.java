@@ -7,18 +7,23 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Serves /healthz (liveness), /readyz (readiness) and /metrics (Prometheus text) on one port. */
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
-  public HealthServer(int port, BooleanSupplier live, BooleanSupplier ready, PrometheusMeterRegistry metrics)
-      throws IOException {
+  /**
+   * @param notLive why the process should be restarted, or empty
+   * @param notReady why the process cannot do its work now, or empty
+   */
+  public HealthServer(int port, Supplier<Optional<String>> notLive, Supplier<Optional<String>> notReady,
+      PrometheusMeterRegistry metrics) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 16);
-    server.createContext("/healthz", ex -> answer(ex, live.getAsBoolean()));
-    server.createContext("/readyz", ex -> answer(ex, ready.getAsBoolean()));
+    server.createContext("/healthz", ex -> answer(ex, "not live", notLive.get()));
+    server.createContext("/readyz", ex -> answer(ex, "not ready", notReady.get()));
     server.createContext("/metrics", ex -> {
       byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -36,8 +41,11 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void answer(HttpExchange ex, boolean ok) throws IOException {
-    send(ex, ok ? 200 : 503, (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8));
+  /** 200 "ok", or 503 with the reason, so that a probe's failure can be read with curl. */
+  private static void answer(HttpExchange ex, String failing, Optional<String> problem) throws IOException {
+    String body = problem.map(p -> failing + ": " + p.replace('\n', ' ')).orElse("ok") + "\n";
+    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    send(ex, problem.isPresent() ? 503 : 200, body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void send(HttpExchange ex, int code, byte[] body) throws IOException {

@@ -90,6 +90,10 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   @Override
   public UpdateControl<PythonEnvironment> reconcile(PythonEnvironment resource, Context<PythonEnvironment> context) {
+    if (resource.getSpec() == null) {
+      // a spec this build cannot read (ReadProblemReporter told people); reached only through a timer or a Job
+      return UpdateControl.noUpdate();
+    }
     long started = System.nanoTime();
     long generation = generationOf(resource);
     PythonEnvironmentStatus previous = resource.getStatus();

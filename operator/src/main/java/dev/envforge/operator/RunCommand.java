@@ -95,8 +95,16 @@ public final class RunCommand implements Callable<Integer> {
     LOG.info("starting envforge operator: namespaces={} leaderElection={} builderImage={}",
         namespaces.isEmpty() ? "all" : namespaces, leaderElection, builderImage);
     CountDownLatch stopped = new CountDownLatch(1);
-    EnvforgeOperator operator = EnvforgeOperator.start(client, settings, meters, null, Clock.systemUTC());
-    HealthServer health = new HealthServer(healthPort, operator::live, operator::ready, meters);
+    EnvforgeOperator operator;
+    try {
+      operator = EnvforgeOperator.start(client, settings, meters, null, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      // the cause in one line, for the Pod's log (the CRD missing, RBAC, an API server that cannot be reached)
+      LOG.error("reason=StartFailed message=\"{}\"", InformerHealth.describe(e));
+      client.close();
+      return 1;
+    }
+    HealthServer health = new HealthServer(healthPort, operator::notLive, operator::notReady, meters);
     LOG.info("envforge operator started; health and metrics on port {}", health.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping envforge operator");

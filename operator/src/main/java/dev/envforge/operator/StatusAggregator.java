@@ -79,8 +79,19 @@ public final class StatusAggregator {
             generation, previous, clock)
         : condition(Conditions.REGISTRY_UNAVAILABLE, true, registryProblem.reason(), registryProblem.message(),
             generation, previous, clock));
+    keepOthersConditions(previous, conditions);
     status.setConditions(conditions);
     return status;
+  }
+
+  /** Conditions of types envforge does not write (another controller's, a newer envforge's) stay as they were. */
+  private static void keepOthersConditions(PythonEnvironmentStatus previous, List<Condition> conditions) {
+    if (previous == null || previous.getConditions() == null) {
+      return;
+    }
+    java.util.Set<String> own = conditions.stream().map(Condition::getType).collect(Collectors.toSet());
+    previous.getConditions().stream().filter(c -> c.getType() != null && !own.contains(c.getType()))
+        .forEach(conditions::add);
   }
 
   /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -48,7 +47,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
-public class PythonEnvironment extends CustomResource<PythonEnvironmentSpec, PythonEnvironmentStatus>
+public class PythonEnvironment extends EnvforgeResource<PythonEnvironmentSpec, PythonEnvironmentStatus>
     implements Namespaced {
 
   // Overridden only to document the two halves and to make spec required in the schema.
