@@ -158,7 +158,7 @@ final class PolicyGate {
     Map<String, VariantRequest> requests = SpecPlanning.variants(resource.getSpec()).stream()
         .collect(Collectors.toMap(VariantRequest::name, v -> v, (a, b) -> a));
     List<VariantSubject> variants = new ArrayList<>();
-    for (VariantPlan plan : inputs.plans()) {
+    for (VariantPlan plan : inputs.plans().stream().map(p -> p.plan()).toList()) {
       variants.add(new VariantSubject(plan.variant(), requests.get(plan.variant()).selection(),
           plan.recipe().baseImage(), plan.plan()));
     }
