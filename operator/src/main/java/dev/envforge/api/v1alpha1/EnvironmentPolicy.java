@@ -3,7 +3,6 @@ package dev.envforge.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -36,7 +35,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
-public class EnvironmentPolicy extends CustomResource<EnvironmentPolicySpec, EnvironmentPolicyStatus> {
+public class EnvironmentPolicy extends EnvforgeResource<EnvironmentPolicySpec, EnvironmentPolicyStatus> {
 
   @Override
   @Required

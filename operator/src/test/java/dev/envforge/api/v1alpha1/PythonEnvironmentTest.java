@@ -152,7 +152,7 @@ class PythonEnvironmentTest {
     assertThat(spec.getImage().getInsecure()).isFalse();
     assertThat(spec.getImage().getCaConfigMapRef().getKey()).isEqualTo("ca.crt");
     assertThat(spec.getIndexCredentialsSecretRef().getKey()).isEqualTo("netrc");
-    assertThat(spec.getBuilder().getActiveDeadlineSeconds()).isEqualTo(3600L);
+    assertThat(spec.getBuilder().getActiveDeadlineSeconds()).as("no CRD default: the operator's deadline applies").isNull();
     assertThat(spec.getSource().getInline().getPyproject()).isNull();
     assertThat(env.getStatus()).isNull();
   }
