@@ -133,7 +133,7 @@ final class ProjectOptions {
 
   ProjectFiles files() {
     if (dir == null) {
-      throw bad("give the project folder DIR, or a manifest with -f FILE");
+      throw bad("Missing required parameter: 'DIR' (the project folder), or a manifest with -f FILE");
     }
     if (!Files.exists(dir)) {
       throw bad("DIR " + Texts.quote(dir.toString()) + ": no such folder (the project folder with pyproject.toml"
