@@ -224,6 +224,7 @@ final class VariantDecision {
     v.setHash(plan.hash().hex());
     v.setTag(plan.hash().tag());
     v.setPackages(plan.plan().packages().size());
+    v.setRequestedPackages(plan.plan().marksRequested() ? plan.plan().requestedCount() : null);
     v.setPython(plan.recipe().python());
     v.setGeneration(generation);
     v.setRebuildToken(rebuildToken);
