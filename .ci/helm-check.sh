@@ -70,10 +70,10 @@ check_expectations() {
 helm_bin="$(find_helm)"
 echo "using $("$helm_bin" version --short) from $helm_bin"
 
-# the chart ships the CRD generated from the Java types, byte for byte
+# the chart ships the CRD generated from the Java types, byte for byte, and renders it as a template
 crd_name=pythonenvironments.envforge.dev-v1.yml
-if ! cmp -s "$repo_root/crds/$crd_name" "$chart/crds/$crd_name"; then
-  echo "FAIL helm/envforge/crds/$crd_name differs from crds/$crd_name; run:" >&2
+if ! cmp -s "$repo_root/crds/$crd_name" "$chart/files/$crd_name"; then
+  echo "FAIL helm/envforge/files/$crd_name differs from crds/$crd_name; run:" >&2
   echo "  mvn -B -pl operator test -Dtest=CrdDriftTest -Denvforge.updateCrds=true" >&2
   exit 1
 fi
@@ -103,8 +103,28 @@ for values_file in "$chart"/ci/*-values.yaml; do
     failures=$((failures + 1))
     continue
   fi
-  if ! grep -qx "kind: CustomResourceDefinition" <(sed 's/^[[:space:]]*//; s/"//g' "$rendered"); then
-    echo "FAIL $name: the rendering lacks the CRD" >&2
+  # the rendered CRD is the generated one, with helm.sh/resource-policy: keep when crds.keep is true
+  if ! python3 - "$rendered" "$repo_root/crds/$crd_name" "$values_file" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+generated = yaml.safe_load(open(sys.argv[2]))
+values = yaml.safe_load(open(sys.argv[3])) or {}
+crds = values.get("crds", {})
+rendered = [d for d in docs if d.get("kind") == "CustomResourceDefinition"]
+if not crds.get("install", True):
+    sys.exit("a CRD was rendered with crds.install=false" if rendered else 0)
+if len(rendered) != 1:
+    sys.exit("expected the CRD once, found %d" % len(rendered))
+crd = rendered[0]
+annotations = crd["metadata"].pop("annotations", {}) or {}
+labels = crd["metadata"].pop("labels", {}) or {}
+if crds.get("keep", True) != (annotations.get("helm.sh/resource-policy") == "keep"):
+    sys.exit("helm.sh/resource-policy: keep does not follow crds.keep: %s" % annotations)
+if crd != generated:
+    sys.exit("the rendered CRD differs from crds/%s" % sys.argv[2].rsplit("/", 1)[-1])
+PY
+  then
+    echo "FAIL $name: the rendered CRD" >&2
     failures=$((failures + 1))
     continue
   fi
@@ -123,6 +143,34 @@ for values_file in "$chart"/ci/*-values.yaml; do
     failures=$((failures + 1))
     continue
   fi
+  # what the chart gives the operator is what the operator reads: builder.yaml holds only spec.builder's fields,
+  # with the types the CRD declares
+  if ! python3 - "$rendered" "$repo_root/crds/$crd_name" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+crd = yaml.safe_load(open(sys.argv[2]))
+builder = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["builder"]
+maps = [d for d in docs if d.get("kind") == "ConfigMap" and d["metadata"]["name"].endswith("-builder")]
+if len(maps) != 1:
+    sys.exit("expected one builder settings ConfigMap, found %d" % len(maps))
+settings = yaml.safe_load(maps[0]["data"]["builder.yaml"]) or {}
+kinds = {"object": dict, "array": list, "string": str, "integer": int}
+for key, value in settings.items():
+    schema = builder["properties"].get(key)
+    if schema is None:
+        sys.exit("builder.yaml has %s, which spec.builder does not" % key)
+    if schema.get("type") in kinds and not isinstance(value, kinds[schema["type"]]):
+        sys.exit("builder.yaml: %s is %s, spec.builder wants %s" % (key, type(value).__name__, schema["type"]))
+deployment = [d for d in docs if d.get("kind") == "Deployment"][0]
+args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
+if "--builder-settings=/etc/envforge/builder/builder.yaml" not in args:
+    sys.exit("the operator is not given the builder settings file")
+PY
+  then
+    echo "FAIL $name: builder settings do not match spec.builder" >&2
+    failures=$((failures + 1))
+    continue
+  fi
   if check_expectations "$values_file" "$rendered"; then
     echo "ok   $name ($(grep -c '^kind: ' "$rendered") objects)"
     checked=$((checked + 1))
@@ -132,7 +180,7 @@ for values_file in "$chart"/ci/*-values.yaml; do
 done
 
 # invalid values must be refused by values.schema.json
-for bad in 'replicaCount=two' 'builder.deadlineSeconds=10' 'unknownValue=1' 'image.pullPolicy=Sometimes'; do
+for bad in 'logFormat=xml' 'replicaCount=two' 'builder.deadlineSeconds=10' 'unknownValue=1' 'image.pullPolicy=Sometimes'; do
   if "$helm_bin" template "$release" "$chart" --namespace "$namespace" --set "$bad" >/dev/null 2>&1; then
     echo "FAIL values.schema.json accepted --set $bad" >&2
     failures=$((failures + 1))

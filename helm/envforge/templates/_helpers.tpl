@@ -52,3 +52,21 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "envforge.leaderElection" -}}
 {{- if or .Values.leaderElection.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
 {{- end }}
+
+{{/* The builder settings file: the builder values a resource's spec.builder can override, empty ones left out. */}}
+{{- define "envforge.builderSettings" -}}
+{{- $b := .Values.builder }}
+{{- $settings := dict }}
+{{- $requests := dict }}
+{{- range $k, $v := $b.resources.requests }}{{- if $v }}{{- $_ := set $requests $k (toString $v) }}{{- end }}{{- end }}
+{{- $limits := dict }}
+{{- range $k, $v := $b.resources.limits }}{{- if $v }}{{- $_ := set $limits $k (toString $v) }}{{- end }}{{- end }}
+{{- $resources := dict }}
+{{- if $requests }}{{- $_ := set $resources "requests" $requests }}{{- end }}
+{{- if $limits }}{{- $_ := set $resources "limits" $limits }}{{- end }}
+{{- if $resources }}{{- $_ := set $settings "resources" $resources }}{{- end }}
+{{- range $key := list "serviceAccountName" "nodeSelector" "tolerations" "affinity" "priorityClassName" "runtimeClassName" "imagePullSecrets" "env" "podLabels" "podAnnotations" "registryMirrors" }}
+{{- with index $b $key }}{{- $_ := set $settings $key . }}{{- end }}
+{{- end }}
+{{- if $settings }}{{ toYaml $settings }}{{ else }}{}{{ end }}
+{{- end }}

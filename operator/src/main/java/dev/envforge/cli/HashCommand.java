@@ -1,6 +1,5 @@
 package dev.envforge.cli;
 
-import dev.envforge.core.planner.EnvironmentPlanner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,13 +11,20 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HashCommand implements Callable<Integer> {
   @Mixin ProjectOptions project;
   @Mixin RecipeOptions recipe;
+  @picocli.CommandLine.Option(names = "--json",
+      description = "Print one JSON object: {\"variant\", \"tag\", \"hash\"}, and with -f also \"image\".")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
-    String tag = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe), project.variantRequest(),
-        project.lockFile)
-        .hash().tag();
+  public Integer call() throws Exception {
+    if (json) {
+      spec.commandLine().getOut().println(JsonOutput.plan(project, recipe));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+    String tag = project.plan(recipe).hash().tag();
     spec.commandLine().getOut().println(tag);
     spec.commandLine().getOut().flush();
     return 0;

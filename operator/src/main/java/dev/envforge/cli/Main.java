@@ -1,17 +1,47 @@
 package dev.envforge.cli;
 
+import dev.envforge.core.lock.IoMessages;
 import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.text.Texts;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code envforge} command line: the same core the operator runs, without a cluster. */
+/**
+ * The {@code envforge} command line: the same core the operator runs, without a cluster.
+ *
+ * <p>Exit codes: {@value #EXIT_OK} done; {@value #EXIT_CHECK_FAILED} a check failed; {@value #EXIT_BAD_INPUT} bad
+ * input (a project file, with {@code FILE:LINE:COLUMN}, or a flag); {@value #EXIT_ERROR} an I/O or internal error.
+ * Every error is one line on standard error, credentials redacted and control characters escaped; the stack trace
+ * is printed only with {@code --debug}.
+ */
 @Command(name = "envforge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Resolves Python lock files into exact install plans, hashes them into image tags, renders their"
         + " build recipes, and runs the envforge operator.",
-    subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:a check failed", "2:bad input (FILE:LINE:COLUMN: problem, or a flag)",
+        "3:I/O or internal error (stack trace with --debug)"},
+    subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, TagsCommand.class,
+        CheckLockCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
-  /** Bad input (a lock, a flag): the message names what is wrong. */
+  public static final int EXIT_OK = 0;
+  /** A check the command makes found a problem (the command ran correctly). */
+  public static final int EXIT_CHECK_FAILED = 1;
+  /** Bad input (a lock, a flag): the message names what is wrong and where. */
   public static final int EXIT_BAD_INPUT = 2;
+  /** An I/O error or a defect of envforge. */
+  public static final int EXIT_ERROR = 3;
+
+  static final String DEBUG = "--debug";
+
+  @Option(names = DEBUG, scope = ScopeType.INHERIT,
+      description = "On an error, print the stack trace too.")
+  boolean debug;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -19,35 +49,85 @@ public final class Main {
 
   /** Runs the command line and returns its exit code; used by tests too. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with its own output and error streams, as tests do. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = commandLine();
-    return cli.execute(args);
+    cli.setOut(out);
+    cli.setErr(err);
+    try {
+      return cli.execute(args);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // a defect: every reader bounds its depth and size, so this must not happen on any input
+      return report(err, e, Arrays.asList(args).contains(DEBUG));
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof LockInputException || ex instanceof IllegalArgumentException) {
-        commandLine.getErr().println(ex.getMessage());
-        return EXIT_BAD_INPUT;
-      }
-      throw ex;
-    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        report(commandLine.getErr(), ex, parseResult.originalArgs().contains(DEBUG)));
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println(ex.getMessage());
+      c.getErr().println(Texts.oneLine(ex.getMessage()));
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      c.getErr().flush();
       return EXIT_BAD_INPUT;
     });
-    cli.setExitCodeExceptionMapper(ex -> EXIT_BAD_INPUT);
+    cli.setExitCodeExceptionMapper(Main::exitCode);
     RunCommandHook.register(cli);
     return cli;
   }
 
+  /** Prints one line for the error, and its stack trace when asked for; returns the exit code. */
+  static int report(PrintWriter err, Throwable e, boolean debug) {
+    int code = exitCode(e);
+    err.println(Texts.oneLine(message(e, code)));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return code;
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof LockInputException || e instanceof IllegalArgumentException
+        || e instanceof CommandLine.ParameterException) {
+      return EXIT_BAD_INPUT;
+    }
+    return EXIT_ERROR;
+  }
+
+  private static String message(Throwable e, int code) {
+    if (code == EXIT_BAD_INPUT) {
+      return String.valueOf(e.getMessage());
+    }
+    if (e instanceof UncheckedIOException io) {
+      return "envforge: I/O error: " + io.getMessage();
+    }
+    if (e instanceof IOException io) {
+      return "envforge: I/O error: " + IoMessages.reason(io);
+    }
+    return "envforge: internal error (" + e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+        : ": " + e.getMessage()) + "); run again with " + DEBUG + " for the stack trace";
+  }
+
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"envforge " + (v == null ? "development build" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties build = new java.util.Properties();
+      try (java.io.InputStream in = Main.class.getResourceAsStream("build.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {"envforge " + build.getProperty("version", "development build") + " (commit "
+          + build.getProperty("commit", "unknown") + ")"};
     }
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.envforge.core.plan.PlanJson;
 import dev.envforge.core.plan.PlannedPackage;
-import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.VariantPlan;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -28,8 +27,7 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    VariantPlan plan = EnvironmentPlanner.plan(project.files(), project.planningRequest(recipe),
-        project.variantRequest(), project.lockFile);
+    VariantPlan plan = project.plan(recipe);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode node = PlanJson.toJson(plan.plan());

@@ -4,7 +4,9 @@ import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.util.Comparator;
@@ -28,10 +30,96 @@ public final class BuildFailureAnalyzer {
       "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
   static final int MESSAGE_LINES = 12;
   static final int MESSAGE_CHARS = 1500;
+  /** Reason of the Job controller's event when it cannot create the Job's Pod. */
+  static final String FAILED_CREATE = "FailedCreate";
+  /** Failures of a build that never started and never will: its Job is removed at once. */
+  static final Set<String> NEVER_STARTS = Set.of(Reasons.BUILDER_IMAGE_PULL_FAILED, Reasons.POD_SECURITY_REJECTED);
+  /** Kaniko runs as root and unpacks images with the default capabilities: the baseline level allows that. */
+  static final String KANIKO_NEEDS = "Kaniko runs as root, so the build namespace needs the Pod Security level"
+      + " baseline (label pod-security.kubernetes.io/enforce=baseline), or builds in a namespace that has it";
+  private static final Pattern POD_SECURITY = Pattern.compile("(?i)violates PodSecurity");
+  private static final Pattern QUOTA = Pattern.compile("(?i)exceeded quota|must specify limits|must specify requests");
+  private static final Pattern SERVICE_ACCOUNT = Pattern.compile("(?i)service ?account[^:]*:? .*not found");
 
   private BuildFailureAnalyzer() {}
 
+  /** Whether the Job may have failed to create its Pod: it is not finished and has no Pod. */
+  static boolean mayHaveCreationFailures(Job job, List<Pod> pods) {
+    return pods.isEmpty() && condition(job, "Complete") == null;
+  }
+
   public static BuildOutcome analyze(Job job, List<Pod> pods) {
+    return analyze(job, pods, List.of());
+  }
+
+  /**
+   * The build's state from its Job, its Pods and the Job's FailedCreate events (why the Job controller could not
+   * create a Pod: Pod Security, a ResourceQuota, a missing ServiceAccount).
+   */
+  public static BuildOutcome analyze(Job job, List<Pod> pods, List<Event> creationFailures) {
+    BuildOutcome cannotStart = whyItCannotStart(pods, creationFailures);
+    if (cannotStart != null && cannotStart.state() == BuildOutcome.State.FAILED
+        && condition(job, "Complete") == null) {
+      return cannotStart;
+    }
+    BuildOutcome outcome = analyzeRunning(job, pods);
+    // an unscheduled Pod counts as active in the Job: only a finished build outweighs why it cannot start
+    if (cannotStart != null && !outcome.finished()) {
+      return cannotStart;
+    }
+    if (cannotStart != null && Reasons.DEADLINE_EXCEEDED.equals(outcome.reason())) {
+      // it never started: the deadline is not what to change
+      return BuildOutcome.failed(cannotStart.reason(), "the build never started before its deadline of "
+          + job.getSpec().getActiveDeadlineSeconds() + "s: " + cannotStart.message());
+    }
+    return outcome;
+  }
+
+  /** Why the build Pod does not exist or is not scheduled, or null when nothing says so. */
+  private static BuildOutcome whyItCannotStart(List<Pod> pods, List<Event> creationFailures) {
+    if (pods.isEmpty() && !creationFailures.isEmpty()) {
+      Event newest = creationFailures.stream()
+          .max(Comparator.comparing(BuildFailureAnalyzer::eventTime, Comparator.nullsFirst(Comparator.naturalOrder())))
+          .orElseThrow();
+      String message = redact(nullToEmpty(newest.getMessage())).strip();
+      if (POD_SECURITY.matcher(message).find()) {
+        return BuildOutcome.failed(Reasons.POD_SECURITY_REJECTED, "the namespace's Pod Security admission rejects"
+            + " the build Pod; " + KANIKO_NEEDS + ": " + message);
+      }
+      if (QUOTA.matcher(message).find()) {
+        return BuildOutcome.pending(Reasons.QUOTA_EXCEEDED, "a ResourceQuota forbids the build Pod; the Job retries"
+            + " when quota frees up, or lower spec.builder.resources: " + message);
+      }
+      if (SERVICE_ACCOUNT.matcher(message).find()) {
+        return BuildOutcome.pending(Reasons.SERVICE_ACCOUNT_NOT_FOUND, "the build Pod's ServiceAccount does not"
+            + " exist; create it or change spec.builder.serviceAccountName: " + message);
+      }
+      return BuildOutcome.pending(Reasons.BUILD_CANNOT_START, "the build Pod cannot be created: " + message);
+    }
+    for (Pod pod : pods) {
+      if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+        continue;
+      }
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+            && "Unschedulable".equals(c.getReason())) {
+          return BuildOutcome.pending(Reasons.UNSCHEDULABLE, "no node can take the build Pod; check"
+              + " spec.builder.nodeSelector, tolerations, affinity and resources, and spec.platform: "
+              + redact(nullToEmpty(c.getMessage())).strip());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String eventTime(Event e) {
+    if (e.getLastTimestamp() != null) {
+      return e.getLastTimestamp();
+    }
+    return e.getEventTime() != null ? e.getEventTime().getTime() : e.getMetadata().getCreationTimestamp();
+  }
+
+  private static BuildOutcome analyzeRunning(Job job, List<Pod> pods) {
     List<Pod> newestFirst = pods.stream()
         .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp(),
             Comparator.nullsFirst(Comparator.naturalOrder())).reversed())

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Renders a build Job and the ConfigMap with its context. Pure: the same spec always gives the same objects.
@@ -44,6 +46,8 @@ public final class BuildJobFactory {
       args.add("--cache=true");
       args.add("--cache-repo=" + spec.cacheRepository());
     }
+    // base images through the mirrors (air-gapped clusters); the destination is pushed as named
+    spec.pod().registryMirrors().forEach(mirror -> args.add("--registry-mirror=" + mirror));
     if (spec.insecureRegistry()) {
       args.add("--insecure-registry=" + spec.registryHost());
     }
@@ -80,6 +84,11 @@ public final class BuildJobFactory {
       mounts.add(mount("registry-ca", CA_DIR));
     }
 
+    BuildPodSettings pod = spec.pod();
+    // user labels first: envforge's own labels (selectors, owner) always win
+    Map<String, String> podLabels = new TreeMap<>(pod.podLabels());
+    podLabels.putAll(spec.labels());
+
     return new JobBuilder()
         .withNewMetadata()
           .withName(spec.name())
@@ -93,19 +102,24 @@ public final class BuildJobFactory {
           .withActiveDeadlineSeconds(spec.activeDeadlineSeconds())
           .withTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished())
           .withNewTemplate()
-            .withNewMetadata().withLabels(spec.labels()).endMetadata()
+            .withNewMetadata().withLabels(podLabels).withAnnotations(pod.podAnnotations().isEmpty() ? null
+                : pod.podAnnotations()).endMetadata()
             .withNewSpec()
               .withRestartPolicy("Never")
-              .withServiceAccountName(spec.serviceAccountName())
+              .withServiceAccountName(pod.serviceAccountName())
               .withAutomountServiceAccountToken(false)
               .withEnableServiceLinks(false)
-              .addToNodeSelector("kubernetes.io/os", "linux")
-              .addToNodeSelector("kubernetes.io/arch", spec.platform().substring(spec.platform().indexOf('/') + 1)
-                  .split("/")[0])
+              .withNodeSelector(pod.nodeSelector())
+              .withTolerations(pod.tolerations().isEmpty() ? null : pod.tolerations())
+              .withAffinity(pod.affinity())
+              .withPriorityClassName(pod.priorityClassName())
+              .withRuntimeClassName(pod.runtimeClassName())
+              .withImagePullSecrets(pod.imagePullSecrets().isEmpty() ? null : pod.imagePullSecrets())
               .addNewContainer()
                 .withName("build")
                 .withImage(spec.builderImage())
                 .withArgs(args)
+                .withEnv(pod.env().isEmpty() ? null : pod.env())
                 .withResources(spec.resources())
                 .withVolumeMounts(mounts)
                 // on failure the last log lines (the installer's error) become the termination message

@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param indexSecretName Secret with a netrc file for private package indexes, or null
  * @param caConfigMapName ConfigMap with the registry's CA bundle, or null
  * @param contextFiles the names of the build context's files (the keys of the context ConfigMap)
+ * @param pod the build Pod's scheduling and environment settings, or null for none but the platform's
  */
 public record BuildJobSpec(
     String namespace,
@@ -33,7 +34,7 @@ public record BuildJobSpec(
     long activeDeadlineSeconds,
     int ttlSecondsAfterFinished,
     String cacheRepository,
-    String serviceAccountName,
+    BuildPodSettings pod,
     String pushSecretName,
     String indexSecretName,
     String indexSecretKey,
@@ -46,6 +47,15 @@ public record BuildJobSpec(
 
   public BuildJobSpec {
     contextFiles = List.copyOf(new java.util.TreeSet<>(contextFiles));
+    if (pod == null) {
+      pod = BuildPodSettings.none(platformSelector(platform));
+    }
+  }
+
+  /** The node labels a Pod for {@code platform} (os/arch[/variant]) must match. */
+  static Map<String, String> platformSelector(String platform) {
+    String[] parts = platform.split("/");
+    return Map.of("kubernetes.io/os", parts[0], "kubernetes.io/arch", parts[1]);
   }
 
   public String destination() {
@@ -85,12 +95,12 @@ public record BuildJobSpec(
         access.insecure(),
         plan.recipe().platform(),
         builder != null && builder.getImage() != null ? builder.getImage() : defaults.image(),
-        builder != null && builder.getResources() != null ? builder.getResources() : defaults.resources(),
+        BuilderDefaults.mergeResources(defaults.resources(), builder == null ? null : builder.getResources()),
         builder != null && builder.getActiveDeadlineSeconds() != null ? builder.getActiveDeadlineSeconds()
             : defaults.activeDeadlineSeconds(),
         defaults.ttlSecondsAfterFinished(),
         cacheRepository,
-        builder == null ? null : builder.getServiceAccountName(),
+        BuildPodSettings.merge(defaults.pod(), builder, platformSelector(plan.recipe().platform())),
         spec.getImage().getPushSecretRef() == null ? null : spec.getImage().getPushSecretRef().getName(),
         spec.getIndexCredentialsSecretRef() == null ? null : spec.getIndexCredentialsSecretRef().getName(),
         spec.getIndexCredentialsSecretRef() == null ? null : spec.getIndexCredentialsSecretRef().getKey(),

@@ -3,6 +3,7 @@ package dev.envforge.operator;
 import dev.envforge.core.recipe.BuildContext;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -41,6 +42,21 @@ final class BuildObjects {
   }
 
   /** Deletes a build's Job (its Pods with it) and its context. */
+  /**
+   * The Job controller's FailedCreate events of a Job: why it could not create its Pod. Asked only while a Job has
+   * no Pod. Filtered here rather than with field selectors on involvedObject, which the test API server cannot
+   * serve, so that tests run this very code.
+   */
+  List<Event> creationFailures(Job job) {
+    return client.v1().events().inNamespace(job.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(e -> BuildFailureAnalyzer.FAILED_CREATE.equals(e.getReason()) && e.getInvolvedObject() != null
+            && "Job".equals(e.getInvolvedObject().getKind())
+            && job.getMetadata().getName().equals(e.getInvolvedObject().getName())
+            && (e.getInvolvedObject().getUid() == null
+                || e.getInvolvedObject().getUid().equals(job.getMetadata().getUid())))
+        .toList();
+  }
+
   void delete(Job job) {
     String namespace = job.getMetadata().getNamespace();
     String name = job.getMetadata().getName();

@@ -4,7 +4,8 @@ package dev.envforge.operator;
  * What a build Job says about its build.
  *
  * @param state where the build is
- * @param reason a CamelCase reason for failures (see {@code EnvforgeApi}), else null
+ * @param reason a CamelCase reason for failures and for builds that cannot start (see {@code EnvforgeApi}),
+ *     else null
  * @param message what a person can act on; never contains credentials
  * @param digest the pushed digest ("sha256:...") once known, else null
  */
@@ -13,6 +14,11 @@ public record BuildOutcome(State state, String reason, String message, String di
 
   public static BuildOutcome pending(String message) {
     return new BuildOutcome(State.PENDING, null, message, null);
+  }
+
+  /** A build that waits for something a person may have to fix: why it cannot start, as a reason. */
+  public static BuildOutcome pending(String reason, String message) {
+    return new BuildOutcome(State.PENDING, reason, message, null);
   }
 
   public static BuildOutcome running(String message) {

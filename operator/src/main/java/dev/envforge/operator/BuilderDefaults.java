@@ -1,28 +1,90 @@
 package dev.envforge.operator;
 
+import dev.envforge.api.v1alpha1.BuilderSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The operator-wide build settings a resource's {@code spec.builder} may override.
+ * The operator-wide build settings a resource's {@code spec.builder} may override, field by field.
  *
  * @param image the builder image (a Kaniko executor)
  * @param cacheRepository layer cache repository, or null for no cache
  * @param activeDeadlineSeconds how long a build may run
  * @param resources the build container's requests and limits
  * @param ttlSecondsAfterFinished how long finished build Jobs stay for inspection
+ * @param pod the operator-wide pod settings (node selector, tolerations, affinity, env, ...), never null
  */
 public record BuilderDefaults(String image, String cacheRepository, long activeDeadlineSeconds,
-    ResourceRequirements resources, int ttlSecondsAfterFinished) {
+    ResourceRequirements resources, int ttlSecondsAfterFinished, BuilderSpec pod) {
   /** The maintained Kaniko fork; the original project was archived in June 2025. */
   public static final String DEFAULT_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.28.3";
   public static final long DEFAULT_DEADLINE_SECONDS = 3600;
   public static final int DEFAULT_TTL_SECONDS = 3600;
 
+  public BuilderDefaults {
+    pod = pod == null ? new BuilderSpec() : pod;
+  }
+
+  public BuilderDefaults(String image, String cacheRepository, long activeDeadlineSeconds,
+      ResourceRequirements resources, int ttlSecondsAfterFinished) {
+    this(image, cacheRepository, activeDeadlineSeconds, resources, ttlSecondsAfterFinished, null);
+  }
+
   public static BuilderDefaults defaults() {
     return new BuilderDefaults(DEFAULT_IMAGE, null, DEFAULT_DEADLINE_SECONDS,
         resources("500m", "2Gi", null, "8Gi"), DEFAULT_TTL_SECONDS);
+  }
+
+  /**
+   * These defaults with an operator-wide settings file applied: its image, cache repository, deadline and
+   * resources override the command-line values (resources key by key); its pod settings become the defaults of
+   * every build Pod.
+   */
+  public BuilderDefaults withSettings(BuilderSpec settings) {
+    if (settings == null) {
+      return this;
+    }
+    return new BuilderDefaults(
+        settings.getImage() != null ? settings.getImage() : image,
+        settings.getCacheRepository() != null ? settings.getCacheRepository() : cacheRepository,
+        settings.getActiveDeadlineSeconds() != null ? settings.getActiveDeadlineSeconds() : activeDeadlineSeconds,
+        mergeResources(resources, settings.getResources()),
+        ttlSecondsAfterFinished,
+        settings);
+  }
+
+  /** Requests and limits of {@code base}, each overridden by the same key of {@code override}. */
+  public static ResourceRequirements mergeResources(ResourceRequirements base, ResourceRequirements override) {
+    if (override == null) {
+      return base;
+    }
+    if (base == null) {
+      return override;
+    }
+    ResourceRequirementsBuilder merged = new ResourceRequirementsBuilder();
+    Map<String, Quantity> requests = merge(base.getRequests(), override.getRequests());
+    Map<String, Quantity> limits = merge(base.getLimits(), override.getLimits());
+    if (!requests.isEmpty()) {
+      merged.withRequests(requests);
+    }
+    if (!limits.isEmpty()) {
+      merged.withLimits(limits);
+    }
+    return merged.build();
+  }
+
+  private static Map<String, Quantity> merge(Map<String, Quantity> base, Map<String, Quantity> override) {
+    Map<String, Quantity> merged = new TreeMap<>();
+    if (base != null) {
+      merged.putAll(base);
+    }
+    if (override != null) {
+      merged.putAll(override);
+    }
+    return merged;
   }
 
   public static ResourceRequirements resources(String cpuRequest, String memoryRequest, String cpuLimit,

@@ -61,8 +61,8 @@ public final class EnvforgeOperator implements AutoCloseable {
           // merge patches for status: the same code path on a real API server and on servers without SSA
           .withUseSSAToPatchPrimaryResource(false)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
-          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(meters)
-              .collectingMetricsPerResource().build());
+          // no per-resource series: resource names never become metric labels
+          .withMetrics(new ReadyGaugeMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters), metrics));
       if (settings.leaderElection()) {
         o.withLeaderElectionConfiguration(leaderElection(settings, closing));
       }
@@ -165,5 +165,6 @@ public final class EnvforgeOperator implements AutoCloseable {
   public void close() {
     closing.set(true);
     operator.stop();
+    metrics.close();
   }
 }

@@ -80,6 +80,9 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     long started = System.nanoTime();
     long generation = generationOf(resource);
     PythonEnvironmentStatus previous = resource.getStatus();
+    if (resource.getSpec() != null && resource.getSpec().suspended()) {
+      return finish(resource, previous, ProgressConditions.suspended(previous, generation, clock), null);
+    }
     Inputs inputs;
     try {
       inputs = resourceInputs.read(resource);
@@ -129,6 +132,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
         "reconciling failed, retrying with backoff: " + what, clock);
     LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), Reasons.RECONCILE_ERROR, what);
+    transitions.statusComputed(resource, status);
     if (status.equals(resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -161,8 +165,9 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   }
 
   /** Writes the status only when it changed: JOSDK does not filter the events of our own status writes. */
-  private static UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
+  private UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
       PythonEnvironmentStatus status, Duration next) {
+    transitions.statusComputed(resource, status);
     UpdateControl<PythonEnvironment> control;
     if (status.equals(previous)) {
       control = UpdateControl.noUpdate();

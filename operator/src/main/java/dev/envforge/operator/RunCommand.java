@@ -64,6 +64,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--builder-memory-limit", defaultValue = "8Gi", description = "Default: ${DEFAULT-VALUE}.")
   String builderMemoryLimit;
 
+  @Option(names = "--builder-settings", paramLabel = "FILE",
+      description = "YAML file with operator-wide defaults of spec.builder (node selector, tolerations, affinity, env,"
+          + " pod labels and annotations, resources, ...); its values override the --builder-* options.")
+  java.nio.file.Path builderSettings;
+
   @Option(names = "--build-ttl-seconds", defaultValue = "3600",
       description = "How long finished build Jobs are kept (default: ${DEFAULT-VALUE}).")
   int buildTtlSeconds;
@@ -85,6 +90,9 @@ public final class RunCommand implements Callable<Integer> {
     BuilderDefaults builder = new BuilderDefaults(builderImage, builderCacheRepository, builderDeadlineSeconds,
         BuilderDefaults.resources(builderCpuRequest, builderMemoryRequest, builderCpuLimit, builderMemoryLimit),
         buildTtlSeconds);
+    if (builderSettings != null) {
+      builder = builder.withSettings(BuilderSettingsFile.read(builderSettings));
+    }
     OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(namespaces), builder,
         Duration.ofSeconds(registryCacheSeconds), Duration.ofSeconds(registryTimeoutSeconds), reconcileThreads,
         leaderElection, leaseName, leaseNamespace);

@@ -58,7 +58,10 @@ public final class StatusAggregator {
     } else {
       Problem p = notReady != null ? notReady
           : new Problem(Reasons.CHECKING_REGISTRY, "checking the registry for the variants' images");
-      conditions.add(condition(Conditions.READY, false, p.reason(), p.message(), generation, previous, clock));
+      // Unknown while the registry has not answered: nothing says yet whether the images exist
+      boolean unknown = notReady == null || notReady == registryProblem;
+      conditions.add(condition(Conditions.READY, unknown ? ConditionStatus.UNKNOWN : ConditionStatus.FALSE,
+          p.reason(), p.message(), generation, previous, clock));
     }
     conditions.add(building.isEmpty()
         ? condition(Conditions.BUILDING, false, Reasons.IDLE, "no build is running", generation, previous, clock)
@@ -78,6 +81,9 @@ public final class StatusAggregator {
             generation, previous, clock)
         : condition(Conditions.REGISTRY_UNAVAILABLE, true, registryProblem.reason(), registryProblem.message(),
             generation, previous, clock));
+    boolean working = registryProblem != null || variants.stream().anyMatch(v -> v.getPhase() == VariantPhase.Pending
+        || v.getPhase() == VariantPhase.Checking || v.getPhase() == VariantPhase.Building);
+    conditions.addAll(ProgressConditions.derive(conditions, working, generation, previous, clock));
     keepOthersConditions(previous, conditions);
     status.setConditions(conditions);
     return status;
@@ -110,8 +116,12 @@ public final class StatusAggregator {
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(Conditions.READY, false, Reasons.RECONCILE_ERROR, message, generation, previous, clock));
     if (previous != null && previous.getConditions() != null) {
-      previous.getConditions().stream().filter(c -> !Conditions.READY.equals(c.getType())).forEach(conditions::add);
+      previous.getConditions().stream()
+          .filter(c -> !List.of(Conditions.READY, Conditions.RECONCILING, Conditions.STALLED).contains(c.getType()))
+          .forEach(conditions::add);
     }
+    // retried with backoff: in progress, unless the spec itself needs a change
+    conditions.addAll(ProgressConditions.derive(conditions, true, generation, previous, clock));
     status.setConditions(conditions);
     return status;
   }
@@ -127,7 +137,12 @@ public final class StatusAggregator {
 
   private static Condition condition(String type, boolean isTrue, String reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
-    String status = isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE;
+    return condition(type, isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE, reason, message, generation,
+        previous, clock);
+  }
+
+  private static Condition condition(String type, String status, String reason, String message, long generation,
+      PythonEnvironmentStatus previous, Clock clock) {
     Optional<Condition> before = previous == null ? Optional.empty() : previous.condition(type);
     String transition = before.filter(c -> status.equals(c.getStatus()))
         .map(Condition::getLastTransitionTime)

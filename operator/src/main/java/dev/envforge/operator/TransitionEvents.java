@@ -37,14 +37,35 @@ final class TransitionEvents {
     boolean sameHash = before != null && Objects.equals(before.getHash(), after.getHash());
     if (after.getPhase() == VariantPhase.Succeeded && (was != VariantPhase.Succeeded || !sameHash)) {
       metrics.buildSucceeded();
+      buildDuration(after).ifPresent(d -> metrics.buildFinished(true, d));
       events.normal(resource, "BuildSucceeded", after.getName() + "/" + after.getHash() + "/" + after.getJobName(),
           "variant " + after.getName() + ": image " + after.getImage() + " is ready");
     }
     if (after.getPhase() == VariantPhase.Failed && (was != VariantPhase.Failed || !sameHash)) {
       metrics.buildFailed(after.getReason());
+      buildDuration(after).ifPresent(d -> metrics.buildFinished(false, d));
       events.warning(resource, "BuildFailed", after.getName() + "/" + after.getHash() + "/" + after.getJobName()
           + "/" + after.getGeneration(), "variant " + after.getName() + ": " + after.getReason() + ": "
           + after.getMessage());
+    }
+  }
+
+  /** The status a reconcile computed for a resource, for the gauge of resources by Ready status. */
+  void statusComputed(PythonEnvironment resource, PythonEnvironmentStatus status) {
+    metrics.resourceReconciled(resource, status);
+  }
+
+  /** From the build's start to its completion, when the status has both. */
+  private static java.util.Optional<java.time.Duration> buildDuration(VariantStatus v) {
+    try {
+      if (v.getStartTime() == null || v.getCompletionTime() == null) {
+        return java.util.Optional.empty();
+      }
+      java.time.Duration d = java.time.Duration.between(java.time.Instant.parse(v.getStartTime()),
+          java.time.Instant.parse(v.getCompletionTime()));
+      return d.isNegative() ? java.util.Optional.empty() : java.util.Optional.of(d);
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
     }
   }
 

@@ -234,7 +234,7 @@ final class VariantDecision {
   private static VariantStatus building(VariantStatus v, ExistingBuild job) {
     v.setPhase(VariantPhase.Building);
     v.setReason(job.outcome().state() == BuildOutcome.State.RUNNING ? Reasons.BUILD_RUNNING
-        : Reasons.BUILD_PENDING);
+        : job.outcome().reason() != null ? job.outcome().reason() : Reasons.BUILD_PENDING);
     v.setJobName(job.jobRef());
     v.setStartTime(job.startTime());
     v.setMessage(job.outcome().message());

@@ -1,6 +1,5 @@
 package dev.envforge.operator;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
@@ -68,7 +67,7 @@ final class VariantReconciler {
     // a Job in the cache needs no claim any more
     job.ifPresent(j -> coordinator.release(imageKey));
     Situation situation = new Situation(before, plan, image, generation, resource.getSpec().getRebuildToken(),
-        job.map(j -> ExistingBuild.of(j, namespace, BuildFailureAnalyzer.analyze(j, podsOf.apply(j)))).orElse(null),
+        job.map(j -> ExistingBuild.of(j, namespace, analyze(j))).orElse(null),
         job.isPresent() ? null : coordinator.pendingClaim(imageKey)
             .map(ref -> VariantDecision.relativeJobRef(ref, namespace)).orElse(null),
         null);
@@ -95,14 +94,24 @@ final class VariantReconciler {
     return new VariantResult(report.status(), report.registryProblem());
   }
 
-  /** A build of this namespace that failed because its builder image cannot be pulled, and still runs. */
+  /** The build's outcome; the Job's FailedCreate events are read only while it has no Pod. */
+  private BuildOutcome analyze(Job job) {
+    List<Pod> pods = podsOf.apply(job);
+    return BuildFailureAnalyzer.analyze(job, pods, BuildFailureAnalyzer.mayHaveCreationFailures(job, pods)
+        ? buildObjects.creationFailures(job) : List.of());
+  }
+
+  /**
+   * A build of this namespace that failed before it could start (builder image not pullable, rejected by Pod
+   * Security) and still runs.
+   */
   private static boolean stuckOnItsBuilderImage(Report report, Job job, String namespace) {
     VariantStatus status = report.status();
     boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
         && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
             && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
     return status.getPhase() == VariantPhase.Failed
-        && Reasons.BUILDER_IMAGE_PULL_FAILED.equals(status.getReason())
+        && BuildFailureAnalyzer.NEVER_STARTS.contains(status.getReason())
         && namespace.equals(job.getMetadata().getNamespace()) && !finished;
   }
 

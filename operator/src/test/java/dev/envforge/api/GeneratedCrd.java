@@ -1,12 +1,19 @@
 package dev.envforge.api;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi;
+import dev.envforge.api.v1alpha1.PythonEnvironment;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The CRD that the crd-generator plugin wrote into target/classes while building, and where its copies live. */
 public final class GeneratedCrd {
@@ -18,20 +25,56 @@ public final class GeneratedCrd {
 
   private GeneratedCrd() {}
 
+  /** The generated CRD with its printer columns in the order declared on {@link PythonEnvironment}. */
   public static byte[] bytes() {
     try (InputStream in = GeneratedCrd.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(
             RESOURCE + " is not on the class path: the crd-generator plugin runs at process-classes; build with Maven");
       }
-      return in.readAllBytes();
+      String generated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return inDeclaredColumnOrder(generated).getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * The generator sorts printer columns by JSON path, but kubectl shows them in the CRD's order: Ready, Variants,
+   * Image, Status, ..., Age as declared. Reorders the generated block's entries, byte for byte otherwise.
+   */
+  static String inDeclaredColumnOrder(String crd) {
+    String start = "  - additionalPrinterColumns:\n";
+    int from = crd.indexOf(start);
+    if (from < 0) {
+      throw new IllegalStateException("the generated CRD has no additionalPrinterColumns");
+    }
+    from += start.length();
+    int to = crd.indexOf("\n    name: ", from) + 1;
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (String entry : crd.substring(from, to).split("(?m)^(?=    - )")) {
+      Matcher name = Pattern.compile("(?m)^      name: \"([^\"]+)\"$").matcher(entry);
+      if (!name.find()) {
+        throw new IllegalStateException("printer column without a name: " + entry);
+      }
+      entries.put(name.group(1), entry);
+    }
+    StringBuilder ordered = new StringBuilder();
+    for (AdditionalPrinterColumn column : PythonEnvironment.class.getAnnotationsByType(AdditionalPrinterColumn.class)) {
+      String entry = entries.remove(column.name());
+      if (entry == null) {
+        throw new IllegalStateException("the generated CRD lacks printer column " + column.name());
+      }
+      ordered.append(entry);
+    }
+    if (!entries.isEmpty()) {
+      throw new IllegalStateException("printer columns not declared on PythonEnvironment: " + entries.keySet());
+    }
+    return crd.substring(0, from) + ordered + crd.substring(to);
+  }
+
   static CustomResourceDefinition parsed() {
-    return Serialization.unmarshal(new String(bytes(), java.nio.charset.StandardCharsets.UTF_8),
+    return Serialization.unmarshal(new String(bytes(), StandardCharsets.UTF_8),
         CustomResourceDefinition.class);
   }
 
@@ -42,12 +85,15 @@ public final class GeneratedCrd {
     return root.toAbsolutePath().normalize();
   }
 
-  /** The committed copies: one for kubectl users, one shipped by the Helm chart. */
+  /**
+   * The committed copies: one for kubectl users, one that the Helm chart renders as a template (so that
+   * {@code helm upgrade} updates it).
+   */
   static Path[] committedCopies() {
     Path root = repoRoot();
     return new Path[] {
       root.resolve("crds").resolve(FILE_NAME),
-      root.resolve("helm").resolve("envforge").resolve("crds").resolve(FILE_NAME)
+      root.resolve("helm").resolve("envforge").resolve("files").resolve(FILE_NAME)
     };
   }
 }

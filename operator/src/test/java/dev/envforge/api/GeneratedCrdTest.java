@@ -40,19 +40,47 @@ class GeneratedCrdTest {
     assertThat(version.getSubresources().getStatus()).isNotNull();
   }
 
-  /** The generator orders columns by JSONPath, so kubectl shows Age first; the set is what matters. */
+  /** kubectl shows the columns in this order; the wide output adds Reason before Age. */
   @Test
-  void hasThePrinterColumns() {
+  void hasThePrinterColumnsInOrderWithAgeLast() {
     assertThat(version.getAdditionalPrinterColumns())
         .extracting(c -> c.getName() + " " + c.getType() + " " + c.getPriority() + " " + c.getJsonPath())
-        .containsExactlyInAnyOrder(
+        .containsExactly(
             "Ready string 0 .status.conditions[?(@.type==\"Ready\")].status",
             "Variants string 0 .status.variantsReady",
             "Image string 0 .status.image",
+            "Status string 0 .status.conditions[?(@.type==\"Ready\")].message",
             "Reason string 1 .status.conditions[?(@.type==\"Ready\")].reason",
             "Age date 0 .metadata.creationTimestamp");
-    assertThat(version.getAdditionalPrinterColumns()).map(CustomResourceColumnDefinition::getJsonPath)
-        .allSatisfy(path -> assertThat(path).startsWith("."));
+  }
+
+  @Test
+  void isInTheEnvforgeCategoryAndDescribedForKubectlExplain() {
+    assertThat(crd.getSpec().getNames().getCategories()).containsExactly(EnvforgeApi.CATEGORY);
+    assertThat(schema.getDescription()).startsWith("A Python environment built from a lock file");
+  }
+
+  /** The shape Kubernetes' own conditions have: a list map keyed by type, a status enum, every field described. */
+  @Test
+  void describesConditionsAsKubernetesDoes() {
+    JSONSchemaProps conditions = at("status.conditions");
+    assertThat(conditions.getXKubernetesListType()).isEqualTo("map");
+    assertThat(conditions.getXKubernetesListMapKeys()).containsExactly("type");
+    JSONSchemaProps item = conditions.getItems().getSchema();
+    assertThat(item.getRequired()).containsExactlyInAnyOrder("type", "status");
+    assertThat(item.getProperties().get("status").getEnum()).extracting(Object::toString)
+        .containsExactly("\"True\"", "\"False\"", "\"Unknown\"");
+    assertThat(item.getProperties()).containsOnlyKeys("type", "status", "reason", "message", "lastTransitionTime",
+        "observedGeneration");
+    assertThat(item.getProperties().values()).allSatisfy(p -> {
+      assertThat(p.getDescription()).isNotBlank();
+      assertThat(p.getType()).isIn("string", "integer");
+    });
+    for (String type : List.of(EnvforgeApi.Conditions.READY, EnvforgeApi.Conditions.RECONCILING,
+        EnvforgeApi.Conditions.STALLED, EnvforgeApi.Conditions.BUILDING, EnvforgeApi.Conditions.FAILED,
+        EnvforgeApi.Conditions.INVALID_SPEC, EnvforgeApi.Conditions.REGISTRY_UNAVAILABLE)) {
+      assertThat(item.getProperties().get("type").getDescription()).contains(type);
+    }
   }
 
   @Test
@@ -87,18 +115,24 @@ class GeneratedCrdTest {
     assertThat(at("spec.platform").getDefault().asText()).isEqualTo("linux/amd64");
     assertThat(at("spec.installer").getDefault().asText()).isEqualTo("uv");
     assertThat(at("spec.image.insecure").getDefault().asBoolean()).isFalse();
-    assertThat(at("spec.builder.activeDeadlineSeconds").getDefault().asLong()).isEqualTo(3600L);
+    assertThat(at("spec.builder.activeDeadlineSeconds").getDefault())
+        .as("no schema default: it would override the operator's deadline whenever spec.builder is set").isNull();
+    assertThat(at("spec.suspend").getDefault().asBoolean()).isFalse();
     assertThat(at("spec.source.configMapRef.pyprojectKey").getDefault().asText()).isEqualTo("pyproject.toml");
     assertThat(at("spec.image.caConfigMapRef.key").getDefault().asText()).isEqualTo("ca.crt");
     assertThat(at("spec.indexCredentialsSecretRef.key").getDefault().asText()).isEqualTo("netrc");
     assertThat(at("spec.variants").getDefault().toString()).isEqualTo("[{\"name\":\"default\"}]");
   }
 
-  /** Fields of fabric8's own types (resources, conditions) carry no descriptions; every envforge field does. */
+  /**
+   * Fields of Kubernetes' own types (resources, affinity, tolerations, env, image pull secrets) carry no
+   * descriptions inside; every envforge field does, and so do the fields of conditions.
+   */
   @Test
   void documentsEveryEnvforgeField() {
     List<String> undocumented = new ArrayList<>();
-    collectUndocumented(schema.getProperties(), "", Set.of("spec.builder.resources", "status.conditions"),
+    collectUndocumented(schema.getProperties(), "", Set.of("spec.builder.resources", "spec.builder.affinity",
+        "spec.builder.tolerations", "spec.builder.env", "spec.builder.imagePullSecrets", "status.conditions"),
         undocumented);
     assertThat(undocumented).isEmpty();
   }

@@ -10,16 +10,17 @@ import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
+import dev.envforge.core.recipe.BuildContextRenderer;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +49,9 @@ class RealBuildIT {
 
   private static RealBuildWorld world;
   private static String unavailable;
-  /** The packages {@code python3 -m venv} puts into an empty venv of the base image (pip, setuptools). */
-  private static Set<String> venvBootstrap;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  /** The report script run in images; see {@link #assertBytecodeValid}. */
+  private static final String CHECK_VENV = resource("/e2e/check-venv.py");
 
   @BeforeAll
   static void startWorld(@TempDir Path work) {
@@ -299,7 +301,67 @@ class RealBuildIT {
     assertThat(leaks).as("objects besides the push Secret holding the registry password").isEmpty();
   }
 
-  /** pip freeze of /opt/venv: exactly the variant's plan besides what an empty venv of the base holds. */
+  @Test
+  @Order(8)
+  void aForcedRebuildFromEmptyStoragePushesTheSameImageWithValidBytecode() {
+    String ns = "reproducible";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    world.apply(world.environment(ns, "app", project, "e2e/reproducible", FULL));
+    PythonEnvironment first = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+        BUILD_TIMEOUT);
+    VariantStatus built = variant(first, "full");
+
+    // the same plan, recipe and base again, in a new build Pod whose image storage starts empty
+    world.edit(ns, "app", pe -> {
+      pe.getSpec().setRebuildToken("rebuild-1");
+      return pe;
+    });
+    PythonEnvironment second = world.awaitStatus(ns, "app", "the forced rebuild pushed", pe -> pe.getStatus() != null
+        && pe.getStatus().getVariants() != null && pe.getStatus().getVariants().stream().anyMatch(v ->
+            v.getName().equals("full") && "rebuild-1".equals(v.getRebuildToken())
+                && v.getPhase() == VariantPhase.Succeeded), BUILD_TIMEOUT);
+    VariantStatus rebuilt = variant(second, "full");
+
+    List<KanikoJobExecutor.Execution> builds = world.executor().executions().stream()
+        .filter(e -> e.namespace().equals(ns) && e.succeeded()).toList();
+    assertThat(builds).as("two builds, each in its own Pod").hasSize(2)
+        .extracting(KanikoJobExecutor.Execution::pod).doesNotHaveDuplicates();
+    List<String> firstLayers = layerDigests(world.manifest("e2e/reproducible", builds.get(0).terminationMessage()));
+    List<String> secondLayers = layerDigests(world.manifest("e2e/reproducible", builds.get(1).terminationMessage()));
+    report("reproducible: %s and %s, layers %s", builds.get(0).terminationMessage(),
+        builds.get(1).terminationMessage(), secondLayers);
+    assertThat(secondLayers).as("layer digests of the second build").isEqualTo(firstLayers);
+    assertThat(builds.get(1).terminationMessage()).as("image digest of the second build")
+        .isEqualTo(builds.get(0).terminationMessage());
+    assertThat(digestOf(rebuilt)).isEqualTo(digestOf(built));
+
+    String image = imageOf(second, "full");
+    List<String> bytecodeOutsideTheVenv = new ArrayList<>();
+    world.builder().scanLayers(image, f -> {
+      if (f.layer() > 0 && f.path().endsWith(".pyc") && !f.path().startsWith("opt/venv/")) {
+        bytecodeOutsideTheVenv.add(f.path());
+      }
+    });
+    assertThat(bytecodeOutsideTheVenv).as("bytecode the recipe's layers hold outside the venv").isEmpty();
+    assertImageHolds(second, "full", "alpha==1.0", "beta==2.0", "epsilon==3.0", "gamma==0.5");
+  }
+
+  private static List<String> layerDigests(String manifestJson) {
+    try {
+      List<String> digests = new ArrayList<>();
+      JSON.readTree(manifestJson).path("layers").forEach(l -> digests.add(l.path("digest").asText()));
+      assertThat(digests).as("layers of %s", manifestJson).isNotEmpty();
+      return digests;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The venv holds exactly the variant's plan, as {@code pip list} (the base's pip, run for the venv) and Python's
+   * {@code importlib.metadata} see it, and its bytecode is what the recipe promises ({@link #assertBytecodeValid}).
+   */
   private static void assertImageHolds(PythonEnvironment pe, String variant, String... expected) {
     VariantStatus v = variant(pe, variant);
     String image = imageOf(pe, variant);
@@ -310,11 +372,12 @@ class RealBuildIT {
         .as("the registry's Docker-Content-Digest for %s", image).isEqualTo(digest);
     assertThat(executionOf(v).result()).hasValueSatisfying(r -> assertThat(r.digest()).contains(digest));
 
-    Set<String> frozen = freeze(image);
-    Set<String> bootstrap = venvBootstrap();
-    Set<String> installed = frozen.stream().filter(p -> !bootstrap.contains(p)).collect(Collectors.toSet());
-    assertThat(frozen).as("the venv's own tools are still there").containsAll(bootstrap);
-    assertThat(installed).as("pip freeze of /opt/venv in %s besides the venv's own tools", image)
+    // the base's python3: in the image, python3 on PATH is the venv's
+    ExternalCommand.Result pipList = world.builder().run(image, "/usr/bin/python3", "-m", "pip", "--python",
+        "/opt/venv/bin/python", "--no-cache-dir", "--disable-pip-version-check", "list", "--format=freeze");
+    assertThat(pipList.exitCode()).as(pipList.output()).isZero();
+    assertThat(pipList.stdout().lines().filter(l -> !l.isBlank()).toList())
+        .as("pip list of /opt/venv in %s: the plan and nothing else (no pip, no setuptools)", image)
         .containsExactlyInAnyOrder(expected);
     ExternalCommand.Result plan = world.builder().run(image, "cat", "/usr/share/envforge/packages.txt");
     // each line is a pin, with "  # requested" after the packages the project asks for itself
@@ -322,26 +385,56 @@ class RealBuildIT {
         .as("envforge's plan in the image")
         .containsExactlyInAnyOrder(expected);
     assertThat(v.getPackages()).isEqualTo(expected.length);
+    VenvReport report = assertBytecodeValid(image, Arrays.stream(expected).map(p -> p.substring(0, p.indexOf("==")))
+        .toList());
+    assertThat(report.distributions()).as("importlib.metadata of /opt/venv in %s", image)
+        .containsExactlyInAnyOrder(expected);
   }
 
-  private static Set<String> freeze(String image) {
-    ExternalCommand.Result freeze = world.builder().run(image, "/opt/venv/bin/python", "-m", "pip", "freeze",
-        "--all", "--disable-pip-version-check");
-    assertThat(freeze.exitCode()).as(freeze.output()).isZero();
-    return freeze.stdout().lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
-  }
+  /**
+   * What {@code check-venv.py} found in the image's venv, run by the venv's Python as the image's user.
+   *
+   * @param prefix the interpreter's {@code sys.prefix}
+   * @param distributions installed distributions as {@code name==version}, names normalised
+   * @param sources Python source files in site-packages
+   * @param pycs bytecode files under the venv
+   * @param problems source files without bytecode, bytecode that is not checked-hash or does not match its source
+   * @param leftAsSource source files without bytecode because Python cannot compile them
+   * @param importExitCode exit code of the verbose import of the plan's modules
+   * @param importedFromVenv the files the import system took each venv module's code object from
+   * @param importRejections the import system's reasons for rejecting bytecode (stale, hash mismatch, bad magic)
+   */
+  record VenvReport(String prefix, List<String> distributions, int sources, int pycs, List<String> problems,
+      List<String> leftAsSource, int importExitCode,
+      List<String> importedFromVenv, List<String> importRejections) {}
 
-  /** What {@code python3 -m venv} installs by itself in the base image, measured once in a built image. */
-  private static synchronized Set<String> venvBootstrap() {
-    if (venvBootstrap == null) {
-      world.builder().pull(world.baseReference());
-      ExternalCommand.Result fresh = world.builder().runAs("0:0", world.baseReference(), "/bin/sh", "-c",
-          "python3 -m venv /opt/empty-venv && /opt/empty-venv/bin/python -m pip freeze --all --disable-pip-version-check");
-      assertThat(fresh.exitCode()).as(fresh.output()).isZero();
-      venvBootstrap = fresh.stdout().lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
-      assertThat(venvBootstrap).as("an empty venv has pip").anyMatch(p -> p.startsWith("pip=="));
+  /**
+   * Every source file in the venv's site-packages has checked-hash bytecode that matches it, every bytecode file
+   * has its source, and importing the modules takes every venv module's code from its {@code .pyc} with nothing
+   * rejected; all judged by the image's own Python, as the image's user, with the image's environment (which keeps
+   * Python from writing bytecode), so nothing can be recompiled behind the check's back.
+   */
+  static VenvReport assertBytecodeValid(String image, List<String> modules) {
+    List<String> command = new ArrayList<>(List.of("/opt/venv/bin/python", "-c", CHECK_VENV));
+    command.addAll(modules);
+    ExternalCommand.Result run = world.builder().run(image, command.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    VenvReport report;
+    try {
+      report = JSON.readValue(run.stdout().trim(), VenvReport.class);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("check-venv.py printed no report: " + run.output(), e);
     }
-    return venvBootstrap;
+    assertThat(report.prefix()).isEqualTo(BuildContextRenderer.VENV);
+    assertThat(report.problems()).as("bytecode problems in %s", image).isEmpty();
+    assertThat(report.sources()).as("source files in site-packages").isPositive();
+    assertThat(report.leftAsSource()).as("test packages Python cannot compile").isEmpty();
+    assertThat(report.pycs()).as("one .pyc per source file, no others").isEqualTo(report.sources());
+    assertThat(report.importExitCode()).isZero();
+    assertThat(report.importRejections()).as("bytecode the import system rejected").isEmpty();
+    assertThat(report.importedFromVenv()).as("code objects of the imported venv modules")
+        .hasSizeGreaterThanOrEqualTo(modules.size()).allMatch(path -> path.endsWith(".pyc"));
+    return report;
   }
 
   private static VariantStatus variant(PythonEnvironment pe, String name) {
@@ -387,6 +480,14 @@ class RealBuildIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (java.io.InputStream in = RealBuildIT.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -240,8 +240,17 @@ public final class RealBuildWorld implements AutoCloseable {
     return client.resources(PythonEnvironment.class).inNamespace(namespace).withName(name).get();
   }
 
+  /** Edits the resource, again on a fresh copy when the operator's status write came first (409). */
   public PythonEnvironment edit(String namespace, String name, UnaryOperator<PythonEnvironment> edit) {
-    return client.resources(PythonEnvironment.class).inNamespace(namespace).withName(name).edit(edit);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(PythonEnvironment.class).inNamespace(namespace).withName(name).edit(edit);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
@@ -266,6 +275,28 @@ public final class RealBuildWorld implements AutoCloseable {
         throw new AssertionError("no " + type + "=" + status + (reason == null ? "" : " (" + reason + ")")
             + " on " + namespace + "/" + name + " within " + timeout + "; status: "
             + (pe == null ? "no resource" : client.getKubernetesSerialization().asYaml(pe.getStatus()))
+            + "\nexecutor problems: " + executor.problems());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      pe = get(namespace, name);
+    }
+    return pe;
+  }
+
+  /** Waits until the resource satisfies the predicate; fails with its status when it does not in time. */
+  public PythonEnvironment awaitStatus(String namespace, String name, String what, Predicate<PythonEnvironment> done,
+      Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    PythonEnvironment pe = get(namespace, name);
+    while (pe == null || !done.test(pe)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + what + " on " + namespace + "/" + name + " within " + timeout
+            + "; status: " + (pe == null ? "no resource" : client.getKubernetesSerialization().asYaml(pe.getStatus()))
             + "\nexecutor problems: " + executor.problems());
       }
       try {

@@ -88,7 +88,7 @@ class BuildFlowTest extends OperatorWithRegistry {
     k8s.podFinished(job, 0, "Completed", reportedDigest);
     k8s.finishJob(job, true, null);
 
-    PythonEnvironment checking = k8s.awaitCondition(NS, "late", Conditions.READY, "False", Reasons.CHECKING_REGISTRY);
+    PythonEnvironment checking = k8s.awaitCondition(NS, "late", Conditions.READY, "Unknown", Reasons.CHECKING_REGISTRY);
     assertThat(checking.getStatus().getVariants().get(0).getPhase()).isEqualTo(VariantPhase.Checking);
     // the registry shows the image later (replication, a slow mirror): no event tells the operator
     String digest = registry.pushRandomImage(repo, tagOf(LOCK, List.of()));

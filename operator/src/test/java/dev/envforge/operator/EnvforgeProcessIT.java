@@ -100,6 +100,7 @@ class EnvforgeProcessIT {
     assertThat(metrics.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
     assertThat(metrics.body()).contains("envforge_cache_hits_total 1.0", "envforge_registry_check_seconds_count",
         "operator_sdk_reconciliations_success_total");
+    MetricsScrape.assertOperatorMetrics(metrics.body(), List.of("team-a", "process/env", tag));
     assertThat(k8s.client.leases().inNamespace("envforge-system").withName(OperatorSettings.DEFAULT_LEASE_NAME)
         .get()).as("the leader-election Lease").isNotNull();
 

@@ -57,6 +57,7 @@ final class OperatorHarness implements AutoCloseable {
   final KubernetesClient operatorClient;
   final ApiCallLog calls;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final List<EnvforgeOperator> startedOperators = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The operator's clock: the real time unless a test sets it. */
   final TestClock clock = new TestClock();
   EnvforgeOperator operator;
@@ -81,6 +82,7 @@ final class OperatorHarness implements AutoCloseable {
     this.settings = settings;
     this.registry = registry;
     operator = EnvforgeOperator.start(operatorClient, settings, meters, registry, clock);
+    startedOperators.add(operator);
     return this;
   }
 
@@ -227,14 +229,12 @@ final class OperatorHarness implements AutoCloseable {
     return sb.toString();
   }
 
-  /** How many reconciles of one resource have finished (the operator's own JOSDK metrics). */
+  /**
+   * How many reconciles of one resource have finished, summed over every operator this harness started (the
+   * operator counts them per resource without exporting them: metric labels carry no resource names).
+   */
   double reconciliations(String namespace, String name) {
-    return meters.getMeters().stream()
-        .filter(m -> m.getId().getName().equals("operator.sdk.reconciliations.success"))
-        .filter(m -> m.getId().getTags().stream().anyMatch(t -> t.getValue().equals(name))
-            && m.getId().getTags().stream().anyMatch(t -> t.getValue().equals(namespace)))
-        .mapToDouble(m -> ((io.micrometer.core.instrument.Counter) m).count())
-        .sum();
+    return startedOperators.stream().mapToLong(o -> o.metrics().reconciles(namespace, name)).sum();
   }
 
   /** Does {@code change} and waits until the operator has reconciled the resource after it. */

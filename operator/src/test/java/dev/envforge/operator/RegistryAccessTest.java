@@ -162,11 +162,16 @@ class RegistryAccessTest {
     return pe;
   }
 
-  /** RegistryUnavailable=True with the reason, Ready=False, and no Job: not now, not after another reconcile. */
+  /**
+   * RegistryUnavailable=True with the reason, Ready=Unknown (nothing says whether the image exists), Reconciling=True
+   * (retried), and no Job: not now, not after another reconcile.
+   */
   private PythonEnvironment assertUnavailableWithoutBuild(String reason) {
     PythonEnvironment pe = k8s.awaitCondition(NS, NAME, Conditions.REGISTRY_UNAVAILABLE, "True", reason);
+    assertThat(pe.getStatus().condition(Conditions.RECONCILING)).get()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
     assertThat(pe.getStatus().condition(Conditions.READY)).get().satisfies(ready -> {
-      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getStatus()).isEqualTo("Unknown");
       assertThat(ready.getReason()).isEqualTo(reason);
     });
     assertThat(pe.getStatus().getVariants()).singleElement().satisfies(v -> {

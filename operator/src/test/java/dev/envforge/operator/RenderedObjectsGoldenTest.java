@@ -83,7 +83,8 @@ class RenderedObjectsGoldenTest {
     assertThat(rendered.job().getSpec().getActiveDeadlineSeconds()).isEqualTo(1800);
     assertThat(rendered.job().getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("envforge-builder");
     assertThat(rendered.job().getMetadata().getAnnotations()).containsEntry("envforge.dev/rebuild-token", "2025-01-15");
-    assertThat(rendered.context().getData().get(BuildContext.DOCKERFILE)).contains("/opt/venv/bin/pip install")
+    assertThat(rendered.context().getData().get(BuildContext.DOCKERFILE))
+        .contains("python3 -m venv --without-pip /opt/venv", "python3 -m pip --python /opt/venv/bin/python install")
         .doesNotContain("uv pip install");
     assertCommonShape(rendered);
   }
@@ -118,11 +119,13 @@ class RenderedObjectsGoldenTest {
     BuildContext context = plan.render();
 
     assertThat(context.files()).containsOnlyKeys(BuildContext.DOCKERFILE, BuildContext.HASHED_REQUIREMENTS,
-        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST);
+        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT);
     context.files().forEach((name, text) ->
         Golden.assertMatches("recipe-" + installer.id() + "-uv-langchain-ai-langgraph/" + name, text));
     assertThat(context.files().get(BuildContext.HASHED_REQUIREMENTS)).contains("--hash=sha256:");
-    assertThat(context.dockerfile()).contains("--require-hashes", "--no-deps", "USER 65532:65532");
+    assertThat(context.dockerfile()).contains("--require-hashes", "--no-deps", "USER 65532:65532",
+        "PYTHONDONTWRITEBYTECODE=1", "/opt/venv/bin/python /usr/share/envforge/compile-bytecode.py");
+    assertThat(context.files().get(BuildContext.COMPILE_SCRIPT)).contains("PycInvalidationMode.CHECKED_HASH");
   }
 
   /** Secret data as the API server returns it (it turns stringData into data; the mock server does not). */
@@ -198,7 +201,7 @@ class RenderedObjectsGoldenTest {
       assertThat(owner.getUid()).isEqualTo(job.getMetadata().getUid());
     });
     assertThat(context.getData()).containsOnlyKeys(BuildContext.DOCKERFILE, BuildContext.HASHED_REQUIREMENTS,
-        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST);
+        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT);
   }
 
   /**

@@ -49,7 +49,8 @@ class StatusHygieneTest extends OperatorWithRegistry {
     PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
     assertThat(transitionTimes(ready)).containsOnly(Map.entry(Conditions.READY, T0.toString()),
         Map.entry(Conditions.BUILDING, T0.toString()), Map.entry(Conditions.FAILED, T0.toString()),
-        Map.entry(Conditions.INVALID_SPEC, T0.toString()), Map.entry(Conditions.REGISTRY_UNAVAILABLE, T0.toString()));
+        Map.entry(Conditions.INVALID_SPEC, T0.toString()), Map.entry(Conditions.REGISTRY_UNAVAILABLE, T0.toString()),
+        Map.entry(Conditions.RECONCILING, T0.toString()), Map.entry(Conditions.STALLED, T0.toString()));
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(1L);
 
     // a spec change that leaves every condition as it was: new observedGeneration, same transition times
@@ -71,7 +72,8 @@ class StatusHygieneTest extends OperatorWithRegistry {
     assertThat(building.getStatus().condition(Conditions.READY).get().getStatus()).isEqualTo("False");
     assertThat(transitionTimes(building)).containsOnly(Map.entry(Conditions.READY, t2.toString()),
         Map.entry(Conditions.BUILDING, t2.toString()), Map.entry(Conditions.FAILED, T0.toString()),
-        Map.entry(Conditions.INVALID_SPEC, T0.toString()), Map.entry(Conditions.REGISTRY_UNAVAILABLE, T0.toString()));
+        Map.entry(Conditions.INVALID_SPEC, T0.toString()), Map.entry(Conditions.REGISTRY_UNAVAILABLE, T0.toString()),
+        Map.entry(Conditions.RECONCILING, t2.toString()), Map.entry(Conditions.STALLED, T0.toString()));
   }
 
   @Test
@@ -111,7 +113,7 @@ class StatusHygieneTest extends OperatorWithRegistry {
     Map<String, String> columns = printerColumns(ready);
 
     assertThat(columns).containsEntry("Ready", "True").containsEntry("Variants", "1/1")
-        .containsEntry("Reason", Reasons.CACHED)
+        .containsEntry("Reason", Reasons.CACHED).containsEntry("Status", "all 1 variant images exist")
         .containsEntry("Image", registry.hostPort() + "/columns/env:"
             + OperatorHarness.tagOf(Map.of("requirements.txt", LOCK), List.of()) + "@" + digest)
         .containsKey("Age");

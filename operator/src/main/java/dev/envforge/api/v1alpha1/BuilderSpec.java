@@ -3,21 +3,32 @@ package dev.envforge.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
-/** Settings of the build Jobs ({@code spec.builder}); anything left out comes from the operator's configuration. */
+/**
+ * Settings of the build Jobs ({@code spec.builder}), and the shape of the operator-wide defaults file
+ * ({@code envforge run --builder-settings}, the chart's {@code builder} values). Each field left out comes from
+ * the operator; a field that is set overrides only itself: maps (nodeSelector, pod labels and annotations) and
+ * resources are merged key by key, env by variable name, tolerations and imagePullSecrets are added to the
+ * operator's, and each part of affinity (node, pod, pod anti) replaces the operator's part.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"image", "resources", "activeDeadlineSeconds", "cacheRepository", "serviceAccountName"})
+@JsonPropertyOrder({"image", "resources", "activeDeadlineSeconds", "cacheRepository", "serviceAccountName",
+    "nodeSelector", "tolerations", "affinity", "priorityClassName", "runtimeClassName", "imagePullSecrets", "env",
+    "podLabels", "podAnnotations", "registryMirrors"})
 public class BuilderSpec {
 
-  /** Build time limit when none is set. */
-  public static final long DEFAULT_ACTIVE_DEADLINE_SECONDS = 3600;
   /** Shortest build time limit accepted. */
   public static final long MIN_ACTIVE_DEADLINE_SECONDS = 60;
   /** Longest build time limit accepted: one day. */
@@ -25,18 +36,22 @@ public class BuilderSpec {
 
   @Size(max = 255)
   @JsonPropertyDescription(
-      "Image of the Kaniko builder. Default: the operator's --builder-image (a pinned"
-          + " ghcr.io/osscontainertools/kaniko release).")
+      "Image of the Kaniko builder, a tag or a digest (repository@sha256:...). Default: the operator's"
+          + " --builder-image (chart value builder.image, a pinned ghcr.io/osscontainertools/kaniko release).")
   private String image;
 
-  @JsonPropertyDescription("CPU and memory requests and limits of the build container. Default: the operator's.")
+  @JsonPropertyDescription(
+      "Requests and limits of the build container, merged key by key over the operator's (chart value"
+          + " builder.resources; by default requests cpu 500m and memory 2Gi, limit memory 8Gi): setting"
+          + " limits.memory keeps the operator's requests. Any resource name, e.g. ephemeral-storage.")
   private ResourceRequirements resources;
 
   @Min(MIN_ACTIVE_DEADLINE_SECONDS)
   @Max(MAX_ACTIVE_DEADLINE_SECONDS)
-  @Default("3600")
-  @JsonPropertyDescription("Time limit of one build in seconds, from 60 to 86400. Default 3600.")
-  private Long activeDeadlineSeconds = DEFAULT_ACTIVE_DEADLINE_SECONDS;
+  @JsonPropertyDescription(
+      "Time limit of one build in seconds, from 60 to 86400. Default: the operator's --builder-deadline-seconds"
+          + " (chart value builder.deadlineSeconds, 3600).")
+  private Long activeDeadlineSeconds;
 
   @Size(max = 255)
   @Pattern(Patterns.IMAGE_REPOSITORY)
@@ -47,8 +62,57 @@ public class BuilderSpec {
 
   @Size(max = 253)
   @Pattern(Patterns.DNS_SUBDOMAIN)
-  @JsonPropertyDescription("ServiceAccount the build Pods run as. Default: the namespace's default ServiceAccount.")
+  @JsonPropertyDescription(
+      "ServiceAccount the build Pods run as. Default: the operator's, else the namespace's default"
+          + " ServiceAccount. Its token is not mounted.")
   private String serviceAccountName;
+
+  @JsonPropertyDescription(
+      "Node labels the build Pod must match, merged over the operator's. kubernetes.io/os and kubernetes.io/arch"
+          + " always follow spec.platform.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Tolerations of the build Pod, added to the operator's.")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription(
+      "Affinity of the build Pod; nodeAffinity, podAffinity and podAntiAffinity each replace the operator's.")
+  private Affinity affinity;
+
+  @Size(max = 253)
+  @JsonPropertyDescription("PriorityClass of the build Pod. Default: the operator's, else none.")
+  private String priorityClassName;
+
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "RuntimeClass of the build Pod, e.g. a sandboxed runtime such as gVisor or Kata. Default: the operator's,"
+          + " else the cluster's default runtime.")
+  private String runtimeClassName;
+
+  @JsonPropertyDescription(
+      "Secrets for pulling the builder image from a private registry, added to the operator's.")
+  private List<LocalObjectReference> imagePullSecrets;
+
+  @JsonPropertyDescription(
+      "Environment variables of the build container, merged by name over the operator's, e.g. HTTP_PROXY,"
+          + " HTTPS_PROXY and NO_PROXY; use valueFrom.secretKeyRef for anything secret.")
+  private List<EnvVar> env;
+
+  @JsonPropertyDescription(
+      "Labels of the build Pod, merged over the operator's; envforge's own labels win. E.g."
+          + " sidecar.istio.io/inject: \"false\".")
+  private Map<String, String> podLabels;
+
+  @JsonPropertyDescription(
+      "Annotations of the build Pod, merged over the operator's, e.g. to turn off a service-mesh sidecar.")
+  private Map<String, String> podAnnotations;
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Registry mirrors Kaniko pulls base images through (--registry-mirror, tried in order, then the base image's"
+          + " own registry), e.g. mirror.example.com or mirror.example.com/dockerhub. Replaces the operator's list."
+          + " For air-gapped clusters; the pulled image is the same by digest.")
+  private List<String> registryMirrors;
 
   public String getImage() {
     return image;
@@ -90,6 +154,86 @@ public class BuilderSpec {
     this.serviceAccountName = serviceAccountName;
   }
 
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
+
+  public String getRuntimeClassName() {
+    return runtimeClassName;
+  }
+
+  public void setRuntimeClassName(String runtimeClassName) {
+    this.runtimeClassName = runtimeClassName;
+  }
+
+  public List<LocalObjectReference> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
+  }
+
+  public List<EnvVar> getEnv() {
+    return env;
+  }
+
+  public void setEnv(List<EnvVar> env) {
+    this.env = env;
+  }
+
+  public Map<String, String> getPodLabels() {
+    return podLabels;
+  }
+
+  public void setPodLabels(Map<String, String> podLabels) {
+    this.podLabels = podLabels;
+  }
+
+  public Map<String, String> getPodAnnotations() {
+    return podAnnotations;
+  }
+
+  public void setPodAnnotations(Map<String, String> podAnnotations) {
+    this.podAnnotations = podAnnotations;
+  }
+
+  public List<String> getRegistryMirrors() {
+    return registryMirrors;
+  }
+
+  public void setRegistryMirrors(List<String> registryMirrors) {
+    this.registryMirrors = registryMirrors;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -103,18 +247,27 @@ public class BuilderSpec {
         && Objects.equals(resources, that.resources)
         && Objects.equals(activeDeadlineSeconds, that.activeDeadlineSeconds)
         && Objects.equals(cacheRepository, that.cacheRepository)
-        && Objects.equals(serviceAccountName, that.serviceAccountName);
+        && Objects.equals(serviceAccountName, that.serviceAccountName)
+        && Objects.equals(nodeSelector, that.nodeSelector)
+        && Objects.equals(tolerations, that.tolerations)
+        && Objects.equals(affinity, that.affinity)
+        && Objects.equals(priorityClassName, that.priorityClassName)
+        && Objects.equals(runtimeClassName, that.runtimeClassName)
+        && Objects.equals(imagePullSecrets, that.imagePullSecrets)
+        && Objects.equals(env, that.env)
+        && Objects.equals(podLabels, that.podLabels)
+        && Objects.equals(podAnnotations, that.podAnnotations)
+        && Objects.equals(registryMirrors, that.registryMirrors);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(image, resources, activeDeadlineSeconds, cacheRepository, serviceAccountName);
+    return Objects.hash(image, resources, activeDeadlineSeconds, cacheRepository, serviceAccountName, nodeSelector, tolerations, affinity, priorityClassName, runtimeClassName, imagePullSecrets, env, podLabels, podAnnotations, registryMirrors);
   }
 
   @Override
   public String toString() {
-    return "BuilderSpec{image=" + image + ", resources=" + resources + ", activeDeadlineSeconds="
-        + activeDeadlineSeconds + ", cacheRepository=" + cacheRepository + ", serviceAccountName="
-        + serviceAccountName + "}";
+    return "BuilderSpec{" + "image=" + image + ", " + "resources=" + resources + ", " + "activeDeadlineSeconds=" + activeDeadlineSeconds + ", " + "cacheRepository=" + cacheRepository + ", " + "serviceAccountName=" + serviceAccountName + ", " + "nodeSelector=" + nodeSelector + ", " + "tolerations=" + tolerations + ", " + "affinity=" + affinity + ", " + "priorityClassName=" + priorityClassName + ", " + "runtimeClassName=" + runtimeClassName + ", " + "imagePullSecrets=" + imagePullSecrets + ", " + "env=" + env + ", " + "podLabels=" + podLabels + ", " + "podAnnotations=" + podAnnotations
+        + ", registryMirrors=" + registryMirrors + "}";
   }
 }

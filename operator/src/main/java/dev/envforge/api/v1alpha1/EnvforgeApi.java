@@ -21,6 +21,8 @@ public final class EnvforgeApi {
   public static final String SINGULAR = "pythonenvironment";
   /** Short name for kubectl ({@code kubectl get pyenv}). */
   public static final String SHORT_NAME = "pyenv";
+  /** kubectl category: {@code kubectl get envforge} lists every envforge resource. */
+  public static final String CATEGORY = "envforge";
   /** Name of the CustomResourceDefinition. */
   public static final String CRD_NAME = PLURAL + "." + GROUP;
 
@@ -38,6 +40,16 @@ public final class EnvforgeApi {
     public static final String INVALID_SPEC = "InvalidSpec";
     /** The image registry could not be asked whether an image exists. */
     public static final String REGISTRY_UNAVAILABLE = "RegistryUnavailable";
+    /**
+     * The operator is working towards the desired state (checking the registry, building, retrying); kstatus and
+     * Flux read True as InProgress.
+     */
+    public static final String RECONCILING = "Reconciling";
+    /**
+     * The operator cannot make progress without a change by a person (a spec or input fix, or a new rebuild token
+     * after a failed build); kstatus and Flux read True as Failed.
+     */
+    public static final String STALLED = "Stalled";
 
     private Conditions() {}
   }
@@ -67,7 +79,19 @@ public final class EnvforgeApi {
     /** A build Job's Pod is running. */
     public static final String BUILD_RUNNING = "BuildRunning";
 
+    // a build that cannot start (the variant stays Building; the Job keeps trying)
+    /** A ResourceQuota of the namespace forbids the build Pod; the Job retries when quota frees up. */
+    public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+    /** The build Pod's ServiceAccount ({@code spec.builder.serviceAccountName}) does not exist. */
+    public static final String SERVICE_ACCOUNT_NOT_FOUND = "ServiceAccountNotFound";
+    /** No node can take the build Pod (node selector, taints, affinity, resources); the scheduler says why. */
+    public static final String UNSCHEDULABLE = "Unschedulable";
+    /** The Job cannot create its Pod for another reason; the message has the API server's answer. */
+    public static final String BUILD_CANNOT_START = "BuildCannotStart";
+
     // build failures
+    /** The namespace's Pod Security level rejects the build Pod (Kaniko runs as root: it needs baseline). */
+    public static final String POD_SECURITY_REJECTED = "PodSecurityRejected";
     /** A build Job failed for a reason not recognised more precisely. */
     public static final String BUILD_FAILED = "BuildFailed";
     /** The build container ran out of memory; raise {@code spec.builder.resources.limits.memory}. */
@@ -114,6 +138,12 @@ public final class EnvforgeApi {
     public static final String IDLE = "Idle";
     /** An unexpected error occurred while reconciling; it is retried with backoff. */
     public static final String RECONCILE_ERROR = "ReconcileError";
+    /** {@code spec.suspend} is true: no registry checks and no new builds until it is false again. */
+    public static final String SUSPENDED = "Suspended";
+    /** Nothing left to do: every image exists, or the resource waits for a change; used with Reconciling=False. */
+    public static final String RECONCILED = "Reconciled";
+    /** Nothing keeps the resource from progressing; used with Stalled=False. */
+    public static final String PROGRESSING = "Progressing";
 
     private Reasons() {}
   }

@@ -3,7 +3,9 @@ package dev.envforge.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -22,6 +24,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural(EnvforgeApi.PLURAL)
 @Singular(EnvforgeApi.SINGULAR)
 @ShortNames(EnvforgeApi.SHORT_NAME)
+@Categories(EnvforgeApi.CATEGORY)
+@SchemaCustomizer(value = SchemaDeepMerge.class, input = PythonEnvironment.DESCRIPTION_SCHEMA)
 @AdditionalPrinterColumn(
     name = "Ready",
     type = AdditionalPrinterColumn.Type.STRING,
@@ -38,6 +42,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.image",
     getDescription = "Immutable image reference of the first variant")
 @AdditionalPrinterColumn(
+    name = "Status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
+    getDescription = "Message of the Ready condition")
+@AdditionalPrinterColumn(
     name = "Reason",
     type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
@@ -49,6 +58,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp")
 public class PythonEnvironment extends EnvforgeResource<PythonEnvironmentSpec, PythonEnvironmentStatus>
     implements Namespaced {
+
+  /** The top-level description that {@code kubectl explain pyenv} shows. */
+  static final String DESCRIPTION_SCHEMA = """
+      {"description": "A Python environment built from a lock file into one container image per variant. The\
+       operator resolves the lock into an install plan per variant, names each image after the plan's hash and\
+       builds only when no image with that name exists yet. Ready=True means every variant's image exists;\
+       status.image and status.variants[].image give the immutable references."}
+      """;
 
   // Overridden only to document the two halves and to make spec required in the schema.
   @Override

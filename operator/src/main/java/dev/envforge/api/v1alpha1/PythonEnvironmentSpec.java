@@ -30,7 +30,8 @@ import java.util.Objects;
   "image",
   "indexCredentialsSecretRef",
   "builder",
-  "rebuildToken"
+  "rebuildToken",
+  "suspend"
 })
 public class PythonEnvironmentSpec {
 
@@ -93,6 +94,14 @@ public class PythonEnvironmentSpec {
       "Free text; changing it forces a new build of every variant even when its image already exists, for"
           + " example to pick up a rebuilt base image.")
   private String rebuildToken;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "When true, the operator neither checks the registry nor starts builds for this resource; a build already"
+          + " running finishes, and its result is recorded once suspend is false again. The status shows"
+          + " Reconciling=False and Stalled=False with reason Suspended, and Ready stays True if it was. Default"
+          + " false.")
+  private Boolean suspend = false;
 
   /** The variants used when the spec names none: one variant called "default", no groups, no extras. */
   public static List<Variant> defaultVariants() {
@@ -181,6 +190,19 @@ public class PythonEnvironmentSpec {
     this.rebuildToken = rebuildToken;
   }
 
+  public Boolean getSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(Boolean suspend) {
+    this.suspend = suspend;
+  }
+
+  /** Whether {@code spec.suspend} is true; absent means false. */
+  public boolean suspended() {
+    return Boolean.TRUE.equals(suspend);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -199,14 +221,15 @@ public class PythonEnvironmentSpec {
         && Objects.equals(image, that.image)
         && Objects.equals(indexCredentialsSecretRef, that.indexCredentialsSecretRef)
         && Objects.equals(builder, that.builder)
-        && Objects.equals(rebuildToken, that.rebuildToken);
+        && Objects.equals(rebuildToken, that.rebuildToken)
+        && Objects.equals(suspend, that.suspend);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         source, variants, python, platform, baseImage, installer, image, indexCredentialsSecretRef, builder,
-        rebuildToken);
+        rebuildToken, suspend);
   }
 
   @Override
@@ -214,6 +237,6 @@ public class PythonEnvironmentSpec {
     return "PythonEnvironmentSpec{source=" + source + ", variants=" + variants + ", python=" + python
         + ", platform=" + platform + ", baseImage=" + baseImage + ", installer=" + installer + ", image=" + image
         + ", indexCredentialsSecretRef=" + indexCredentialsSecretRef + ", builder=" + builder
-        + ", rebuildToken=" + rebuildToken + "}";
+        + ", rebuildToken=" + rebuildToken + ", suspend=" + suspend + "}";
   }
 }

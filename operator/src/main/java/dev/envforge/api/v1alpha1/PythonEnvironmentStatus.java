@@ -3,23 +3,52 @@ package dev.envforge.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Observed state of a {@link PythonEnvironment}, written by the operator only. */
+/**
+ * Observed state of a {@link PythonEnvironment}, written by the operator only. The schema of
+ * {@code conditions} is completed here (descriptions, the status enum, a list map keyed by type), because the
+ * generator cannot read them from fabric8's Condition class.
+ */
+@SchemaCustomizer(value = SchemaDeepMerge.class, input = PythonEnvironmentStatus.CONDITIONS_SCHEMA)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"observedGeneration", "conditions", "variantsReady", "image", "variants"})
 public class PythonEnvironmentStatus {
+
+  /** JSON merge patch over the generated schema of this class: Kubernetes' condition schema, documented. */
+  static final String CONDITIONS_SCHEMA = """
+      {"properties": {"conditions": {
+        "x-kubernetes-list-type": "map",
+        "x-kubernetes-list-map-keys": ["type"],
+        "items": {
+          "required": ["type", "status"],
+          "properties": {
+            "type": {"description": "Type of the condition: Ready, Reconciling, Stalled, Building, Failed,\
+       InvalidSpec or RegistryUnavailable."},
+            "status": {"description": "True, False or Unknown (not known yet).",
+              "enum": ["True", "False", "Unknown"]},
+            "reason": {"description": "CamelCase reason of the last transition; see docs/reference.md for the\
+       closed list."},
+            "message": {"description": "What the condition means for this resource, for people."},
+            "lastTransitionTime": {"description": "When status last changed, RFC 3339.", "format": "date-time"},
+            "observedGeneration": {"description": "The metadata.generation the condition was computed from."}
+          }
+        }
+      }}}
+      """;
 
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Conditions of the resource: Ready, Building, Failed, InvalidSpec and RegistryUnavailable, each with a"
-          + " CamelCase reason and a message.")
+      "Conditions of the resource, one per type: Ready (every variant image exists; Unknown while the registry has"
+          + " not answered), Reconciling and Stalled (as kstatus and Flux read them), Building, Failed, InvalidSpec"
+          + " and RegistryUnavailable, each with a CamelCase reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Variants whose image exists, out of all variants, e.g. \"1/2\".")

@@ -1,8 +1,5 @@
 package dev.envforge.core.hash;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.plan.PlannedPackage;
@@ -29,10 +26,6 @@ public final class PlanHasher {
   public static final String TAG_PREFIX = "ef-";
   public static final int TAG_HEX_CHARS = 32;
 
-  private static final ObjectMapper CANONICAL = new ObjectMapper()
-      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-      .configure(SerializationFeature.INDENT_OUTPUT, false);
-
   private PlanHasher() {}
 
   public static PlanHash hash(InstallPlan plan, BuildRecipe recipe) {
@@ -40,12 +33,10 @@ public final class PlanHasher {
     document.put("scheme", SCHEME);
     document.put("recipe", recipeInputs(recipe));
     document.put("packages", packageIdentities(plan.packages()));
-    String json;
-    try {
-      json = CANONICAL.writeValueAsString(document);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise the canonical plan", e);
+    if (!plan.indexes().isEmpty()) {
+      document.put("indexes", plan.indexes()); // in order: the first is the main index
     }
+    String json = CanonicalJson.write(document);
     String hex = sha256Hex(json.getBytes(StandardCharsets.UTF_8));
     return new PlanHash(hex, TAG_PREFIX + hex.substring(0, TAG_HEX_CHARS), json);
   }
@@ -92,16 +83,8 @@ public final class PlanHasher {
       identities.add(identity);
     }
     // order-independent: sort on the identity's own canonical text
-    identities.sort(Comparator.comparing(PlanHasher::canonical));
+    identities.sort(Comparator.comparing(CanonicalJson::write));
     return identities;
-  }
-
-  private static String canonical(Object value) {
-    try {
-      return CANONICAL.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   static String sha256Hex(byte[] bytes) {

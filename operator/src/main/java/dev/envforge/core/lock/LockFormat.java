@@ -34,6 +34,7 @@ public enum LockFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown lock format '" + id + "' (known: poetry, uv, pylock, conda, requirements)");
+    throw new IllegalArgumentException("unknown lock format " + dev.envforge.core.text.Texts.quote(id)
+        + " (known: poetry, uv, pylock, conda, requirements)");
   }
 }

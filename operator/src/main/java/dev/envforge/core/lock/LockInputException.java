@@ -1,8 +1,11 @@
 package dev.envforge.core.lock;
 
+import dev.envforge.core.text.Texts;
+
 /**
- * Bad input in a project's files: names the file, the 1-based line and column (0 when unknown) and what is wrong.
- * Its message has the form {@code FILE:LINE:COLUMN: what is wrong}.
+ * Bad input in a project's files: names the file, the 1-based line and column and what is wrong. Its message has the
+ * form {@code FILE:LINE:COLUMN: what is wrong}; a problem of the whole file (missing, too large) has line and column
+ * 0 and the form {@code FILE: what is wrong}. Credentials in URLs are redacted from the message.
  */
 public class LockInputException extends RuntimeException {
   private final String file;
@@ -11,11 +14,12 @@ public class LockInputException extends RuntimeException {
   private final String problem;
 
   public LockInputException(String file, int line, int column, String problem) {
-    super(file + ":" + line + ":" + column + ": " + problem);
+    super(Texts.redact(line > 0 ? file + ":" + line + ":" + Math.max(column, 1) + ": " + problem
+        : file + ": " + problem));
     this.file = file;
     this.line = line;
-    this.column = column;
-    this.problem = problem;
+    this.column = line > 0 ? Math.max(column, 1) : 0;
+    this.problem = Texts.redact(problem);
   }
 
   public LockInputException(String file, int line, int column, String problem, Throwable cause) {

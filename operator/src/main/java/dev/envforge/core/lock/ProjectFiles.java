@@ -1,8 +1,8 @@
 package dev.envforge.core.lock;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,9 +30,17 @@ public interface ProjectFiles {
           return Optional.empty();
         }
         try {
-          return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+          long size = Files.size(p);
+          if (size > InputLimits.MAX_FILE_BYTES) {
+            throw new LockInputException(p.toString(), 0, 0, InputLimits.tooLarge(size));
+          }
+          byte[] bytes;
+          try (InputStream in = Files.newInputStream(p)) {
+            bytes = in.readNBytes(InputLimits.MAX_FILE_BYTES + 1); // the file may grow while it is read
+          }
+          return Optional.of(ProjectText.decode(p.toString(), bytes));
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + p, e);
+          throw new UncheckedIOException("cannot read " + p + ": " + IoMessages.reason(e), e);
         }
       }
 
@@ -49,7 +57,8 @@ public interface ProjectFiles {
     return new ProjectFiles() {
       @Override
       public Optional<String> read(String relativePath) {
-        return Optional.ofNullable(copy.get(Path.of(relativePath).normalize().toString()));
+        String text = copy.get(Path.of(relativePath).normalize().toString());
+        return text == null ? Optional.empty() : Optional.of(ProjectText.checkSize(prefix + relativePath, text));
       }
 
       @Override

@@ -2,6 +2,7 @@ package dev.envforge.core.plan;
 
 import dev.envforge.core.lock.LockFormat;
 import dev.envforge.core.pep.MarkerEnvironment;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,27 +10,39 @@ import java.util.TreeSet;
 /**
  * The exact set of packages one variant installs on one target. {@code packages} is sorted by name, then by PEP 440
  * version; {@code localSkipped} lists the local packages (directories, editables, workspace members) the walk reached,
- * except the root project, sorted by name. {@code requested} names the packages of the plan that the project asks for
- * itself (the rest are there as dependencies), or is null where the format does not say; it is information only and
- * takes no part in the plan's hash.
+ * except the root project, sorted by name. {@code indexes} are the package indexes a lock names for all of its packages
+ * in the order it names them (a requirements file's {@code --index-url} and {@code --extra-index-url}); empty when
+ * each package's source says where it comes from, or the only index is PyPI. {@code requested} names the packages of
+ * the plan that the project asks for itself (the rest are there as dependencies), or is null where the format does not
+ * say; it is information only and takes no part in the plan's hash.
  */
 public record InstallPlan(LockFormat format, Selection selection, MarkerEnvironment environment,
-    List<PlannedPackage> packages, List<String> localSkipped, Set<String> requested) {
+    List<PlannedPackage> packages, List<String> localSkipped, List<String> indexes, Set<String> requested) {
   public InstallPlan {
     packages = List.copyOf(packages);
     localSkipped = List.copyOf(localSkipped);
+    indexes = List.copyOf(indexes);
     if (requested != null) {
       Set<String> installed = new TreeSet<>();
       packages.forEach(p -> installed.add(p.name()));
       installed.retainAll(requested);
-      requested = java.util.Collections.unmodifiableSet(installed);
+      requested = Collections.unmodifiableSet(installed);
     }
   }
 
-  /** A plan whose format does not say which packages were asked for. */
+  public InstallPlan(LockFormat format, Selection selection, MarkerEnvironment environment,
+      List<PlannedPackage> packages, List<String> localSkipped, List<String> indexes) {
+    this(format, selection, environment, packages, localSkipped, indexes, null);
+  }
+
   public InstallPlan(LockFormat format, Selection selection, MarkerEnvironment environment,
       List<PlannedPackage> packages, List<String> localSkipped) {
-    this(format, selection, environment, packages, localSkipped, null);
+    this(format, selection, environment, packages, localSkipped, List.of(), null);
+  }
+
+  /** The same plan with the packages the project asks for itself. */
+  public InstallPlan withRequested(Set<String> names) {
+    return new InstallPlan(format, selection, environment, packages, localSkipped, indexes, names);
   }
 
   /** Whether the format says which packages were asked for. */

@@ -1,10 +1,17 @@
 package dev.envforge.core.plan;
 
+import dev.envforge.core.text.Texts;
+
 /**
  * Where a package comes from. {@code commit} is set for git sources only; {@code subdirectory} where a git or URL
- * source builds from a folder inside it.
+ * source builds from a folder inside it. A URL's credentials are never kept: they would reach the hash, the plan's
+ * JSON and the build context, and a build gets them from its credentials Secret instead.
  */
 public record PackageSource(Type type, String url, String commit, String subdirectory) {
+  public PackageSource {
+    url = Texts.withoutUserInfo(url);
+  }
+
   public static final String PYPI = "https://pypi.org/simple";
 
   public enum Type {

@@ -36,6 +36,9 @@ public final class PlanJson {
     }
     ArrayNode skipped = root.putArray("local_skipped");
     plan.localSkipped().forEach(skipped::add);
+    if (!plan.indexes().isEmpty()) {
+      plan.indexes().forEach(root.putArray("indexes")::add);
+    }
     return root;
   }
 

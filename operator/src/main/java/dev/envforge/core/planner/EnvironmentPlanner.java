@@ -7,6 +7,9 @@ import dev.envforge.core.lock.LockResolvers;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.recipe.BuildRecipe;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one entry point the command line and the operator share: project files and a variant in, install plan,
@@ -29,6 +32,7 @@ public final class EnvironmentPlanner {
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant,
       String lockFile) {
+    files = readOnce(files);
     LockFormat format = lockFile == null ? LockFormats.detect(files, request.format())
         : request.format() != null ? request.format() : LockFormats.fromFileName(files, lockFile);
     String lockPath = lockFile == null ? format.lockFile() : lockFile;
@@ -39,7 +43,24 @@ public final class EnvironmentPlanner {
     String python = plan.environment().pythonFullVersion();
     String baseImage = request.baseImage() != null ? request.baseImage() : BuildRecipe.defaultBaseImage(python);
     BuildRecipe recipe = new BuildRecipe(baseImage, python, request.target().platform(), request.installer());
-    String lockDigest = PlanHasher.sha256Hex(files.read(lockPath).orElse(""));
-    return new VariantPlan(variant.name(), plan, recipe, PlanHasher.hash(plan, recipe), lockDigest);
+    ProjectFiles read = files;
+    return new VariantPlan(variant.name(), plan, recipe, PlanHasher.hash(plan, recipe),
+        () -> PlanHasher.sha256Hex(read.read(lockPath).orElse("")));
+  }
+
+  /** The same files, each read at most once during one planning (a large lock is read, checked and digested). */
+  private static ProjectFiles readOnce(ProjectFiles files) {
+    Map<String, Optional<String>> texts = new HashMap<>();
+    return new ProjectFiles() {
+      @Override
+      public synchronized Optional<String> read(String relativePath) {
+        return texts.computeIfAbsent(relativePath, files::read);
+      }
+
+      @Override
+      public String displayName(String relativePath) {
+        return files.displayName(relativePath);
+      }
+    };
   }
 }

@@ -10,6 +10,8 @@ public record BuildContext(Map<String, String> files) {
   public static final String HASHED_REQUIREMENTS = "requirements.txt";
   public static final String DIRECT_REQUIREMENTS = "requirements-direct.txt";
   public static final String PACKAGE_LIST = "packages.txt";
+  /** The fixed script that compiles the installed packages to checked-hash bytecode. */
+  public static final String COMPILE_SCRIPT = "compile-bytecode.py";
 
   public BuildContext {
     files = Collections.unmodifiableMap(new TreeMap<>(files));

@@ -22,6 +22,13 @@ import java.util.regex.Pattern;
  * is pinned and installed with {@code --no-deps}), and hashes are verified for every package whose lock records
  * them.
  *
+ * <p>The venv holds the plan and nothing else: it is created without pip, and the installer runs from outside it
+ * (the base image's {@code python3 -m pip --python}, or uv). The installers write no bytecode; the fixed script
+ * {@value BuildContext#COMPILE_SCRIPT} then compiles site-packages to checked-hash {@code .pyc} files (PEP 552),
+ * which stay valid when the build sets every file time to 0 (Kaniko's {@code --reproducible}) and are the same bytes
+ * on every build. Nothing else in the build writes bytecode ({@code PYTHONDONTWRITEBYTECODE}), so the same plan,
+ * recipe and base image give the same install layer.
+ *
  * <p>Nothing from the lock reaches the Dockerfile: package names, versions, URLs and hashes go only into the
  * requirements files, after strict validation, and the Dockerfile's RUN instruction is fixed text. Index credentials
  * are read at build time from {@value #SECRET_DIR}/netrc, a mount of the build container that is never part of a
@@ -34,6 +41,9 @@ public final class BuildContextRenderer {
   /** The image's user: numeric, so no passwd entry is needed in the base. */
   public static final String IMAGE_USER = "65532:65532";
   static final String UV_IMAGE = "ghcr.io/astral-sh/uv";
+  /** Where the COPY instruction puts the context's files in the image. */
+  static final String CONTEXT_IN_IMAGE = "/usr/share/envforge/";
+  private static final String COMPILE_SCRIPT_TEXT = resource(BuildContext.COMPILE_SCRIPT);
 
   private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
   private static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
@@ -46,6 +56,9 @@ public final class BuildContextRenderer {
 
   public static BuildContext render(InstallPlan plan, BuildRecipe recipe, ImageLabels labels) {
     Set<String> indexes = new LinkedHashSet<>();
+    for (String index : plan.indexes()) {
+      indexes.add(checkedUrl(index, "package index"));
+    }
     List<String> hashed = new ArrayList<>();
     List<String> direct = new ArrayList<>();
     StringBuilder packageList = new StringBuilder();
@@ -94,6 +107,7 @@ public final class BuildContextRenderer {
     files.put(BuildContext.HASHED_REQUIREMENTS, requirements(indexes, hashed));
     files.put(BuildContext.DIRECT_REQUIREMENTS, requirements(indexes, direct));
     files.put(BuildContext.PACKAGE_LIST, packageList.toString());
+    files.put(BuildContext.COMPILE_SCRIPT, COMPILE_SCRIPT_TEXT);
     return new BuildContext(files);
   }
 
@@ -137,8 +151,8 @@ public final class BuildContextRenderer {
     }
     df.append("FROM ").append(recipe.baseImage()).append('\n');
     df.append("COPY ").append(BuildContext.HASHED_REQUIREMENTS).append(' ')
-        .append(BuildContext.DIRECT_REQUIREMENTS).append(' ').append(BuildContext.PACKAGE_LIST)
-        .append(" /usr/share/envforge/\n");
+        .append(BuildContext.DIRECT_REQUIREMENTS).append(' ').append(BuildContext.PACKAGE_LIST).append(' ')
+        .append(BuildContext.COMPILE_SCRIPT).append(' ').append(CONTEXT_IN_IMAGE).append('\n');
     if (recipe.installer() == Installer.UV) {
       df.append("COPY --from=uv /uv /usr/local/bin/uv\n");
     }
@@ -152,7 +166,7 @@ public final class BuildContextRenderer {
     label(df, "dev.envforge.python", recipe.python());
     label(df, "dev.envforge.installer", recipe.installer().id() + "-" + recipe.installer().pinnedVersion());
     label(df, "dev.envforge.package-count", Integer.toString(packageCount));
-    label(df, "dev.envforge.package-list", "/usr/share/envforge/" + BuildContext.PACKAGE_LIST);
+    label(df, "dev.envforge.package-list", CONTEXT_IN_IMAGE + BuildContext.PACKAGE_LIST);
     label(df, "org.opencontainers.image.base.name", recipe.baseImage());
     df.append('\n');
     df.append("USER ").append(IMAGE_USER).append('\n');
@@ -161,24 +175,43 @@ public final class BuildContextRenderer {
 
   /**
    * The install script: fixed text (JSON-escaped for the exec-form RUN). It reads credentials from the secret mount
-   * when present, so they exist only in the build container's memory and mounts.
+   * when present, so they exist only in the build container's memory and mounts. Every command of it runs with
+   * {@code PYTHONDONTWRITEBYTECODE}, so no interpreter leaves bytecode of the base's or the installer's own modules
+   * in the layer; only the compile step writes bytecode, into site-packages, with a fixed hash seed.
    */
   static String installScript(Installer installer) {
-    String req = "/usr/share/envforge/";
+    String req = CONTEXT_IN_IMAGE;
     String netrc = "if [ -f " + SECRET_DIR + "/netrc ]; then export NETRC=" + SECRET_DIR + "/netrc; fi; ";
     String install = switch (installer) {
-      case PIP -> VENV + "/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps --no-input ";
+      // the base's pip, run for the venv's interpreter (pip >= 22.3), so that pip itself is not in the venv
+      case PIP -> "python3 -m pip --python " + VENV + "/bin/python install --no-compile --no-cache-dir "
+          + "--disable-pip-version-check --no-deps --no-input ";
+      // uv compiles nothing unless asked to (--compile-bytecode)
       case UV -> "uv pip install --python " + VENV + "/bin/python --no-cache --no-deps --index-strategy unsafe-best-match ";
     };
     String venv = switch (installer) {
-      case PIP -> "python3 -m venv " + VENV + "; ";
-      case UV -> "uv venv --python \\\"$(command -v python3)\\\" " + VENV + "; ";
+      case PIP -> "if ! python3 -m pip --version >/dev/null 2>&1; then echo 'envforge: installer pip needs pip 22.3 "
+          + "or newer in the base image (python3 -m pip), and the base image has none' >&2; exit 1; fi; "
+          + "python3 -m venv --without-pip " + VENV + "; ";
+      case UV -> "uv venv --no-cache --python \\\"$(command -v python3)\\\" " + VENV + "; ";
     };
-    return "set -eu; " + venv + netrc
+    return "set -eu; export PYTHONDONTWRITEBYTECODE=1; " + venv + netrc
         + "if grep -q '^[^#-]' " + req + BuildContext.HASHED_REQUIREMENTS + "; then " + install
         + "--require-hashes -r " + req + BuildContext.HASHED_REQUIREMENTS + "; fi; "
         + "if grep -q '^[^#-]' " + req + BuildContext.DIRECT_REQUIREMENTS + "; then " + install
-        + "-r " + req + BuildContext.DIRECT_REQUIREMENTS + "; fi";
+        + "-r " + req + BuildContext.DIRECT_REQUIREMENTS + "; fi; "
+        + "PYTHONHASHSEED=0 " + VENV + "/bin/python " + req + BuildContext.COMPILE_SCRIPT;
+  }
+
+  private static String resource(String name) {
+    try (java.io.InputStream in = BuildContextRenderer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " is missing from the envforge jar");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void label(StringBuilder df, String key, String value) {

@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  * @param installer the installer and, through it, its pinned version
  */
 public record BuildRecipe(String baseImage, String python, String platform, Installer installer) {
-  /** Bumped whenever the rendered Dockerfile changes in a way that changes images. */
-  public static final int RECIPE_VERSION = 1;
+  /**
+   * Bumped whenever the rendered build context changes in a way that changes images. 2: a venv without pip, the
+   * installer run from outside it, checked-hash bytecode.
+   */
+  public static final int RECIPE_VERSION = 2;
 
   private static final Pattern PYTHON_VERSION = Pattern.compile("^3\\.[0-9]{1,2}\\.[0-9]{1,3}$");
 

@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum Installer {
   /** uv, copied into the build from its official image at a pinned version. */
   UV("uv", "0.9.5"),
-  /** pip from the virtual environment the base image's Python creates (its version comes with the base image). */
+  /**
+   * The base image's own pip ({@code python3 -m pip}, 22.3 or newer), installing into the venv through
+   * {@code --python}; its version comes with the base image.
+   */
   PIP("pip", "bundled");
 
   private final String id;

@@ -162,8 +162,7 @@ class RequestedPackagesTest {
     InstallPlan plan = new PoetryResolver().resolve(files("poetry-python-poetry-poetry"), Selection.MAIN, PY312);
     InstallPlan unmarked = new InstallPlan(plan.format(), plan.selection(), plan.environment(), plan.packages(),
         plan.localSkipped());
-    InstallPlan allMarked = new InstallPlan(plan.format(), plan.selection(), plan.environment(), plan.packages(),
-        plan.localSkipped(), names(plan));
+    InstallPlan allMarked = plan.withRequested(names(plan));
     assertThat(requested(plan)).isNotEmpty().isNotEqualTo(names(plan));
 
     String hash = PlanHasher.hash(plan, RECIPE).hex();

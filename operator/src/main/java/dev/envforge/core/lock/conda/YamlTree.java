@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.envforge.core.lock.InputLimits;
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.text.Texts;
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class YamlTree {
       if (first == null) {
         throw new LockInputException(file, 1, 1, "empty YAML document");
       }
-      return read(parser, file);
+      return read(parser, file, 0);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw new LockInputException(file, at == null ? 0 : Math.max(at.getLineNr(), 0),
@@ -70,11 +71,15 @@ final class YamlTree {
     return out.toString();
   }
 
-  private static Node read(JsonParser parser, String file) throws IOException {
+  private static Node read(JsonParser parser, String file, int depth) throws IOException {
     JsonLocation at = parser.currentTokenLocation();
     int line = at.getLineNr();
     int column = at.getColumnNr();
     JsonToken token = parser.currentToken();
+    if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= InputLimits.MAX_NESTING) {
+      throw new LockInputException(file, line, column, "malformed YAML: mappings and sequences nest more than "
+          + InputLimits.MAX_NESTING + " deep");
+    }
     switch (token) {
       case START_OBJECT -> {
         Map<String, Node> entries = new LinkedHashMap<>();
@@ -87,7 +92,7 @@ final class YamlTree {
                 "duplicate key " + Texts.quote(key));
           }
           parser.nextToken();
-          entries.put(key, read(parser, file));
+          entries.put(key, read(parser, file, depth + 1));
           keyPositions.put(key, new int[] {keyAt.getLineNr(), keyAt.getColumnNr()});
         }
         return new Mapping(entries, keyPositions, line, column);
@@ -95,7 +100,7 @@ final class YamlTree {
       case START_ARRAY -> {
         List<Node> items = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-          items.add(read(parser, file));
+          items.add(read(parser, file, depth + 1));
         }
         return new Sequence(items, line, column);
       }

@@ -52,10 +52,13 @@ public final class PoetryResolver implements LockResolver {
 
   @Override
   public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
-    PoetryProject project = projects.get(read(files, PYPROJECT),
+    FileText pyproject = read(files, PYPROJECT);
+    PoetryProject project = projects.get(pyproject,
         k -> PoetryProject.read(Toml.parse(k.file(), k.text()), new PepCache()));
-    PoetryLock lock = locks.get(read(files, LOCK),
+    FileText lockFile = read(files, LOCK);
+    PoetryLock lock = locks.get(lockFile,
         k -> PoetryLock.read(Toml.parse(k.file(), k.text()), new PepCache()));
+    checkProjectDeclaresWhatIsLocked(pyproject, project, lockFile, lock);
     checkLockMatchesProject(project, lock);
 
     List<PoetryDependency> roots = new ArrayList<>(project.main());
@@ -92,8 +95,8 @@ public final class PoetryResolver implements LockResolver {
     }
     Set<String> requested = new TreeSet<>();
     roots.forEach(root -> requested.add(root.name()));
-    return new InstallPlan(LockFormat.POETRY, selection, environment, packages, List.copyOf(localSkipped),
-        requested);
+    return new InstallPlan(LockFormat.POETRY, selection, environment, packages, List.copyOf(localSkipped))
+        .withRequested(requested);
   }
 
   private static FileText read(ProjectFiles files, String path) {
@@ -101,6 +104,23 @@ public final class PoetryResolver implements LockResolver {
     String text = files.read(path).orElseThrow(() -> new LockInputException(name, 0, 0,
         "file not found: a Poetry project needs " + PYPROJECT + " and " + LOCK));
     return new FileText(name, text);
+  }
+
+  /**
+   * An empty or truncated pyproject.toml next to a lock of packages would resolve to an empty environment without a
+   * word; Poetry refuses such a lock as out of date, and so does envforge.
+   */
+  private static void checkProjectDeclaresWhatIsLocked(FileText pyproject, PoetryProject project, FileText lockFile,
+      PoetryLock lock) {
+    if (!project.allDeclarations().isEmpty() || lock.packages().isEmpty()) {
+      return;
+    }
+    String text = pyproject.text();
+    int line = (int) text.chars().filter(c -> c == '\n').count() + (text.endsWith("\n") || text.isEmpty() ? 0 : 1);
+    throw new LockInputException(pyproject.file(), Math.max(line, 1), 1, "pyproject.toml "
+        + (text.isBlank() ? "is empty" : "declares no dependencies") + " but " + lockFile.file() + " locks "
+        + lock.packages().size() + " packages: pyproject.toml is truncated or the lock is out of date"
+        + " (run 'poetry lock')");
   }
 
   /**
@@ -118,6 +138,7 @@ public final class PoetryResolver implements LockResolver {
         throw d.location().error("dependency " + Texts.quote(d.name())
             + " is not in poetry.lock; the lock does not match pyproject.toml (run 'poetry lock')");
       }
+      checkLockedVersionAllowed(project, lock, d);
     }
     for (LockedPackage p : lock.packages()) {
       for (PoetryDependency d : p.dependencies()) {
@@ -128,6 +149,26 @@ public final class PoetryResolver implements LockResolver {
         }
       }
     }
+  }
+
+  /**
+   * A declaration's version constraint must allow a locked version of its package, as Poetry requires: a lock made
+   * before {@code ^23} became {@code ^24} is out of date. Direct references (git, url, path) are checked by source.
+   */
+  private static void checkLockedVersionAllowed(PoetryProject project, PoetryLock lock, PoetryDependency d) {
+    if (d.direct() != null || d.constraints().isEmpty() || d.name().equals(project.rootName())) {
+      return;
+    }
+    List<LockedPackage> locked = lock.byName().get(d.name());
+    for (LockedPackage p : locked) {
+      if (p.isLocal() || d.allows(p.parsedVersion())) {
+        return;
+      }
+    }
+    throw d.location().error("dependency " + Texts.quote(d.name()) + " requires " + Texts.quote(
+        String.join(", ", d.constraints().stream().map(Object::toString).toList())) + " but poetry.lock locks "
+        + Texts.quote(String.join(", ", locked.stream().map(LockedPackage::version).toList()))
+        + ": the lock is out of date (run 'poetry lock')");
   }
 
   /** The selected groups and, transitively, the groups they include. */

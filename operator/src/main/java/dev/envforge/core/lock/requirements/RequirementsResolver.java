@@ -1,5 +1,6 @@
 package dev.envforge.core.lock.requirements;
 
+import dev.envforge.core.lock.InputLimits;
 import dev.envforge.core.lock.LockFormat;
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.LockResolver;
@@ -14,6 +15,7 @@ import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.Version;
 import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.plan.PackageSource;
 import dev.envforge.core.plan.PlannedPackage;
 import dev.envforge.core.plan.PythonTargets;
 import dev.envforge.core.plan.Selection;
@@ -21,6 +23,7 @@ import dev.envforge.core.plan.Target;
 import dev.envforge.core.text.Texts;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +36,16 @@ import java.util.regex.Pattern;
 /**
  * Resolves a pip requirements file of pins, as {@code pip-compile --generate-hashes} or
  * {@code uv pip compile --generate-hashes} write it: every requirement {@code name==version} (or {@code ===}),
- * markers evaluated on the target, {@code --hash} options kept as artifacts, {@code -r} files followed. Comments,
- * {@code # via} lines, line continuations and index options are understood; constraints files ({@code -c}) add
- * nothing to install and are not read. Editable lines ({@code -e}) are local and only listed as skipped.
+ * markers evaluated on the target, {@code --hash} options kept as artifacts, {@code -r} files followed (each file
+ * once, at most {@value InputLimits#MAX_INCLUDE_DEPTH} deep). Comments, {@code # via} lines and line continuations
+ * are understood; constraints files ({@code -c}) add nothing to install and are not read. Editable lines
+ * ({@code -e}) are local and only listed as skipped.
+ *
+ * <p>The file's package indexes are kept in order: {@code --index-url} (or {@code -i}) is where every pin comes
+ * from, {@code --extra-index-url} adds indexes after it. What pip would do with them is refused where it is
+ * ambiguous or where a pin could come from somewhere the plan does not say: two different {@code --index-url},
+ * {@code --extra-index-url} with a pin that has no {@code --hash} (any index could serve it: dependency confusion),
+ * {@code --find-links} and {@code --no-index}.
  */
 public final class RequirementsResolver implements LockResolver {
   private static final Pattern PIN = Pattern.compile(
@@ -44,11 +54,12 @@ public final class RequirementsResolver implements LockResolver {
   private static final Pattern OPTION_START = Pattern.compile("(^|\\s)--");
   private static final Pattern EGG = Pattern.compile("#egg=([A-Za-z0-9][A-Za-z0-9._-]*)");
   /** Options of a requirements file that say where or how to install, not what. */
-  private static final Set<String> GLOBAL_OPTIONS = Set.of("-i", "--index-url", "--extra-index-url", "-f",
-      "--find-links", "--no-index", "--pre", "--trusted-host", "--prefer-binary", "--only-binary", "--no-binary",
-      "--require-hashes", "--use-feature", "-c", "--constraint");
-  private static final Set<String> OPTIONS_WITHOUT_VALUE = Set.of("--no-index", "--pre", "--prefer-binary",
-      "--require-hashes");
+  private static final Set<String> GLOBAL_OPTIONS = Set.of("-i", "--index-url", "--extra-index-url", "--pre",
+      "--trusted-host", "--prefer-binary", "--only-binary", "--no-binary", "--require-hashes", "--use-feature", "-c",
+      "--constraint");
+  /** Options that install from somewhere other than a package index, which the build does not do. */
+  private static final Set<String> REFUSED_OPTIONS = Set.of("-f", "--find-links", "--no-index");
+  private static final Set<String> OPTIONS_WITHOUT_VALUE = Set.of("--pre", "--prefer-binary", "--require-hashes");
 
   private final String requirementsFile;
 
@@ -72,6 +83,9 @@ public final class RequirementsResolver implements LockResolver {
     MarkerEnvironment environment = MarkerEnvironment.linuxCPython(python, target.machine());
     Reader reader = new Reader(files, environment);
     reader.read(requirementsFile, new ArrayList<>(), null);
+    List<String> indexes = reader.indexes();
+    PackageSource source = indexes.isEmpty() || indexes.get(0).equals(PackageSource.PYPI) ? null
+        : PackageSource.registry(indexes.get(0));
 
     List<PlannedPackage> packages = new ArrayList<>();
     for (Pin pin : reader.pins.values()) {
@@ -80,7 +94,7 @@ public final class RequirementsResolver implements LockResolver {
         artifacts.add(new Artifact(null, null, hash));
       }
       artifacts.sort(PlanOrder.ARTIFACTS);
-      packages.add(PlannedPackage.python(pin.name, pin.version, null, artifacts));
+      packages.add(PlannedPackage.python(pin.name, pin.version, source, artifacts));
     }
     packages.sort(PlanOrder.PACKAGES);
     Set<String> requested = new TreeSet<>();
@@ -90,7 +104,7 @@ public final class RequirementsResolver implements LockResolver {
       }
     }
     return new InstallPlan(LockFormat.REQUIREMENTS, selection, environment, packages,
-        List.copyOf(reader.localSkipped), requested);
+        List.copyOf(reader.localSkipped), indexes).withRequested(requested);
   }
 
   /**
@@ -144,6 +158,9 @@ public final class RequirementsResolver implements LockResolver {
     }
   }
 
+  /** An index option's URL and where it was written. */
+  private record IndexOption(String url, String file, int line) {}
+
   /** One logical line: physical lines joined where they end in a backslash, comments removed. */
   private record LogicalLine(String text, int line) {}
 
@@ -152,6 +169,10 @@ public final class RequirementsResolver implements LockResolver {
     private final MarkerEnvironment environment;
     final Map<String, Pin> pins = new LinkedHashMap<>();
     final Set<String> localSkipped = new TreeSet<>();
+    /** Files read to the end: a file included twice (a diamond) is read once, so includes cannot multiply work. */
+    private final Set<String> done = new HashSet<>();
+    private IndexOption indexUrl;
+    private final Map<String, IndexOption> extraIndexes = new LinkedHashMap<>();
 
     Reader(ProjectFiles files, MarkerEnvironment environment) {
       this.files = files;
@@ -165,6 +186,13 @@ public final class RequirementsResolver implements LockResolver {
             : new LockInputException(notFound.file(), notFound.line(), notFound.column(),
                 Texts.quote(path) + " includes itself (through " + String.join(" -> ", including) + ")");
       }
+      if (including.size() >= InputLimits.MAX_INCLUDE_DEPTH) {
+        throw new LockInputException(notFound.file(), notFound.line(), notFound.column(), "-r includes nest more"
+            + " than " + InputLimits.MAX_INCLUDE_DEPTH + " deep (through " + String.join(" -> ", including) + ")");
+      }
+      if (!done.add(path)) {
+        return;
+      }
       String text = files.read(path).orElseThrow(() -> notFound != null ? notFound
           : new LockInputException(file, 0, 0, "file not found"));
       including.add(path);
@@ -172,6 +200,51 @@ public final class RequirementsResolver implements LockResolver {
         readLine(path, file, line, including);
       }
       including.remove(including.size() - 1);
+    }
+
+    /** The file's indexes in order, the main one first; empty when it names none but PyPI. */
+    List<String> indexes() {
+      Pin firstUnhashed = pins.values().stream().filter(p -> p.hashes.isEmpty()).findFirst().orElse(null);
+      if (!extraIndexes.isEmpty() && firstUnhashed != null) {
+        IndexOption extra = extraIndexes.values().iterator().next();
+        throw new LockInputException(firstUnhashed.file, firstUnhashed.line, 1, Texts.quote(firstUnhashed.name)
+            + " has no --hash, and --extra-index-url at " + extra.file() + ":" + extra.line() + " lets any of the"
+            + " indexes serve it (dependency confusion): add its hashes, or use one --index-url");
+      }
+      List<String> indexes = new ArrayList<>();
+      indexes.add(indexUrl == null ? PackageSource.PYPI : indexUrl.url());
+      for (String extra : extraIndexes.keySet()) {
+        if (!indexes.contains(extra)) {
+          indexes.add(extra);
+        }
+      }
+      return indexes.equals(List.of(PackageSource.PYPI)) ? List.of() : List.copyOf(indexes);
+    }
+
+    private void indexOption(String file, LogicalLine line, String option, String value) {
+      String url = indexUrl(file, line, option, value);
+      IndexOption here = new IndexOption(url, file, line.line());
+      if (option.equals("--extra-index-url")) {
+        extraIndexes.putIfAbsent(url, here);
+      } else if (indexUrl == null) {
+        indexUrl = here;
+      } else if (!indexUrl.url().equals(url)) {
+        throw new LockInputException(file, line.line(), 1, "a second --index-url " + Texts.quote(url) + " after "
+            + Texts.quote(indexUrl.url()) + " at " + indexUrl.file() + ":" + indexUrl.line() + ": pip would use"
+            + " only the last one; keep one --index-url and add others with --extra-index-url");
+      }
+    }
+
+    /** An index URL as the plan keeps it: http(s), no spaces, no trailing slash, no credentials. */
+    private static String indexUrl(String file, LogicalLine line, String option, String value) {
+      String lower = value.toLowerCase(java.util.Locale.ROOT);
+      if (Texts.hasControlOrSpace(value) || !(lower.startsWith("https://") || lower.startsWith("http://"))
+          || value.length() <= "https://".length()) {
+        throw new LockInputException(file, line.line(), 1, option + " needs an http(s) URL, not "
+            + Texts.quote(value));
+      }
+      // credentials come to the build from the index-credentials Secret, never from the plan
+      return PackageSource.registry(Texts.withoutUserInfo(value)).url();
     }
 
     private void readLine(String path, String file, LogicalLine line, List<String> including) {
@@ -198,13 +271,24 @@ public final class RequirementsResolver implements LockResolver {
         return;
       }
       if (first.startsWith("-")) {
-        String option = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+        String option = first.contains("=") ? first.substring(0, first.indexOf('='))
+            : first.startsWith("-i") && first.length() > 2 && !first.startsWith("--") ? "-i" : first;
+        if (REFUSED_OPTIONS.contains(option)) {
+          throw new LockInputException(file, line.line(), 1, Texts.quote(option) + " is not supported: the image"
+              + " installs every pin from package indexes only (name them with --index-url)");
+        }
         if (!GLOBAL_OPTIONS.contains(option)) {
           throw new LockInputException(file, line.line(), 1, "unknown option " + Texts.quote(option));
         }
-        int expected = OPTIONS_WITHOUT_VALUE.contains(option) || first.contains("=") ? 1 : 2;
+        boolean attached = first.contains("=") || !first.equals(option);
+        int expected = OPTIONS_WITHOUT_VALUE.contains(option) || attached ? 1 : 2;
         if (tokens.size() != expected) {
           throw new LockInputException(file, line.line(), 1, "unexpected text after " + Texts.quote(option));
+        }
+        if (option.equals("-i") || option.equals("--index-url") || option.equals("--extra-index-url")) {
+          String value = first.contains("=") ? first.substring(first.indexOf('=') + 1)
+              : attached ? first.substring(2) : tokens.get(1);
+          indexOption(file, line, option.equals("-i") ? "--index-url" : option, value);
         }
         return;
       }
@@ -280,6 +364,7 @@ public final class RequirementsResolver implements LockResolver {
       if (existing == null) {
         existing = new Pin(requirement.name(), version, path, file, line.line());
         pins.put(requirement.name(), existing);
+
       } else if (!existing.version.equals(version)) {
         throw new LockInputException(file, line.line(), 1, Texts.quote(requirement.name()) + " is pinned to "
             + Texts.quote(version) + " here and to " + Texts.quote(existing.version) + " at " + existing.file + ":"

@@ -33,8 +33,13 @@ public final class Location {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Location other && file().equals(other.file()) && line() == other.line()
-        && column() == other.column();
+    if (!(o instanceof Location other)) {
+      return false;
+    }
+    if (source == other.source) {
+      return offset == other.offset; // one text: same offset exactly when same line and column, no line table needed
+    }
+    return file().equals(other.file()) && line() == other.line() && column() == other.column();
   }
 
   @Override

@@ -22,16 +22,25 @@ import java.util.regex.Pattern;
  */
 final class TomlParser {
   /** Arrays and inline tables nest at most this deep, so hostile input cannot exhaust the stack (tomlj's either). */
-  static final int MAX_NESTING = 100;
+  static final int MAX_NESTING = dev.envforge.core.lock.InputLimits.MAX_NESTING;
 
-  /** The text is not TOML; thrown without a stack trace, as a signal. */
+  /**
+   * The text is not TOML; thrown without a stack trace, as a signal. {@code offset} is where reading stopped,
+   * {@code statementStart} where the header or key-value that holds it began.
+   */
   static final class Unsupported extends RuntimeException {
-    Unsupported() {
+    final int offset;
+    final int statementStart;
+    /** What is wrong when it is about meaning rather than syntax, else null. */
+    final String reason;
+
+    Unsupported(int offset, int statementStart, String reason) {
       super(null, null, false, false);
+      this.offset = offset;
+      this.statementStart = statementStart;
+      this.reason = reason;
     }
   }
-
-  private static final Unsupported UNSUPPORTED = new Unsupported();
   private static final Pattern DECIMAL_INTEGER = Pattern.compile("[+-]?(0|[1-9](_?[0-9])*)");
   private static final Pattern PREFIXED_INTEGER =
       Pattern.compile("0x[0-9A-Fa-f](_?[0-9A-Fa-f])*|0o[0-7](_?[0-7])*|0b[01](_?[01])*");
@@ -48,6 +57,7 @@ final class TomlParser {
   private final int n;
   private int i;
   private int depth;
+  private int statementStart;
   private final TomlTable root;
   private TomlTable current;
 
@@ -69,6 +79,7 @@ final class TomlParser {
         return root;
       }
       char c = s.charAt(i);
+      statementStart = i;
       if (c == '[') {
         header();
       } else if (c != '#' && c != '\n' && c != '\r') {
@@ -78,8 +89,13 @@ final class TomlParser {
     }
   }
 
-  private static Unsupported bail() {
-    return UNSUPPORTED;
+  private Unsupported bail() {
+    return new Unsupported(Math.min(i, n), statementStart, null);
+  }
+
+  /** For a rule about meaning (a key or table defined twice): where the key or header starts. */
+  private Unsupported bailAt(int offset) {
+    return new Unsupported(Math.min(offset, n), statementStart, "this key or table is already defined");
   }
 
   private void skipSpaces() {
@@ -180,7 +196,7 @@ final class TomlParser {
       } else if (existing instanceof TomlArray a && a.ofTables) {
         array = a;
       } else {
-        throw bail();
+        throw bailAt(start);
       }
       TomlTable element = new TomlTable(source, start, Origin.EXPLICIT);
       array.add(element, start);
@@ -195,7 +211,7 @@ final class TomlParser {
       table.put(last, t, start);
       current = t;
     } else {
-      throw bail();
+      throw bailAt(start);
     }
   }
 
@@ -213,7 +229,7 @@ final class TomlParser {
     if (existing instanceof TomlArray a && a.ofTables) {
       return (TomlTable) a.last();
     }
-    throw bail();
+    throw bailAt(start);
   }
 
   private void keyValue(TomlTable target) {
@@ -238,12 +254,12 @@ final class TomlParser {
       } else if (existing instanceof TomlTable t && t.origin == Origin.DOTTED) {
         table = t;
       } else {
-        throw bail();
+        throw bailAt(start);
       }
     }
     String last = key.get(key.size() - 1);
     if (table.has(last)) {
-      throw bail();
+      throw bailAt(start);
     }
     if (value instanceof TomlTable inline) {
       inline.offset = start; // an inline table is where its key is, as a header table is where its header is
@@ -262,8 +278,13 @@ final class TomlParser {
     while (i < n && s.charAt(i) == '.') {
       i++;
       skipSpaces();
+      int partStart = i;
       parts.add(simpleKey());
       skipSpaces();
+      if (parts.size() > MAX_NESTING) {
+        throw new LockInputException(source.file, source.line(partStart), source.column(partStart),
+            "malformed TOML: a dotted key has more than " + MAX_NESTING + " parts");
+      }
     }
     return parts;
   }

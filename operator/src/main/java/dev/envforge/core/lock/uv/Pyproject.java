@@ -1,5 +1,6 @@
 package dev.envforge.core.lock.uv;
 
+import dev.envforge.core.lock.InputLimits;
 import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.RequiresPython;
 import dev.envforge.core.lock.toml.Located;
@@ -11,9 +12,12 @@ import dev.envforge.core.pep.Requirement;
 import dev.envforge.core.pep.VersionConstraint;
 import dev.envforge.core.text.Texts;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a uv project's pyproject.toml declares, each item with its position: the project's name and version, its
@@ -108,19 +112,35 @@ record Pyproject(
             + Texts.quote(previous) + ")");
       }
     }
+    Map<String, List<Declared>> expanded = new HashMap<>();
+    int[] total = {0};
     for (String group : table.keys()) {
-      groups.put(group, table.at(group, expand(pep, table, group, byNormalized, new ArrayList<>())));
+      groups.put(group, table.at(group, expand(pep, table, group, byNormalized, new ArrayList<>(), expanded, total)));
     }
     return groups;
   }
 
+  /**
+   * A group's requirements with its includes expanded. Each group is expanded once and includes each other group
+   * once, includes nest at most {@value InputLimits#MAX_INCLUDE_DEPTH} deep, and all groups together expand to at
+   * most {@value #MAX_EXPANDED} requirements, so nested includes cannot multiply work or memory.
+   */
   private static List<Declared> expand(PepCache pep, TomlTable table, String group, Map<String, String> byNormalized,
-      List<String> path) {
+      List<String> path, Map<String, List<Declared>> expanded, int[] total) {
+    List<Declared> done = expanded.get(group);
+    if (done != null) {
+      return done;
+    }
     if (path.contains(group)) {
       throw table.error(group, "dependency group " + Texts.quote(group) + " includes itself (through "
           + String.join(" -> ", path) + ")");
     }
+    if (path.size() >= InputLimits.MAX_INCLUDE_DEPTH) {
+      throw table.error(group, "dependency groups include each other more than " + InputLimits.MAX_INCLUDE_DEPTH
+          + " deep (through " + String.join(" -> ", path) + ")");
+    }
     path.add(group);
+    Set<String> includedOnce = new HashSet<>();
     List<Declared> out = new ArrayList<>();
     TomlArray items = table.array(group);
     for (int i = 0; items != null && i < items.size(); i++) {
@@ -134,15 +154,27 @@ record Pyproject(
           throw include.error("include-group", "dependency group " + Texts.quote(group) + " includes "
               + Texts.quote(included) + ", which is not declared");
         }
-        out.addAll(expand(pep, table, target, byNormalized, path));
+        if (includedOnce.add(target)) {
+          List<Declared> more = expand(pep, table, target, byNormalized, path, expanded, total);
+          total[0] += more.size();
+          if (total[0] > MAX_EXPANDED) {
+            throw include.error("include-group", "dependency groups expand to more than " + MAX_EXPANDED
+                + " requirements");
+          }
+          out.addAll(more);
+        }
       } else {
         throw items.location(i).error(
             "a dependency group item must be a requirement string or {include-group = \"...\"}");
       }
     }
     path.remove(path.size() - 1);
+    expanded.put(group, out);
     return out;
   }
+
+  /** All dependency groups together expand to at most this many requirements. */
+  static final int MAX_EXPANDED = 100_000;
 
   private static List<Declared> requirements(PepCache pep, List<Located<String>> texts) {
     List<Declared> out = new ArrayList<>(texts.size());

@@ -62,10 +62,15 @@ public final class UvResolver implements LockResolver {
     Pyproject project = pyproject(files, PYPROJECT)
         .orElseThrow(() -> missing(files, PYPROJECT));
     String lockText = files.read(LOCK).orElseThrow(() -> missing(files, LOCK));
+    if (files.read(PYPROJECT).orElse("").isBlank()) {
+      throw new LockInputException(project.file(), 1, 1, "pyproject.toml is empty but " + files.displayName(LOCK)
+          + " locks a project: pyproject.toml is truncated or belongs to no project");
+    }
     UvLock lock = LOCKS.get(new FileText(files.displayName(LOCK), lockText), k -> UvLock.parse(k.file(), k.text()));
 
     UvPackage root = rootPackage(project, lock);
     checkDeclared(project, lock);
+    checkProjectDeclaresWhatIsLocked(files, project, root, lock);
     checkMembers(files, project, lock);
 
     VersionConstraint requiresPython = project.requiresPython() != null ? project.requiresPython().value()
@@ -137,7 +142,46 @@ public final class UvResolver implements LockResolver {
         throw declared.text().error(Texts.quote(declared.requirement().name()) + " is declared here but "
             + lock.file + " does not contain it: the lock is out of date (run uv lock)");
       }
+      checkLockedVersionAllowed(declared, lock);
     }
+  }
+
+  /** A declared version range must allow a locked version of the package, as {@code uv lock --check} requires. */
+  private static void checkLockedVersionAllowed(Declared declared, UvLock lock) {
+    VersionConstraint specifier = declared.requirement().specifier();
+    if (specifier == null || declared.requirement().url() != null) {
+      return;
+    }
+    List<UvPackage> locked = lock.byName.get(declared.requirement().name());
+    for (UvPackage p : locked) {
+      if (p.version == null || p.source.isLocal() || specifier.containsAllowingPrereleases(Version.parse(p.version))) {
+        return;
+      }
+    }
+    throw declared.text().error(Texts.quote(declared.requirement().name()) + " requires " + Texts.quote(
+        specifier.toString()) + " but " + lock.file + " locks " + Texts.quote(String.join(", ",
+        locked.stream().map(p -> p.version).toList())) + ": the lock is out of date (run uv lock)");
+  }
+
+  /**
+   * A pyproject.toml that declares nothing next to a lock whose project entry has dependencies is truncated, or
+   * the lock is out of date: resolving it would give an empty environment without a word.
+   */
+  private static void checkProjectDeclaresWhatIsLocked(ProjectFiles files, Pyproject project, UvPackage root,
+      UvLock lock) {
+    boolean declaresNothing = project.dependencies().isEmpty()
+        && project.extras().values().stream().allMatch(e -> e.value().isEmpty())
+        && project.groups().values().stream().allMatch(g -> g.value().isEmpty());
+    boolean lockedSomething = !root.dependencies.isEmpty() || !root.optionalDependencies.isEmpty()
+        || !root.devDependencies.isEmpty();
+    String text = files.read(PYPROJECT).orElse("");
+    if (!declaresNothing || !lockedSomething || text.contains("dynamic")) {
+      return; // dynamic dependencies are known only to the build backend
+    }
+    int line = (int) text.chars().filter(c -> c == '\n').count() + (text.endsWith("\n") ? 0 : 1);
+    throw new LockInputException(project.file(), Math.max(line, 1), 1, "pyproject.toml declares no dependencies but "
+        + lock.file + " locks dependencies for " + Texts.quote(root.name) + ": pyproject.toml is truncated or the"
+        + " lock is out of date (run uv lock)");
   }
 
   /**
@@ -309,7 +353,8 @@ public final class UvResolver implements LockResolver {
         asked.add(edge.target().name);
       }
     }
-    return new InstallPlan(LockFormat.UV, selection, environment, packages, List.copyOf(localSkipped), asked);
+    return new InstallPlan(LockFormat.UV, selection, environment, packages, List.copyOf(localSkipped))
+        .withRequested(asked);
   }
 
   private static void take(UvEdge edge, Set<String> fromExtras, MarkerEnvironment environment,

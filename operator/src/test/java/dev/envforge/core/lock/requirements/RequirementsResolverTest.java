@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.ProjectFiles;
+import dev.envforge.core.hash.PlanHasher;
 import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.plan.PackageSource;
+import dev.envforge.core.plan.PlanJson;
 import dev.envforge.core.plan.Selection;
 import dev.envforge.core.plan.Target;
+import dev.envforge.core.recipe.BuildContext;
+import dev.envforge.core.recipe.BuildContextRenderer;
+import dev.envforge.core.recipe.BuildRecipe;
+import dev.envforge.core.recipe.ImageLabels;
+import dev.envforge.core.recipe.Installer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,5 +126,79 @@ class RequirementsResolverTest {
         new Selection(List.of("dev"), List.of()), Target.DEFAULT))
         .isInstanceOf(LockInputException.class)
         .hasMessageContaining("name another requirements file instead");
+  }
+
+  @Test
+  void theFilesIndexesAreKeptInOrderAndRenderedSo() {
+    String text = "--index-url https://private.example/simple/\n--extra-index-url=https://mirror.example/simple\n"
+        + "-r more.txt\nok==1 --hash=" + HASH_A + "\n";
+    InstallPlan plan = resolve("r.txt", files("r.txt", text, "more.txt",
+        "--extra-index-url https://third.example/simple\nother==2 --hash=" + HASH_B + "\n"));
+
+    assertThat(plan.indexes()).containsExactly("https://private.example/simple", "https://mirror.example/simple",
+        "https://third.example/simple");
+    assertThat(plan.packages()).allSatisfy(p -> assertThat(p.source())
+        .isEqualTo(PackageSource.registry("https://private.example/simple")));
+    String requirements = BuildContextRenderer.render(plan, new BuildRecipe("docker.io/library/python:3.12-slim",
+        "3.12.7", "linux/amd64", Installer.PIP), new ImageLabels("default", "0".repeat(64), "0".repeat(64)))
+        .files().get(BuildContext.HASHED_REQUIREMENTS);
+    assertThat(requirements).contains("--index-url https://private.example/simple\n"
+        + "--extra-index-url https://mirror.example/simple\n--extra-index-url https://third.example/simple\n");
+    assertThat(requirements).doesNotContain("pypi.org");
+  }
+
+  @Test
+  void anIndexOfItsOwnChangesTheHashAndCredentialsDoNot() {
+    String pins = "ok==1 --hash=" + HASH_A + "\n";
+    InstallPlan pypi = resolve("r.txt", files("r.txt", pins));
+    InstallPlan explicitPypi = resolve("r.txt", files("r.txt", "-i https://pypi.org/simple\n" + pins));
+    InstallPlan privateIndex = resolve("r.txt", files("r.txt", "-ihttps://private.example/simple\n" + pins));
+    InstallPlan withCredentials = resolve("r.txt", files("r.txt",
+        "--index-url https://bob:s3cret@private.example/simple\n" + pins));
+    BuildRecipe recipe = new BuildRecipe("docker.io/library/python:3.12-slim", "3.12.7", "linux/amd64", Installer.UV);
+
+    assertThat(PlanHasher.hash(explicitPypi, recipe)).isEqualTo(PlanHasher.hash(pypi, recipe));
+    assertThat(PlanHasher.hash(privateIndex, recipe).hex()).isNotEqualTo(PlanHasher.hash(pypi, recipe).hex());
+    assertThat(PlanHasher.hash(withCredentials, recipe)).isEqualTo(PlanHasher.hash(privateIndex, recipe));
+    assertThat(PlanJson.toJson(withCredentials).toString()).doesNotContain("s3cret").doesNotContain("bob");
+  }
+
+  @Test
+  void ambiguousIndexesAreRefused() {
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "-i https://a.example/simple\n"
+        + "--index-url https://b.example/simple\nok==1 --hash=" + HASH_A + "\n")))
+        .hasMessage("r.txt:2:1: a second --index-url 'https://b.example/simple' after 'https://a.example/simple'"
+            + " at r.txt:1: pip would use only the last one; keep one --index-url and add others with"
+            + " --extra-index-url");
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "--extra-index-url https://x.example/simple\n"
+        + "ok==1 --hash=" + HASH_A + "\nprivate-lib==1\n")))
+        .hasMessageStartingWith("r.txt:3:1: 'private-lib' has no --hash, and --extra-index-url at r.txt:1");
+    for (String option : List.of("--find-links ./w", "-f ./w", "--no-index", "--find-links=./w")) {
+      assertThatThrownBy(() -> resolve("r.txt", files("r.txt", option + "\nok==1\n")))
+          .hasMessageEndingWith("is not supported: the image installs every pin from package indexes only (name"
+              + " them with --index-url)");
+    }
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "-i file:///srv/simple\nok==1\n")))
+        .hasMessage("r.txt:1:1: --index-url needs an http(s) URL, not 'file:///srv/simple'");
+  }
+
+  @Test
+  void includesAreBoundedInDepthAndEachFileIsReadOnce() {
+    Map<String, String> chain = new LinkedHashMap<>();
+    for (int k = 0; k < 32; k++) {
+      chain.put("r" + k + ".txt", "-r r" + (k + 1) + ".txt\n");
+    }
+    chain.put("r32.txt", "ok==1\n");
+    assertThat(resolve("r1.txt", chain).packages()).hasSize(1);
+    assertThatThrownBy(() -> resolve("r0.txt", chain))
+        .hasMessageStartingWith("r31.txt:1:1: -r includes nest more than 32 deep (through r0.txt -> r1.txt");
+
+    // every file includes the next one twice: 2^30 reads if files were read again
+    Map<String, String> diamonds = new LinkedHashMap<>();
+    for (int k = 0; k < 30; k++) {
+      diamonds.put("d" + k + ".txt", "-r d" + (k + 1) + ".txt\n--requirement d" + (k + 1) + ".txt\np" + k + "==1\n");
+    }
+    diamonds.put("d30.txt", "ok==1\n");
+    assertThat(resolve("d0.txt", diamonds).packages()).hasSize(31);
   }
 }

@@ -226,6 +226,53 @@ class TomlTest {
   }
 
   @Test
+  void anErrorInALargeTextIsReportedFromItsStatementAlone() {
+    StringBuilder text = new StringBuilder();
+    for (int k = 0; k < 40_000; k++) {
+      text.append("[[package]]\nname = \"p").append(k).append("\"\nversion = \"1.0\"\n\n");
+    }
+    int lines = 160_000;
+    String bad = text + "[metadata]\nx = = 1\n";
+    assertThat(bad.length()).isGreaterThan(Toml.TOMLJ_WHOLE_TEXT * 10);
+    assertThatThrownBy(() -> Toml.parse("poetry.lock", bad))
+        .isInstanceOfSatisfying(LockInputException.class, e -> {
+          assertThat(e.line() + ":" + e.column()).isEqualTo((lines + 2) + ":5");
+          assertThat(e.problem()).startsWith("malformed TOML: Unexpected '='");
+        });
+    // a multi-line statement: tomlj sees it from its first line
+    String array = text + "deps = [\n  \"a\",\n  \"b\"\n  \"c\",\n]\n";
+    assertThatThrownBy(() -> Toml.parse("poetry.lock", array))
+        .isInstanceOfSatisfying(LockInputException.class,
+            e -> assertThat(e.line() + ":" + e.column()).isEqualTo((lines + 4) + ":3"));
+    // a table defined twice far apart: only the reader knows the first one, and says where the second is
+    String twice = "[tool]\n" + text + "[tool]\n";
+    assertThatThrownBy(() -> Toml.parse("poetry.lock", twice))
+        .isInstanceOfSatisfying(LockInputException.class, e -> {
+          assertThat(e.line() + ":" + e.column()).isEqualTo((lines + 2) + ":1");
+          assertThat(e.problem()).isEqualTo("malformed TOML: this key or table is already defined: '[tool]'");
+        });
+  }
+
+  @Test
+  void deepNestingAfterASyntaxErrorNeverReachesTomlj() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertThatThrownBy(() -> Toml.parse("f", "x = !\ny = " + deep + "\n"))
+        .isInstanceOfSatisfying(LockInputException.class, e -> {
+          assertThat(e.line() + ":" + e.column()).isEqualTo("1:5");
+          assertThat(e.problem()).startsWith("malformed TOML: Unexpected '!'"); // tomlj saw the first line alone
+        });
+    assertThatThrownBy(() -> Toml.parse("f", "y = " + "[".repeat(150) + "1 2" + "]".repeat(150) + "\n"))
+        .hasMessageContaining("nest more than 100 deep");
+    assertThatThrownBy(() -> Toml.parse("f", "y = [1 2 " + "{".repeat(50_000) + "\n"))
+        .isInstanceOfSatisfying(LockInputException.class,
+            e -> assertThat(e.line() + ":" + e.column()).isEqualTo("1:9")); // where the reader stopped
+    assertThatThrownBy(() -> Toml.parse("f", "k" + ".k".repeat(100) + " = 1\n"))
+        .hasMessage("f:1:201: malformed TOML: a dotted key has more than 100 parts");
+    assertThatThrownBy(() -> Toml.parse("f", "[k" + ".k".repeat(100_000) + "]\n"))
+        .hasMessageContaining("a dotted key has more than 100 parts");
+  }
+
+  @Test
   void skipsAByteOrderMark() {
     TomlTable root = Toml.parse("f", "\uFEFFa = 1\n");
 

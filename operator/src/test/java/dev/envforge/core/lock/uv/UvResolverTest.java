@@ -396,6 +396,43 @@ class UvResolverTest {
   void missingFiles() {
     assertThatThrownBy(() -> resolve(ProjectFiles.of(Map.of("pyproject.toml", PYPROJECT), "cm/"), Selection.MAIN))
         .isInstanceOf(LockInputException.class)
-        .hasMessage("cm/uv.lock:0:0: file not found: a uv project needs pyproject.toml and uv.lock");
+        .hasMessage("cm/uv.lock: file not found: a uv project needs pyproject.toml and uv.lock");
+  }
+
+  @Test
+  void dependencyGroupIncludesAreBoundedAndExpandedOnce() {
+    StringBuilder diamonds = new StringBuilder("[project]\nname = \"app\"\nversion = \"1.0\"\n"
+        + "dependencies = [\"requests>=2\"]\n\n[dependency-groups]\n");
+    for (int k = 0; k < 30; k++) {
+      diamonds.append("g").append(k).append(" = [{include-group = \"g").append(k + 1)
+          .append("\"}, {include-group = \"g").append(k + 1).append("\"}]\n");
+    }
+    diamonds.append("g30 = [\"pytest\"]\n");
+    // 2^30 copies of pytest if includes were expanded each time they are named
+    Pyproject project = Pyproject.parse("pyproject.toml", diamonds.toString());
+    assertThat(project.groups().get("g0").value()).hasSize(1);
+
+    StringBuilder chain = new StringBuilder("[project]\nname = \"app\"\n\n[dependency-groups]\n");
+    for (int k = 0; k < 40; k++) {
+      chain.append("g").append(k).append(" = [{include-group = \"g").append(k + 1).append("\"}]\n");
+    }
+    chain.append("g40 = [\"pytest\"]\n");
+    assertThatThrownBy(() -> Pyproject.parse("pyproject.toml", chain.toString()))
+        .isInstanceOf(LockInputException.class)
+        .hasMessageContaining("dependency groups include each other more than 32 deep");
+  }
+
+  @Test
+  void aStaleOrTruncatedPyprojectIsRefused() {
+    assertThatThrownBy(() -> resolve(ProjectFiles.of(Map.of("pyproject.toml",
+        PYPROJECT.replace("\"requests>=2\"", "\"requests>=3\""), "uv.lock", LOCK), ""), Selection.MAIN))
+        .isInstanceOf(LockInputException.class)
+        .hasMessageStartingWith("pyproject.toml:6:5: 'requests' requires '>=3' but uv.lock locks '2.32.0'");
+    assertThatThrownBy(() -> resolve(ProjectFiles.of(Map.of("pyproject.toml",
+        "[project]\nname = \"app\"\nversion = \"1.0\"\n", "uv.lock", LOCK), ""), Selection.MAIN))
+        .hasMessageStartingWith("pyproject.toml:3:1: pyproject.toml declares no dependencies but uv.lock locks");
+    assertThatThrownBy(() -> resolve(ProjectFiles.of(Map.of("pyproject.toml", "\n", "uv.lock", LOCK), ""),
+        Selection.MAIN))
+        .hasMessageStartingWith("pyproject.toml:1:1: pyproject.toml is empty");
   }
 }

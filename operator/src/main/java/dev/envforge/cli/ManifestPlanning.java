@@ -1,0 +1,127 @@
+package dev.envforge.cli;
+
+import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
+import dev.envforge.cli.ManifestReader.Manifest;
+import dev.envforge.core.lock.LockFormat;
+import dev.envforge.core.lock.ProjectFiles;
+import dev.envforge.core.planner.EnvironmentPlanner;
+import dev.envforge.core.planner.PlanningRequest;
+import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.planner.VariantRequest;
+import dev.envforge.core.registry.ImageReference;
+import dev.envforge.operator.ProjectSourceLoader;
+import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
+import dev.envforge.operator.SpecPlanning;
+import dev.envforge.operator.SpecProblemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A PythonEnvironment manifest planned as the operator plans it: the operator's own source loader and spec-to-request
+ * code, so the command line and the operator cannot disagree on defaults.
+ */
+final class ManifestPlanning {
+  private final Manifest manifest;
+  private final ProjectFiles files;
+  private final LockFormat format;
+  private final String lockFile;
+  private final PlanningRequest request;
+
+  private ManifestPlanning(Manifest manifest, ProjectFiles files, LockFormat format, String lockFile) {
+    this.manifest = manifest;
+    this.files = files;
+    this.format = format;
+    this.lockFile = lockFile;
+    this.request = SpecPlanning.request(manifest.resource().getSpec(), format);
+  }
+
+  /**
+   * @param project the project folder for a resource whose source is a ConfigMap (null: the ConfigMaps in the same
+   *     file, or the inline source)
+   */
+  static ManifestPlanning of(Manifest manifest, Path project) {
+    PythonEnvironmentSpec spec = manifest.resource().getSpec();
+    if (spec.getSource() == null) {
+      throw manifest.error("PythonEnvironment " + manifest.name() + ": spec.source is required");
+    }
+    if (project != null) {
+      if (!Files.isDirectory(project)) {
+        throw new IllegalArgumentException(project + ": not a folder (--project names the project folder)");
+      }
+      ProjectFiles files = ProjectFiles.of(project);
+      String lockFile = spec.getSource().getConfigMapRef() == null ? null
+          : spec.getSource().getConfigMapRef().getLockKey();
+      LockFormat explicit = spec.getSource().getFormat() == null ? null
+          : LockFormat.fromId(spec.getSource().getFormat().value());
+      LockDiscovery.Found found = LockDiscovery.find(project, files, explicit, lockFile);
+      return new ManifestPlanning(manifest, files, found.format(), found.lockFile());
+    }
+    if (spec.getSource().getConfigMapRef() != null
+        && !manifest.configMaps().containsKey(spec.getSource().getConfigMapRef().getName())) {
+      throw manifest.error("PythonEnvironment " + manifest.name() + " reads its project from ConfigMap "
+          + spec.getSource().getConfigMapRef().getName() + ", which is not in this file; give the project folder"
+          + " with --project DIR");
+    }
+    try {
+      LoadedProject loaded = ProjectSourceLoader.load(manifest.namespace(), manifest.name(), spec.getSource(),
+          (namespace, name) -> manifest.configMaps().get(name));
+      return new ManifestPlanning(manifest, loaded.files(), loaded.format(), null);
+    } catch (SpecProblemException e) {
+      throw manifest.error("PythonEnvironment " + manifest.name() + ": " + e.getMessage());
+    }
+  }
+
+  Manifest manifest() {
+    return manifest;
+  }
+
+  /** The spec's variants, or the one default variant. */
+  List<VariantRequest> variants() {
+    return SpecPlanning.variants(manifest.resource().getSpec());
+  }
+
+  /** The variant of that name; null chooses the only one. */
+  VariantRequest variant(String name) {
+    List<VariantRequest> variants = variants();
+    if (name == null) {
+      if (variants.size() == 1) {
+        return variants.get(0);
+      }
+      throw manifest.error("PythonEnvironment " + manifest.name() + " has several variants ("
+          + variants.stream().map(VariantRequest::name).toList() + "); choose one with --variant");
+    }
+    return variants.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> manifest.error(
+        "PythonEnvironment " + manifest.name() + " has no variant " + name + " (it has "
+            + variants.stream().map(VariantRequest::name).toList() + ")"));
+  }
+
+  VariantPlan plan(VariantRequest variant) {
+    return EnvironmentPlanner.plan(files, request, variant, lockFile);
+  }
+
+  /** The image reference the operator pushes a tag to: the canonical form of spec.image.repository and the tag. */
+  ImageReference image(String tag) {
+    String repository = manifest.resource().getSpec().getImage() == null ? null
+        : manifest.resource().getSpec().getImage().getRepository();
+    if (repository == null) {
+      throw manifest.error("PythonEnvironment " + manifest.name() + ": spec.image.repository is required");
+    }
+    ImageReference parsed;
+    try {
+      parsed = ImageReference.parse(repository);
+    } catch (IllegalArgumentException e) {
+      throw manifest.error("spec.image.repository: " + e.getMessage());
+    }
+    String lastPart = repository.substring(repository.lastIndexOf('/') + 1);
+    if (repository.contains("@") || lastPart.contains(":")) {
+      throw manifest.error("spec.image.repository: give the repository without a tag or digest; envforge tags"
+          + " images itself");
+    }
+    return parsed.withTag(tag);
+  }
+
+  LockFormat format() {
+    return format;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.envforge.cli;
+
+import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.planner.VariantPlan;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "sync", mixinStandardHelpOptions = true,
+    description = "Sets image references marked with a setter comment, # {\"$envforge\": \"MANIFEST[:VARIANT]\"}, to"
+        + " the current tag of that PythonEnvironment's variant; changes nothing else in the files.")
+final class SyncCommand implements Callable<Integer> {
+  /**
+   * A YAML scalar line with a setter comment: {@code key: value # {"$envforge": "envs/ml.yaml:gpu"}}, the value plain
+   * or quoted, the key possibly after a list dash.
+   */
+  static final Pattern MARKED = Pattern.compile(
+      "^(?<before>\\s*(?:-\\s+)?[^\\s#:][^#:]*:\\s+)(?<quote>[\"']?)(?<value>[^\\s\"'#]+)\\k<quote>"
+          + "(?<gap>\\s+)#\\s*\\{\\s*\"\\$envforge\"\\s*:\\s*\"(?<setter>[^\"]+)\"\\s*}\\s*$");
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "YAML files to update.")
+  List<Path> files;
+
+  @Option(names = "--check", description = "Change nothing; exit 1 and list the references that are not current.")
+  boolean check;
+
+  @Option(names = "--project", paramLabel = "DIR",
+      description = "The project folder of manifests whose source is a ConfigMap (default: the ConfigMaps in the"
+          + " manifest's file).")
+  Path project;
+
+  @Spec CommandSpec spec;
+
+  /** One marked reference that is not current. */
+  record Change(Path file, int line, int column, String from, String to) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, ManifestPlanning> manifests = new HashMap<>();
+    Map<String, String> tags = new HashMap<>();
+    List<Change> changes = new ArrayList<>();
+    for (Path file : files) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw new LockInputException(file.toString(), 1, 1, "no such file (looked for a YAML file to sync)");
+      }
+      StringBuilder updated = new StringBuilder(text.length());
+      int lineNumber = 0;
+      // split keeping line ends as they are, so untouched lines stay byte for byte
+      Matcher lineEnd = Pattern.compile("\\r?\\n|\\r").matcher(text);
+      int start = 0;
+      while (start < text.length()) {
+        int end;
+        String ending;
+        if (lineEnd.find(start)) {
+          end = lineEnd.start();
+          ending = lineEnd.group();
+        } else {
+          end = text.length();
+          ending = "";
+        }
+        lineNumber++;
+        String line = text.substring(start, end);
+        Matcher m = MARKED.matcher(line);
+        if (m.matches()) {
+          String setter = m.group("setter");
+          int column = m.start("value") + 1;
+          String value = m.group("value");
+          String tag = tags.computeIfAbsent(file.toAbsolutePath().getParent() + "|" + setter,
+              k -> currentTag(file, setter, manifests));
+          String current = withTag(file, lineNumber, column, value, tag);
+          if (!current.equals(value)) {
+            changes.add(new Change(file, lineNumber, column, value, current));
+            line = line.substring(0, m.start("value")) + current + line.substring(m.end("value"));
+          }
+        }
+        updated.append(line).append(ending);
+        start = end + ending.length();
+      }
+      if (!check && !updated.toString().equals(text)) {
+        Files.writeString(file, updated.toString(), StandardCharsets.UTF_8);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    for (Change c : changes) {
+      out.println(c.file() + ":" + c.line() + ":" + c.column() + ": " + (check ? "not current: " : "updated: ")
+          + c.from() + " -> " + c.to());
+    }
+    out.flush();
+    return check && !changes.isEmpty() ? CheckLockCommand.CHECK_FAILED : 0;
+  }
+
+  /** The tag of the setter's manifest and variant; the manifest's path is relative to the file's folder. */
+  private String currentTag(Path file, String setter, Map<String, ManifestPlanning> manifests) {
+    int colon = setter.lastIndexOf(':');
+    String path = colon < 0 ? setter : setter.substring(0, colon);
+    String variant = colon < 0 ? null : setter.substring(colon + 1);
+    Path base = file.toAbsolutePath().getParent();
+    Path manifest = base.resolve(path).normalize();
+    ManifestPlanning planning = manifests.computeIfAbsent(manifest.toString(),
+        k -> ManifestPlanning.of(ManifestReader.read(manifest, null), project));
+    VariantPlan plan = planning.plan(planning.variant(variant));
+    return plan.hash().tag();
+  }
+
+  /** The reference with its tag replaced (and a digest dropped: it belonged to the old tag). */
+  private static String withTag(Path file, int line, int column, String reference, String tag) {
+    String name = reference;
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      name = name.substring(0, at);
+    }
+    int slash = name.lastIndexOf('/');
+    int colon = name.lastIndexOf(':');
+    if (colon > slash) {
+      name = name.substring(0, colon);
+    }
+    if (name.isEmpty()) {
+      throw new LockInputException(file.toString(), line, column, "not an image reference: " + reference);
+    }
+    return name + ":" + tag;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.envforge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.envforge.cli.CliRunner.Result;
+import dev.envforge.testing.Corpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestAndLockDiscoveryTest {
+  static final Path PACKAGING = Corpus.dir("pylock-pypa-packaging");
+  static final Path POETRY = Corpus.dir("poetry-python-poetry-poetry");
+
+  @Test
+  void theOnlyNamedPylockIsFoundWithoutLock() {
+    Result found = CliRunner.run("hash", PACKAGING.toString());
+    assertThat(found.exitCode()).as(found.err()).isZero();
+    assertThat(found.out()).isEqualTo(CliRunner.run("hash", PACKAGING.toString(), "--lock",
+        "pylock.spec-example.toml").out());
+  }
+
+  @Test
+  void severalNamedPylocksAreListed(@TempDir Path dir) throws Exception {
+    Files.copy(PACKAGING.resolve("pylock.spec-example.toml"), dir.resolve("pylock.cpu.toml"));
+    Files.copy(PACKAGING.resolve("pylock.spec-example.toml"), dir.resolve("pylock.gpu.toml"));
+    Result run = CliRunner.run("hash", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("pylock.cpu.toml").contains("pylock.gpu.toml").contains("--lock");
+    assertThat(CliRunner.run("hash", dir.toString(), "--lock", "pylock.gpu.toml").exitCode()).isZero();
+  }
+
+  @Test
+  void anInlineManifestNeedsNoProjectAndUnknownFieldsAreIgnored(@TempDir Path dir) throws Exception {
+    Path manifest = inlineManifest(dir, "  futureField: {a: 1}\n");
+    Result tags = CliRunner.run("tags", "-f", manifest.toString());
+    assertThat(tags.exitCode()).as(tags.err()).isZero();
+    String[] lines = tags.out().strip().split("\\R");
+    assertThat(lines).hasSize(2);
+    assertThat(lines[0]).matches("default\tef-[0-9a-f]{32}\tregistry\\.example\\.com/team/poetry:ef-[0-9a-f]{32}");
+    assertThat(lines[1]).startsWith("dev\t");
+
+    // hash -f with --variant gives the same tag; the variant's groups come from the manifest
+    String devTag = lines[1].split("\t")[1];
+    assertThat(CliRunner.run("hash", "-f", manifest.toString(), "--variant", "dev").out().strip()).isEqualTo(devTag);
+    assertThat(CliRunner.run("hash", POETRY.toString(), "--groups", "dev").out().strip()).isEqualTo(devTag);
+    Result json = CliRunner.run("hash", "-f", manifest.toString(), "--variant", "dev", "--json");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.out()).contains("\"tag\" : \"" + devTag + "\"")
+        .contains("\"image\" : \"registry.example.com/team/poetry:" + devTag + "\"").contains("\"variant\" : \"dev\"");
+  }
+
+  @Test
+  void aManifestWithSeveralVariantsNeedsVariantAndRefusesFolderFlags(@TempDir Path dir) throws Exception {
+    Path manifest = inlineManifest(dir, "");
+    Result run = CliRunner.run("hash", "-f", manifest.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(manifest.toString() + ":1:1").contains("[default, dev]").contains("--variant");
+    Result unknown = CliRunner.run("hash", "-f", manifest.toString(), "--variant", "gpu");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no variant gpu");
+    Result conflicting = CliRunner.run("hash", "-f", manifest.toString(), "--variant", "dev", "--groups", "dev");
+    assertThat(conflicting.exitCode()).isEqualTo(2);
+    assertThat(conflicting.err()).contains("--groups");
+  }
+
+  @Test
+  void aConfigMapSourceWithoutItsConfigMapAsksForTheProject(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("env.yaml");
+    Files.writeString(manifest, """
+        # a comment first
+        apiVersion: envforge.dev/v1alpha1
+        kind: PythonEnvironment
+        metadata:
+          name: app
+        spec:
+          source:
+            configMapRef:
+              name: app-project
+          image:
+            repository: registry.example.com/team/app
+        """);
+    Result run = CliRunner.run("tags", "-f", manifest.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(manifest + ":2:1").contains("--project");
+    Result withProject = CliRunner.run("tags", "-f", manifest.toString(), "--project", POETRY.toString());
+    assertThat(withProject.exitCode()).as(withProject.err()).isZero();
+    assertThat(withProject.out()).contains("default\t" + CliRunner.run("hash", POETRY.toString()).out().strip());
+  }
+
+  @Test
+  void brokenYamlAndMissingFilesAreBadInputWithAPlace(@TempDir Path dir) throws Exception {
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "apiVersion: envforge.dev/v1alpha1\nkind: [PythonEnvironment\n");
+    Result run = CliRunner.run("tags", "-f", broken.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).containsPattern(java.util.regex.Pattern.quote(broken.toString()) + ":[1-9]\\d*:[1-9]\\d*: ");
+    Result missing = CliRunner.run("tags", "-f", dir.resolve("nope.yaml").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.yaml:1:1").contains("no such file");
+  }
+
+  /** The poetry corpus case inline, with variants default and dev. */
+  static Path inlineManifest(Path dir, String extraSpec) throws Exception {
+    String pyproject = Files.readString(POETRY.resolve("pyproject.toml"));
+    String lock = Files.readString(POETRY.resolve("poetry.lock"));
+    String yaml = "apiVersion: envforge.dev/v1alpha1\nkind: PythonEnvironment\nmetadata:\n  name: tool\n"
+        + "  unknownMetadata: x\nspec:\n" + extraSpec
+        + "  source:\n    inline:\n      pyproject: |\n" + indent(pyproject, 8) + "      lock: |\n" + indent(lock, 8)
+        + "  variants:\n    - name: default\n    - name: dev\n      groups: [dev]\n"
+        + "  image:\n    repository: registry.example.com/team/poetry\n";
+    Path file = dir.resolve("env.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private static String indent(String text, int spaces) {
+    String pad = " ".repeat(spaces);
+    StringBuilder out = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      if (!line.isEmpty()) {
+        out.append(pad).append(line);
+      }
+      out.append('\n');
+    }
+    return out.toString().replaceAll("\n+$", "\n");
+  }
+}
