@@ -70,13 +70,14 @@ check_expectations() {
 helm_bin="$(find_helm)"
 echo "using $("$helm_bin" version --short) from $helm_bin"
 
-# the chart ships the CRD generated from the Java types, byte for byte, and renders it as a template
-crd_name=pythonenvironments.envforge.dev-v1.yml
-if ! cmp -s "$repo_root/crds/$crd_name" "$chart/files/$crd_name"; then
-  echo "FAIL helm/envforge/files/$crd_name differs from crds/$crd_name; run:" >&2
-  echo "  mvn -B -pl operator test -Dtest=CrdDriftTest -Denvforge.updateCrds=true" >&2
-  exit 1
-fi
+# the chart ships the CRDs generated from the Java types, byte for byte, and renders them as templates
+for crd_name in pythonenvironments.envforge.dev-v1.yml environmentpolicies.envforge.dev-v1.yml; do
+  if ! cmp -s "$repo_root/crds/$crd_name" "$chart/files/$crd_name"; then
+    echo "FAIL helm/envforge/files/$crd_name differs from crds/$crd_name; run:" >&2
+    echo "  mvn -B -pl operator test -Dtest=CrdDriftTest -Denvforge.updateCrds=true" >&2
+    exit 1
+  fi
+done
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
@@ -104,27 +105,32 @@ for values_file in "$chart"/ci/*-values.yaml; do
     continue
   fi
   # the rendered CRD is the generated one, with helm.sh/resource-policy: keep when crds.keep is true
-  if ! python3 - "$rendered" "$repo_root/crds/$crd_name" "$values_file" <<'PY'
-import sys, yaml
+  if ! python3 - "$rendered" "$repo_root/crds" "$values_file" <<'PY'
+import glob, os, sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-generated = yaml.safe_load(open(sys.argv[2]))
+generated = {}
+for path in sorted(glob.glob(os.path.join(sys.argv[2], "*.yml"))):
+    crd = yaml.safe_load(open(path))
+    generated[crd["metadata"]["name"]] = (os.path.basename(path), crd)
 values = yaml.safe_load(open(sys.argv[3])) or {}
 crds = values.get("crds", {})
 rendered = [d for d in docs if d.get("kind") == "CustomResourceDefinition"]
 if not crds.get("install", True):
     sys.exit("a CRD was rendered with crds.install=false" if rendered else 0)
-if len(rendered) != 1:
-    sys.exit("expected the CRD once, found %d" % len(rendered))
-crd = rendered[0]
-annotations = crd["metadata"].pop("annotations", {}) or {}
-labels = crd["metadata"].pop("labels", {}) or {}
-if crds.get("keep", True) != (annotations.get("helm.sh/resource-policy") == "keep"):
-    sys.exit("helm.sh/resource-policy: keep does not follow crds.keep: %s" % annotations)
-if crd != generated:
-    sys.exit("the rendered CRD differs from crds/%s" % sys.argv[2].rsplit("/", 1)[-1])
+names = sorted(d["metadata"]["name"] for d in rendered)
+if names != sorted(generated):
+    sys.exit("expected each CRD once (%s), found %s" % (sorted(generated), names))
+for crd in rendered:
+    annotations = crd["metadata"].pop("annotations", {}) or {}
+    labels = crd["metadata"].pop("labels", {}) or {}
+    if crds.get("keep", True) != (annotations.get("helm.sh/resource-policy") == "keep"):
+        sys.exit("helm.sh/resource-policy: keep does not follow crds.keep: %s" % annotations)
+    file_name, expected = generated[crd["metadata"]["name"]]
+    if crd != expected:
+        sys.exit("the rendered CRD differs from crds/%s" % file_name)
 PY
   then
-    echo "FAIL $name: the rendered CRD" >&2
+    echo "FAIL $name: the rendered CRDs" >&2
     failures=$((failures + 1))
     continue
   fi
@@ -145,7 +151,7 @@ PY
   fi
   # what the chart gives the operator is what the operator reads: builder.yaml holds only spec.builder's fields,
   # with the types the CRD declares
-  if ! python3 - "$rendered" "$repo_root/crds/$crd_name" <<'PY'
+  if ! python3 - "$rendered" "$repo_root/crds/pythonenvironments.envforge.dev-v1.yml" <<'PY'
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 crd = yaml.safe_load(open(sys.argv[2]))

@@ -83,6 +83,12 @@ public final class EnvforgeOperator implements AutoCloseable {
         c.settingNamespaces(settings.namespaces());
       }
     });
+    // counts, for kubectl get environmentpolicies, what each policy selects and which resources break it
+    operator.register(new EnvironmentPolicyReconciler(settings.namespaces()), c -> {
+      c.withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2).setMaxInterval(300_000)
+          .withoutMaxAttempts());
+      c.watchingAllNamespaces();
+    });
     operator.start();
     return new EnvforgeOperator(operator, controller, metrics, plans, closing, informers);
   }

@@ -52,6 +52,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final TransitionEvents transitions;
   private final VariantReconciler variants;
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
+  private final PolicyGate policyGate = new PolicyGate();
+  private final PlanMemory planMemory = new PlanMemory(4096);
   /** The build caches; they exist once JOSDK asked for the event sources, before the first reconcile. */
   private volatile BuildInformers informers;
 
@@ -60,7 +62,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     this.clock = clock;
     this.resourceInputs = new ResourceInputs(client, plans);
     this.buildObjects = new BuildObjects(client);
-    this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics);
+    this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics, planMemory);
     this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
         job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock);
   }
@@ -68,7 +70,9 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   @Override
   public List<EventSource<?, PythonEnvironment>> prepareEventSources(EventSourceContext<PythonEnvironment> context) {
     informers = new BuildInformers(context);
-    return informers.eventSources();
+    List<EventSource<?, PythonEnvironment>> sources = new ArrayList<>(informers.eventSources());
+    sources.addAll(policyGate.eventSources(context));
+    return sources;
   }
 
   @Override
@@ -89,18 +93,35 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     } catch (SpecProblemException problem) {
       return reportSpecProblem(resource, previous, generation, problem);
     }
+    inputs.plans().forEach(p -> planMemory.remember(p.hash().hex(), p.plan()));
+    PolicyGate.Verdict verdict = policyGate.evaluate(resource, inputs);
+    if (verdict.violated()) {
+      LOG.info("resource={} reason={} violations={}", ResourceID.fromResource(resource), Reasons.POLICY_VIOLATED,
+          verdict.violations().size());
+      transitions.policyViolated(resource, previous, verdict.message());
+    }
 
     List<VariantStatus> variantStatuses = new ArrayList<>();
     Problem registryProblem = null;
     for (VariantPlan plan : inputs.plans()) {
       VariantStatus before = previousVariant(previous, plan.variant());
-      VariantResult result = variants.reconcile(resource, inputs, plan, before, generation);
+      if (verdict.blocks(plan.variant())) {
+        variantStatuses.add(PolicyGate.blocked(before, plan, verdict, generation,
+            resource.getSpec().getRebuildToken()));
+        continue;
+      }
+      VariantStatus rolledBack = VariantHistory.rollback(before, plan, generation,
+          resource.getSpec().getRebuildToken());
+      VariantResult result = rolledBack != null ? new VariantResult(rolledBack, null)
+          : variants.reconcile(resource, inputs, plan, before, generation);
+      VariantHistory.record(before, result.status(), plan, VariantHistory.limit(resource.getSpec()), planMemory,
+          clock);
       variantStatuses.add(result.status());
       registryProblem = registryProblem != null ? registryProblem : result.registryProblem();
       transitions.variantChanged(resource, before, result.status());
     }
-    PythonEnvironmentStatus status = StatusAggregator.aggregate(generation, previous, variantStatuses, null,
-        registryProblem, clock);
+    PythonEnvironmentStatus status = PolicyGate.apply(StatusAggregator.aggregate(generation, previous,
+        variantStatuses, null, registryProblem, clock), previous, verdict, generation, clock);
     boolean building = variantStatuses.stream().anyMatch(v -> v.getPhase() == VariantPhase.Building);
     boolean checking = variantStatuses.stream().anyMatch(v -> v.getPhase() == VariantPhase.Checking);
     ResourceID id = ResourceID.fromResource(resource);
@@ -116,8 +137,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
         problem.getMessage());
     List<VariantStatus> kept = previous == null || previous.getVariants() == null ? List.of()
         : previous.getVariants();
-    PythonEnvironmentStatus status = StatusAggregator.aggregate(generation, previous, kept,
-        new Problem(problem.reason(), problem.getMessage()), null, clock);
+    PythonEnvironmentStatus status = PolicyGate.keep(StatusAggregator.aggregate(generation, previous, kept,
+        new Problem(problem.reason(), problem.getMessage()), null, clock), previous);
     transitions.specProblem(resource, previous, problem, generation);
     // a missing ConfigMap or Secret may appear; a bad lock only changes with the spec
     return finish(resource, previous, status, problem.referencedObjectMissing() ? MISSING_INPUT_POLL : null);

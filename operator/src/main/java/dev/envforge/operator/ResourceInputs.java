@@ -25,8 +25,11 @@ import java.util.List;
 final class ResourceInputs {
   static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
-  /** The plans of the resource's variants, in spec order, and how to reach its image repository. */
-  record Inputs(List<VariantPlan> plans, ImageReference repository, RegistryAccess access) {}
+  /**
+   * The plans of the resource's variants, in spec order, how to reach its image repository, and the project files
+   * the plans come from (policies point at their lines).
+   */
+  record Inputs(List<VariantPlan> plans, ImageReference repository, RegistryAccess access, LoadedProject project) {}
 
   private final KubernetesClient client;
   private final PlanCache plans;
@@ -50,7 +53,7 @@ final class ResourceInputs {
     checkIndexCredentials(namespace, spec);
     LoadedProject project = ProjectSourceLoader.load(namespace, resource.getMetadata().getName(), spec.getSource(),
         (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get());
-    return new Inputs(plan(spec, project), repository, access);
+    return new Inputs(plan(spec, project), repository, access, project);
   }
 
   private List<VariantPlan> plan(PythonEnvironmentSpec spec, LoadedProject project) {

@@ -112,6 +112,7 @@ public final class StatusAggregator {
       status.setVariantsReady(previous.getVariantsReady());
       status.setImage(previous.getImage());
       status.setVariants(previous.getVariants() == null ? new ArrayList<>() : new ArrayList<>(previous.getVariants()));
+      status.setViolatedPolicies(previous.getViolatedPolicies());
     }
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(Conditions.READY, false, Reasons.RECONCILE_ERROR, message, generation, previous, clock));

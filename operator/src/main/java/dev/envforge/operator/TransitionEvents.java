@@ -18,17 +18,41 @@ import java.util.Objects;
 final class TransitionEvents {
   private final EventRecorder events;
   private final OperatorMetrics metrics;
+  private final PlanMemory plans;
 
-  TransitionEvents(EventRecorder events, OperatorMetrics metrics) {
+  TransitionEvents(EventRecorder events, OperatorMetrics metrics, PlanMemory plans) {
     this.events = events;
     this.metrics = metrics;
+    this.plans = plans;
   }
 
   void buildStarted(PythonEnvironment resource, VariantPlan plan, ImageReference image, Job created) {
     metrics.buildStarted();
+    String changes = VariantHistory.changesSince(previousVariant(resource, plan.variant()), plan, plans);
     events.normal(resource, "BuildStarted", plan.variant() + "/" + created.getMetadata().getUid(),
         "variant " + plan.variant() + ": building " + image + " (" + plan.plan().packages().size()
-            + " packages) in Job " + created.getMetadata().getName());
+            + " packages) in Job " + created.getMetadata().getName()
+            + (changes == null ? "" : "; changes: " + changes));
+  }
+
+  /** A policy violation, unless the previous status already reported these very violations. */
+  void policyViolated(PythonEnvironment resource, PythonEnvironmentStatus previous, String message) {
+    boolean reported = previous != null && previous.condition(Conditions.POLICY_VIOLATION)
+        .filter(c -> ConditionStatus.TRUE.equals(c.getStatus()))
+        .filter(c -> message.equals(c.getMessage()))
+        .isPresent();
+    if (!reported) {
+      events.warning(resource, Conditions.POLICY_VIOLATION,
+          "policy-" + dev.envforge.core.hash.PlanHasher.sha256Hex(message).substring(0, 16), message);
+    }
+  }
+
+  private static VariantStatus previousVariant(PythonEnvironment resource, String name) {
+    if (resource.getStatus() == null || resource.getStatus().getVariants() == null) {
+      return null;
+    }
+    return resource.getStatus().getVariants().stream().filter(v -> name.equals(v.getName())).findFirst()
+        .orElse(null);
   }
 
   /** A variant that reached Succeeded or Failed, newly or for another plan. */

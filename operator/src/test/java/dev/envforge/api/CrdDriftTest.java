@@ -21,12 +21,18 @@ class CrdDriftTest {
       "mvn -B -pl operator test -Dtest=CrdDriftTest -Denvforge.updateCrds=true";
 
   @Test
-  void committedCrdsEqualTheGeneratedOne() throws IOException {
-    byte[] generated = GeneratedCrd.bytes();
+  void committedCrdsEqualTheGeneratedOnes() throws IOException {
+    for (String fileName : GeneratedCrd.FILE_NAMES) {
+      check(fileName);
+    }
+  }
+
+  private static void check(String fileName) throws IOException {
+    byte[] generated = GeneratedCrd.bytes(fileName);
     boolean update = Boolean.getBoolean("envforge.updateCrds");
 
     List<String> stale = new ArrayList<>();
-    for (Path copy : GeneratedCrd.committedCopies()) {
+    for (Path copy : GeneratedCrd.committedCopies(fileName)) {
       boolean same = Files.exists(copy) && Arrays.equals(Files.readAllBytes(copy), generated);
       if (same) {
         continue;
@@ -44,7 +50,7 @@ class CrdDriftTest {
           + "\nRegenerate the copies with:\n  " + UPDATE_COMMAND
           + "\nthen review `git diff crds/ helm/` and commit.");
     }
-    for (Path copy : GeneratedCrd.committedCopies()) {
+    for (Path copy : GeneratedCrd.committedCopies(fileName)) {
       assertThat(copy).exists().hasBinaryContent(generated);
     }
   }

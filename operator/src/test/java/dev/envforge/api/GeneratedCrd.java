@@ -25,12 +25,24 @@ public final class GeneratedCrd {
 
   private GeneratedCrd() {}
 
+  /** File names of every CRD envforge defines. */
+  static final String[] FILE_NAMES = {FILE_NAME, EnvforgeApi.POLICY_CRD_NAME + "-v1.yml"};
+
   /** The generated CRD with its printer columns in the order declared on {@link PythonEnvironment}. */
   public static byte[] bytes() {
-    try (InputStream in = GeneratedCrd.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    return bytes(FILE_NAME);
+  }
+
+  /** The generated CRD of that file name (one of {@link #FILE_NAMES}). */
+  public static byte[] bytes(String fileName) {
+    String resource = "META-INF/fabric8/" + fileName;
+    try (InputStream in = GeneratedCrd.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(
-            RESOURCE + " is not on the class path: the crd-generator plugin runs at process-classes; build with Maven");
+            resource + " is not on the class path: the crd-generator plugin runs at process-classes; build with Maven");
+      }
+      if (!fileName.equals(FILE_NAME)) {
+        return in.readAllBytes();
       }
       String generated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return inDeclaredColumnOrder(generated).getBytes(StandardCharsets.UTF_8);
@@ -90,10 +102,14 @@ public final class GeneratedCrd {
    * {@code helm upgrade} updates it).
    */
   static Path[] committedCopies() {
+    return committedCopies(FILE_NAME);
+  }
+
+  static Path[] committedCopies(String fileName) {
     Path root = repoRoot();
     return new Path[] {
-      root.resolve("crds").resolve(FILE_NAME),
-      root.resolve("helm").resolve("envforge").resolve("files").resolve(FILE_NAME)
+      root.resolve("crds").resolve(fileName),
+      root.resolve("helm").resolve("envforge").resolve("files").resolve(fileName)
     };
   }
 }

@@ -28,7 +28,8 @@ class ReferenceDocTest {
   static final Set<String> NOT_PROBLEMS = Set.of(EnvforgeApi.Reasons.BUILT, EnvforgeApi.Reasons.CACHED,
       EnvforgeApi.Reasons.SPEC_VALID, EnvforgeApi.Reasons.NO_FAILURE, EnvforgeApi.Reasons.IDLE,
       EnvforgeApi.Reasons.REGISTRY_REACHABLE, EnvforgeApi.Reasons.RECONCILED, EnvforgeApi.Reasons.PROGRESSING,
-      EnvforgeApi.Reasons.CHECKING_REGISTRY, EnvforgeApi.Reasons.BUILD_RUNNING);
+      EnvforgeApi.Reasons.CHECKING_REGISTRY, EnvforgeApi.Reasons.BUILD_RUNNING,
+      EnvforgeApi.Reasons.POLICY_COMPLIANT, EnvforgeApi.Reasons.ROLLED_BACK);
 
   @Test
   void everyFieldHasARowInTheReference() throws IOException {

@@ -25,6 +25,16 @@ public final class EnvforgeApi {
   public static final String CATEGORY = "envforge";
   /** Name of the CustomResourceDefinition. */
   public static final String CRD_NAME = PLURAL + "." + GROUP;
+  /** Kind of the cluster-scoped policy resource. */
+  public static final String POLICY_KIND = "EnvironmentPolicy";
+  /** Plural of the policy resource, as used in URLs and RBAC rules. */
+  public static final String POLICY_PLURAL = "environmentpolicies";
+  /** Singular of the policy resource. */
+  public static final String POLICY_SINGULAR = "environmentpolicy";
+  /** Short name of the policy resource ({@code kubectl get envpol}). */
+  public static final String POLICY_SHORT_NAME = "envpol";
+  /** Name of the policy's CustomResourceDefinition. */
+  public static final String POLICY_CRD_NAME = POLICY_PLURAL + "." + GROUP;
 
   private EnvforgeApi() {}
 
@@ -50,6 +60,8 @@ public final class EnvforgeApi {
      * after a failed build); kstatus and Flux read True as Failed.
      */
     public static final String STALLED = "Stalled";
+    /** The resource breaks an EnvironmentPolicy that selects its namespace; the message lists every violation. */
+    public static final String POLICY_VIOLATION = "PolicyViolation";
 
     private Conditions() {}
   }
@@ -128,6 +140,14 @@ public final class EnvforgeApi {
     public static final String REGISTRY_ERROR = "RegistryError";
     /** The registry did not answer in time. */
     public static final String REGISTRY_TIMEOUT = "RegistryTimeout";
+
+    // policies
+    /** The resource breaks at least one EnvironmentPolicy; nothing new is built for it. */
+    public static final String POLICY_VIOLATED = "PolicyViolated";
+    /** The resource complies with every EnvironmentPolicy that selects its namespace; used with PolicyViolation=False. */
+    public static final String POLICY_COMPLIANT = "PolicyCompliant";
+    /** A variant went back to an image from its history, without a build. */
+    public static final String ROLLED_BACK = "RolledBack";
 
     // general
     /** The spec was accepted; used with InvalidSpec=False. */

@@ -31,7 +31,8 @@ import java.util.Objects;
   "indexCredentialsSecretRef",
   "builder",
   "rebuildToken",
-  "suspend"
+  "suspend",
+  "historyLimit"
 })
 public class PythonEnvironmentSpec {
 
@@ -39,6 +40,10 @@ public class PythonEnvironmentSpec {
   public static final int MAX_VARIANTS = 16;
   /** Python version used when neither {@code python} nor the project's requires-python decides. */
   public static final String DEFAULT_PYTHON = "3.12";
+  /** How many images a variant's history keeps when the spec does not say. */
+  public static final int DEFAULT_HISTORY_LIMIT = 10;
+  /** The longest history a spec may ask for. */
+  public static final int MAX_HISTORY_LIMIT = 50;
 
   @Required
   @JsonPropertyDescription(
@@ -102,6 +107,12 @@ public class PythonEnvironmentSpec {
           + " Reconciling=False and Stalled=False with reason Suspended, and Ready stays True if it was. Default"
           + " false.")
   private Boolean suspend = false;
+
+  @io.fabric8.generator.annotation.Min(1)
+  @io.fabric8.generator.annotation.Max(MAX_HISTORY_LIMIT)
+  @JsonPropertyDescription("How many images each variant's status.variants[].history keeps, newest last."
+      + " Default 10.")
+  private Integer historyLimit;
 
   /** The variants used when the spec names none: one variant called "default", no groups, no extras. */
   public static List<Variant> defaultVariants() {
@@ -182,6 +193,14 @@ public class PythonEnvironmentSpec {
     this.builder = builder;
   }
 
+  public Integer getHistoryLimit() {
+    return historyLimit;
+  }
+
+  public void setHistoryLimit(Integer historyLimit) {
+    this.historyLimit = historyLimit;
+  }
+
   public String getRebuildToken() {
     return rebuildToken;
   }
@@ -222,14 +241,15 @@ public class PythonEnvironmentSpec {
         && Objects.equals(indexCredentialsSecretRef, that.indexCredentialsSecretRef)
         && Objects.equals(builder, that.builder)
         && Objects.equals(rebuildToken, that.rebuildToken)
-        && Objects.equals(suspend, that.suspend);
+        && Objects.equals(suspend, that.suspend)
+        && Objects.equals(historyLimit, that.historyLimit);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         source, variants, python, platform, baseImage, installer, image, indexCredentialsSecretRef, builder,
-        rebuildToken, suspend);
+        rebuildToken, suspend, historyLimit);
   }
 
   @Override
@@ -237,6 +257,6 @@ public class PythonEnvironmentSpec {
     return "PythonEnvironmentSpec{source=" + source + ", variants=" + variants + ", python=" + python
         + ", platform=" + platform + ", baseImage=" + baseImage + ", installer=" + installer + ", image=" + image
         + ", indexCredentialsSecretRef=" + indexCredentialsSecretRef + ", builder=" + builder
-        + ", rebuildToken=" + rebuildToken + ", suspend=" + suspend + "}";
+        + ", rebuildToken=" + rebuildToken + ", suspend=" + suspend + ", historyLimit=" + historyLimit + "}";
   }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 @SchemaCustomizer(value = SchemaDeepMerge.class, input = PythonEnvironmentStatus.CONDITIONS_SCHEMA)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"observedGeneration", "conditions", "variantsReady", "image", "variants"})
+@JsonPropertyOrder({"observedGeneration", "conditions", "variantsReady", "image", "variants", "violatedPolicies"})
 public class PythonEnvironmentStatus {
 
   /** JSON merge patch over the generated schema of this class: Kubernetes' condition schema, documented. */
@@ -29,7 +29,7 @@ public class PythonEnvironmentStatus {
           "required": ["type", "status"],
           "properties": {
             "type": {"description": "Type of the condition: Ready, Reconciling, Stalled, Building, Failed,\
-       InvalidSpec or RegistryUnavailable."},
+       InvalidSpec, RegistryUnavailable or PolicyViolation."},
             "status": {"description": "True, False or Unknown (not known yet).",
               "enum": ["True", "False", "Unknown"]},
             "reason": {"description": "CamelCase reason of the last transition; see docs/reference.md for the\
@@ -48,7 +48,8 @@ public class PythonEnvironmentStatus {
   @JsonPropertyDescription(
       "Conditions of the resource, one per type: Ready (every variant image exists; Unknown while the registry has"
           + " not answered), Reconciling and Stalled (as kstatus and Flux read them), Building, Failed, InvalidSpec"
-          + " and RegistryUnavailable, each with a CamelCase reason and a message.")
+          + " and RegistryUnavailable, each with a CamelCase reason and a message; PolicyViolation when an"
+          + " EnvironmentPolicy selects the namespace.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Variants whose image exists, out of all variants, e.g. \"1/2\".")
@@ -60,6 +61,10 @@ public class PythonEnvironmentStatus {
 
   @JsonPropertyDescription("State of each variant, in the order of spec.variants.")
   private List<VariantStatus> variants = new ArrayList<>();
+
+  @JsonPropertyDescription("The EnvironmentPolicies this resource breaks, by name, sorted; absent when it breaks"
+      + " none.")
+  private List<String> violatedPolicies;
 
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
@@ -109,6 +114,14 @@ public class PythonEnvironmentStatus {
     this.variants = variants;
   }
 
+  public List<String> getViolatedPolicies() {
+    return violatedPolicies;
+  }
+
+  public void setViolatedPolicies(List<String> violatedPolicies) {
+    this.violatedPolicies = violatedPolicies;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -122,17 +135,18 @@ public class PythonEnvironmentStatus {
         && Objects.equals(conditions, that.conditions)
         && Objects.equals(variantsReady, that.variantsReady)
         && Objects.equals(image, that.image)
-        && Objects.equals(variants, that.variants);
+        && Objects.equals(variants, that.variants)
+        && Objects.equals(violatedPolicies, that.violatedPolicies);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, variantsReady, image, variants);
+    return Objects.hash(observedGeneration, conditions, variantsReady, image, variants, violatedPolicies);
   }
 
   @Override
   public String toString() {
     return "PythonEnvironmentStatus{observedGeneration=" + observedGeneration + ", conditions=" + conditions
-        + ", variantsReady=" + variantsReady + ", image=" + image + ", variants=" + variants + "}";
+        + ", variantsReady=" + variantsReady + ", image=" + image + ", variants=" + variants + ", violatedPolicies=" + violatedPolicies + "}";
   }
 }

@@ -22,7 +22,8 @@ import java.util.Objects;
   "reason",
   "message",
   "rebuildToken",
-  "generation"
+  "generation",
+  "history"
 })
 public class VariantStatus {
 
@@ -74,6 +75,10 @@ public class VariantStatus {
   @JsonPropertyDescription("The metadata.generation this variant's phase was reached at; a failed build is retried"
       + " only at a newer generation or with a new rebuildToken.")
   private Long generation;
+
+  @JsonPropertyDescription("The images this variant used, oldest first, at most spec.historyLimit (default 10):"
+      + " hash, image, since when, and the packages changed against the entry before.")
+  private java.util.List<HistoryEntry> history;
 
   public VariantStatus() {}
 
@@ -193,6 +198,14 @@ public class VariantStatus {
     this.rebuildToken = rebuildToken;
   }
 
+  public java.util.List<HistoryEntry> getHistory() {
+    return history;
+  }
+
+  public void setHistory(java.util.List<HistoryEntry> history) {
+    this.history = history;
+  }
+
   public Long getGeneration() {
     return generation;
   }
@@ -224,20 +237,23 @@ public class VariantStatus {
         && Objects.equals(reason, that.reason)
         && Objects.equals(message, that.message)
         && Objects.equals(rebuildToken, that.rebuildToken)
-        && Objects.equals(generation, that.generation);
+        && Objects.equals(generation, that.generation)
+        && Objects.equals(history, that.history);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, reason,
-        message, rebuildToken, generation);
+        message, rebuildToken, generation, history);
   }
 
   @Override
   public String toString() {
     return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
-        + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation=" + generation + "}";
+        + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python
+        + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
+        + generation + ", history=" + history + "}";
   }
 }

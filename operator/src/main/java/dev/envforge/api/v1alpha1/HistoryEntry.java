@@ -1,0 +1,96 @@
+package dev.envforge.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Objects;
+
+/** One image a variant used, in {@code status.variants[].history}, oldest first. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"hash", "image", "since", "rollback", "changes"})
+public class HistoryEntry {
+
+  @JsonPropertyDescription("Hash of the plan the image holds.")
+  private String hash;
+
+  @JsonPropertyDescription("Immutable image reference, repository:tag@sha256:digest.")
+  private String image;
+
+  @JsonPropertyDescription("When this image became the variant's current one (RFC 3339).")
+  private String since;
+
+  @JsonPropertyDescription("True when the variant went back to an image it had used before.")
+  private Boolean rollback;
+
+  @JsonPropertyDescription("Packages changed against the previous entry: counts (+added -removed ~version"
+      + " changed, source changed), then the first changes.")
+  private String changes;
+
+  public HistoryEntry() {}
+
+  public HistoryEntry(String hash, String image, String since, Boolean rollback, String changes) {
+    this.hash = hash;
+    this.image = image;
+    this.since = since;
+    this.rollback = rollback;
+    this.changes = changes;
+  }
+
+  public String getHash() {
+    return hash;
+  }
+
+  public void setHash(String hash) {
+    this.hash = hash;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public String getSince() {
+    return since;
+  }
+
+  public void setSince(String since) {
+    this.since = since;
+  }
+
+  public Boolean getRollback() {
+    return rollback;
+  }
+
+  public void setRollback(Boolean rollback) {
+    this.rollback = rollback;
+  }
+
+  public String getChanges() {
+    return changes;
+  }
+
+  public void setChanges(String changes) {
+    this.changes = changes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HistoryEntry that && Objects.equals(hash, that.hash) && Objects.equals(image, that.image)
+        && Objects.equals(since, that.since) && Objects.equals(rollback, that.rollback)
+        && Objects.equals(changes, that.changes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(hash, image, since, rollback, changes);
+  }
+
+  @Override
+  public String toString() {
+    return "HistoryEntry{hash=" + hash + ", image=" + image + ", since=" + since + ", rollback=" + rollback
+        + ", changes=" + changes + "}";
+  }
+}

@@ -1,0 +1,29 @@
+package dev.envforge.core.assemble;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where assembled blobs go, and the layer cache: an OCI image layout on disk, or a registry. */
+public interface BlobStore {
+  /** Whether the blob is there already (then it is not written again). */
+  boolean has(String digest) throws IOException;
+
+  /** Stores a blob from a file whose digest the caller computed. */
+  void put(Path file, String digest, long size) throws IOException;
+
+  /** The layer made earlier for this key, if the store remembers one. */
+  Optional<Descriptor> cachedLayer(LayerKey key) throws IOException;
+
+  /** Remembers the layer of a key (a tag in a registry's cache repository, which also keeps the blob from GC). */
+  void rememberLayer(LayerKey key, Descriptor layer, String diffId) throws IOException;
+
+  /** The diff ID of a cached layer, which the config needs. */
+  String cachedDiffId(LayerKey key) throws IOException;
+
+  /** Stores the manifest under a tag and returns its digest. */
+  String putManifest(byte[] manifest, String mediaType, String tag) throws IOException;
+
+  /** A content descriptor. */
+  record Descriptor(String mediaType, String digest, long size) {}
+}
