@@ -42,8 +42,8 @@ final class BuildInformers {
     // the build Pods carry the Job's labels: their states (an image that cannot be pulled, the termination
     // message) come from this cache, without an API request per reconcile
     pods = informer(Pod.class, "build-pods", context);
-    pods.addIndexers(Map.of(POD_JOB_INDEX, pod -> jobNameOf(pod) == null ? List.of()
-        : List.of(pod.getMetadata().getNamespace() + "/" + jobNameOf(pod))));
+    // by the Job's UID: a replaced Job has the same name, and its Pods must not speak for the new one
+    pods.addIndexers(Map.of(POD_JOB_INDEX, pod -> jobUidOf(pod) == null ? List.of() : List.of(jobUidOf(pod))));
   }
 
   /** An informer of one kind of build object in the operator's namespaces. */
@@ -63,6 +63,18 @@ final class BuildInformers {
     return List.of(jobs, pods);
   }
 
+  /** The build Jobs a resource created (its UID is their owner label). */
+  List<Job> jobsCreatedBy(String namespace, String ownerUid) {
+    return jobs.list(namespace, job -> ownerUid.equals(label(job, Labels.OWNER_UID))).toList();
+  }
+
+  /** The resources other than {@code except} whose status names the image key: they wait for or use its build. */
+  static boolean wantedByOthers(io.javaoperatorsdk.operator.api.reconciler.Context<PythonEnvironment> context,
+      String imageKey, String except) {
+    return context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, imageKey).stream()
+        .anyMatch(p -> !except.equals(p.getMetadata().getUid()) && p.getMetadata().getDeletionTimestamp() == null);
+  }
+
   /** The build Jobs of an image, in any watched namespace. */
   List<Job> jobsFor(String imageKey) {
     return jobs.byIndex(JOB_INDEX, imageKey);
@@ -70,7 +82,7 @@ final class BuildInformers {
 
   /** The build's Pods: their states say why a build waits or failed, and their termination message the digest. */
   List<Pod> podsOf(Job job) {
-    return pods.byIndex(POD_JOB_INDEX, job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
+    return job.getMetadata().getUid() == null ? List.of() : pods.byIndex(POD_JOB_INDEX, job.getMetadata().getUid());
   }
 
   /** The resources a build Job or Pod concerns: its creator and every resource that wants the same image. */
@@ -114,9 +126,16 @@ final class BuildInformers {
     return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(key);
   }
 
-  /** The Job a Pod belongs to, from the labels the Job controller sets (the older label as a fallback). */
-  private static String jobNameOf(Pod pod) {
-    String name = label(pod, "batch.kubernetes.io/job-name");
-    return name != null ? name : label(pod, "job-name");
+  /** The UID of the Job a Pod belongs to: its controller reference, or the label the Job controller sets. */
+  static String jobUidOf(Pod pod) {
+    if (pod.getMetadata().getOwnerReferences() != null) {
+      for (var owner : pod.getMetadata().getOwnerReferences()) {
+        if ("Job".equals(owner.getKind()) && Boolean.TRUE.equals(owner.getController())) {
+          return owner.getUid();
+        }
+      }
+    }
+    String uid = label(pod, "batch.kubernetes.io/controller-uid");
+    return uid != null ? uid : label(pod, "controller-uid");
   }
 }

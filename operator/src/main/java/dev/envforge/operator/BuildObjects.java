@@ -66,6 +66,33 @@ final class BuildObjects {
   }
 
   /**
+   * Lets a build outlive the resource that started it, because other resources wait for its image: the Job and its
+   * context lose the owner reference and the owner label, so neither the garbage collector nor
+   * {@link #deleteAllOwnedBy} removes them. The Job's TTL removes it once finished.
+   */
+  void handOver(Job job) {
+    String namespace = job.getMetadata().getNamespace();
+    String name = job.getMetadata().getName();
+    Map<String, Object> labels = new java.util.HashMap<>();
+    labels.put(Labels.OWNER_UID, null);
+    Map<String, Object> metadata = new java.util.HashMap<>();
+    metadata.put("labels", labels);
+    metadata.put("ownerReferences", null);
+    String jobPatch = client.getKubernetesSerialization().asJson(Map.of("metadata", metadata));
+    client.batch().v1().jobs().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+        jobPatch);
+    String contextPatch = client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("labels", labels)));
+    try {
+      client.configMaps().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+          contextPatch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /**
    * Deletes every build object a resource created in its namespace. Owner references let the cluster do this too;
    * deleting explicitly also stops a running build at once.
    */

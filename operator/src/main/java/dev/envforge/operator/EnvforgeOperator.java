@@ -75,7 +75,8 @@ public final class EnvforgeOperator implements AutoCloseable {
       c.withGenericFilter(readProblems);
       // an error (the API server unavailable, a conflict) is retried with backoff for as long as it lasts; JOSDK's
       // default gives up after 5 attempts and waits for the next event or the 10-minute resync
-      c.withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2).setMaxInterval(300_000)
+      c.withRetry(new GenericRetry().setInitialInterval(settings.retry().initial().toMillis())
+          .setIntervalMultiplier(settings.retry().multiplier()).setMaxInterval(settings.retry().max().toMillis())
           .withoutMaxAttempts());
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();

@@ -14,11 +14,19 @@ import java.util.Set;
  * @param leaderElection whether to take a Lease before reconciling (needed with more than one replica)
  * @param leaseName the Lease's name
  * @param leaseNamespace the Lease's namespace, or null for the client's namespace
+ * @param retry how a failed reconcile is retried
  */
 public record OperatorSettings(Set<String> namespaces, BuilderDefaults builder, Duration registryCacheTtl,
     Duration registryTimeout, int reconcileThreads, boolean leaderElection, String leaseName,
-    String leaseNamespace) {
+    String leaseNamespace, ReconcileRetry retry) {
   public static final String DEFAULT_LEASE_NAME = "envforge-operator-leader";
+
+  public OperatorSettings(Set<String> namespaces, BuilderDefaults builder, Duration registryCacheTtl,
+      Duration registryTimeout, int reconcileThreads, boolean leaderElection, String leaseName,
+      String leaseNamespace) {
+    this(namespaces, builder, registryCacheTtl, registryTimeout, reconcileThreads, leaderElection, leaseName,
+        leaseNamespace, ReconcileRetry.DEFAULT);
+  }
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(Set.of(), BuilderDefaults.defaults(), Duration.ofMinutes(10),
@@ -27,6 +35,18 @@ public record OperatorSettings(Set<String> namespaces, BuilderDefaults builder, 
 
   public OperatorSettings withNamespaces(Set<String> watched) {
     return new OperatorSettings(watched, builder, registryCacheTtl, registryTimeout, reconcileThreads,
-        leaderElection, leaseName, leaseNamespace);
+        leaderElection, leaseName, leaseNamespace, retry);
+  }
+
+  /** The same settings with another retry of failed reconciles (tests use short delays). */
+  public OperatorSettings withRetry(ReconcileRetry reconcileRetry) {
+    return new OperatorSettings(namespaces, builder, registryCacheTtl, registryTimeout, reconcileThreads,
+        leaderElection, leaseName, leaseNamespace, reconcileRetry);
+  }
+
+  /** The same settings with leader election on a Lease of the given name and namespace. */
+  public OperatorSettings withLeaderElection(String lease, String namespace) {
+    return new OperatorSettings(namespaces, builder, registryCacheTtl, registryTimeout, reconcileThreads, true,
+        lease, namespace, retry);
   }
 }

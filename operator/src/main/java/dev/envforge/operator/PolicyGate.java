@@ -158,7 +158,7 @@ final class PolicyGate {
     Map<String, VariantRequest> requests = SpecPlanning.variants(resource.getSpec()).stream()
         .collect(Collectors.toMap(VariantRequest::name, v -> v, (a, b) -> a));
     List<VariantSubject> variants = new ArrayList<>();
-    for (VariantPlan plan : inputs.plans()) {
+    for (VariantPlan plan : inputs.plans().stream().map(p -> p.plan()).toList()) {
       variants.add(new VariantSubject(plan.variant(), requests.get(plan.variant()).selection(),
           plan.recipe().baseImage(), plan.plan()));
     }
@@ -209,7 +209,7 @@ final class PolicyGate {
     dev.envforge.api.v1alpha1.VariantStatus v = new dev.envforge.api.v1alpha1.VariantStatus(plan.variant());
     v.setHash(plan.hash().hex());
     v.setTag(plan.hash().tag());
-    v.setPackages(plan.plan().packages().size());
+    VariantProjection.setPackageCounts(v, plan.plan());
     v.setPython(plan.recipe().python());
     v.setGeneration(generation);
     v.setPhase(dev.envforge.api.v1alpha1.VariantPhase.Pending);

@@ -7,8 +7,7 @@ import dev.envforge.core.registry.RegistryCheckListener;
 import dev.envforge.core.registry.RegistryClient;
 import dev.envforge.core.registry.RegistryCredentials;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,12 +22,7 @@ public final class PooledImageRegistry implements ImageRegistry {
   private final Duration cacheTtl;
   private final Duration requestTimeout;
   private final RegistryCheckListener listener;
-  private final Map<String, RegistryClient> clients = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, RegistryClient> eldest) {
-      return size() > MAX_CLIENTS;
-    }
-  };
+  private final BoundedCache<String, RegistryClient> clients = new BoundedCache<>(MAX_CLIENTS);
 
   public PooledImageRegistry(Duration cacheTtl, Duration requestTimeout, RegistryCheckListener listener) {
     this.cacheTtl = cacheTtl;
@@ -40,15 +34,16 @@ public final class PooledImageRegistry implements ImageRegistry {
   private final ConcurrentHashMap<String, CompletableFuture<ManifestCheck>> inFlight = new ConcurrentHashMap<>();
 
   @Override
-  public ManifestCheck check(ImageReference image, RegistryAccess access) {
-    String key = accessKey(image.registry(), access) + "\n" + image;
+  public ManifestCheck check(ImageReference image, RegistryAccess access, Instant notBefore) {
+    // a check that must be fresh does not join one that may answer from the cache
+    String key = accessKey(image.registry(), access) + "\n" + image + "\n" + notBefore;
     CompletableFuture<ManifestCheck> mine = new CompletableFuture<>();
     CompletableFuture<ManifestCheck> running = inFlight.putIfAbsent(key, mine);
     if (running != null) {
       return running.join();
     }
     try {
-      ManifestCheck check = client(image.registry(), access).check(image);
+      ManifestCheck check = client(image.registry(), access).check(image, notBefore);
       mine.complete(check);
       return check;
     } catch (RuntimeException e) {
@@ -67,6 +62,10 @@ public final class PooledImageRegistry implements ImageRegistry {
   private RegistryClient client(String registry, RegistryAccess access) {
     String key = accessKey(registry, access);
     synchronized (clients) {
+      RegistryClient existing = clients.get(key);
+      if (existing != null) {
+        return existing;
+      }
       return clients.computeIfAbsent(key, k -> {
         RegistryClient.Builder builder = RegistryClient.builder()
             .cacheTtl(cacheTtl)

@@ -5,10 +5,12 @@ import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
+import dev.envforge.core.planner.PlanOutcome.Planned;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
 import dev.envforge.operator.VariantReconciler.VariantResult;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -40,9 +42,8 @@ import org.slf4j.LoggerFactory;
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment>, Cleaner<PythonEnvironment> {
   public static final String NAME = "pythonenvironment";
-  /** How often a resource waiting on a build or on missing inputs looks again without an event. */
+  /** How often a resource waiting on a build looks again without an event. */
   static final Duration BUILD_POLL = Duration.ofSeconds(15);
-  static final Duration MISSING_INPUT_POLL = Duration.ofSeconds(60);
 
   private static final Logger LOG = LoggerFactory.getLogger(PythonEnvironmentReconciler.class);
 
@@ -51,17 +52,31 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final BuildObjects buildObjects;
   private final TransitionEvents transitions;
   private final VariantReconciler variants;
+  private final StatusWriter statusWriter;
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
   private final PolicyGate policyGate = new PolicyGate();
   private final PlanMemory planMemory = new PlanMemory(4096);
   /** The build caches; they exist once JOSDK asked for the event sources, before the first reconcile. */
   private volatile BuildInformers informers;
+  /** The caches of referenced ConfigMaps and Secrets, made at the same time. */
+  private volatile InputInformers inputInformers;
 
   public PythonEnvironmentReconciler(KubernetesClient client, BuilderDefaults builderDefaults,
       ImageRegistry registry, PlanCache plans, OperatorMetrics metrics, Clock clock) {
     this.clock = clock;
-    this.resourceInputs = new ResourceInputs(client, plans);
+    this.resourceInputs = new ResourceInputs(new ResourceInputs.ReferencedObjects() {
+      @Override
+      public io.fabric8.kubernetes.api.model.ConfigMap configMap(String namespace, String name) {
+        return inputInformers.configMap(namespace, name);
+      }
+
+      @Override
+      public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
+        return inputInformers.secret(namespace, name);
+      }
+    }, plans);
     this.buildObjects = new BuildObjects(client);
+    this.statusWriter = new StatusWriter(client);
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics, planMemory);
     this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
         job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock);
@@ -70,7 +85,9 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   @Override
   public List<EventSource<?, PythonEnvironment>> prepareEventSources(EventSourceContext<PythonEnvironment> context) {
     informers = new BuildInformers(context);
+    inputInformers = new InputInformers(context);
     List<EventSource<?, PythonEnvironment>> sources = new ArrayList<>(informers.eventSources());
+    sources.addAll(inputInformers.eventSources());
     sources.addAll(policyGate.eventSources(context));
     return sources;
   }
@@ -85,15 +102,15 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     long generation = generationOf(resource);
     PythonEnvironmentStatus previous = resource.getStatus();
     if (resource.getSpec() != null && resource.getSpec().suspended()) {
-      return finish(resource, previous, ProgressConditions.suspended(previous, generation, clock), null);
+      return finish(resource, context, previous, ProgressConditions.suspended(previous, generation, clock), null);
     }
     Inputs inputs;
     try {
       inputs = resourceInputs.read(resource);
     } catch (SpecProblemException problem) {
-      return reportSpecProblem(resource, previous, generation, problem);
+      return reportSpecProblem(resource, context, previous, generation, problem);
     }
-    inputs.plans().forEach(p -> planMemory.remember(p.hash().hex(), p.plan()));
+    inputs.plans().forEach(p -> planMemory.remember(p.plan().hash().hex(), p.plan().plan()));
     PolicyGate.Verdict verdict = policyGate.evaluate(resource, inputs);
     if (verdict.violated()) {
       LOG.info("resource={} reason={} violations={}", ResourceID.fromResource(resource), Reasons.POLICY_VIOLATED,
@@ -103,7 +120,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
     List<VariantStatus> variantStatuses = new ArrayList<>();
     Problem registryProblem = null;
-    for (VariantPlan plan : inputs.plans()) {
+    for (Planned planned : inputs.plans()) {
+      VariantPlan plan = planned.plan();
       VariantStatus before = previousVariant(previous, plan.variant());
       if (verdict.blocks(plan.variant())) {
         variantStatuses.add(PolicyGate.blocked(before, plan, verdict, generation,
@@ -113,7 +131,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
       VariantStatus rolledBack = VariantHistory.rollback(before, plan, generation,
           resource.getSpec().getRebuildToken());
       VariantResult result = rolledBack != null ? new VariantResult(rolledBack, null)
-          : variants.reconcile(resource, inputs, plan, before, generation);
+          : variants.reconcile(resource, inputs, planned, before, generation);
       VariantHistory.record(before, result.status(), plan, VariantHistory.limit(resource.getSpec()), planMemory,
           clock);
       variantStatuses.add(result.status());
@@ -127,12 +145,13 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     ResourceID id = ResourceID.fromResource(resource);
     Duration next = registryBackoff.next(id, registryProblem != null || checking, building ? BUILD_POLL : null);
     LOG.debug("resource={} reconciled in {} ms", id, (System.nanoTime() - started) / 1_000_000);
-    return finish(resource, previous, status, next);
+    return finish(resource, context, previous, status, next);
   }
 
   /** A bad spec is reported, not retried: the resource shows it until the spec or a referenced object changes. */
   private UpdateControl<PythonEnvironment> reportSpecProblem(PythonEnvironment resource,
-      PythonEnvironmentStatus previous, long generation, SpecProblemException problem) {
+      Context<PythonEnvironment> context, PythonEnvironmentStatus previous, long generation,
+      SpecProblemException problem) {
     LOG.info("resource={} reason={} message=\"{}\"", ResourceID.fromResource(resource), problem.reason(),
         problem.getMessage());
     List<VariantStatus> kept = previous == null || previous.getVariants() == null ? List.of()
@@ -140,8 +159,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     PythonEnvironmentStatus status = PolicyGate.keep(StatusAggregator.aggregate(generation, previous, kept,
         new Problem(problem.reason(), problem.getMessage()), null, clock), previous);
     transitions.specProblem(resource, previous, problem, generation);
-    // a missing ConfigMap or Secret may appear; a bad lock only changes with the spec
-    return finish(resource, previous, status, problem.referencedObjectMissing() ? MISSING_INPUT_POLL : null);
+    // a referenced ConfigMap or Secret that appears or changes reconciles the resource (InputInformers)
+    return finish(resource, context, previous, status, null);
   }
 
   /** Says on the resource what failed while JOSDK retries it with backoff. */
@@ -154,11 +173,16 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), Reasons.RECONCILE_ERROR, what);
     transitions.statusComputed(resource, status);
-    if (status.equals(resource.getStatus())) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
+    if (!status.equals(resource.getStatus())) {
+      try {
+        statusWriter.replaceStatus(resource, status, context);
+      } catch (RuntimeException writeFailed) {
+        // the API server fails as the reconcile did; the retry writes the status later
+        LOG.warn("resource={}/{} status not written: {}", resource.getMetadata().getNamespace(),
+            resource.getMetadata().getName(), describe(writeFailed));
+      }
     }
-    resource.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(resource);
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /** What went wrong, for people: the API server's answer when there is one (JOSDK wraps it). */
@@ -178,25 +202,42 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
 
   @Override
   public DeleteControl cleanup(PythonEnvironment resource, Context<PythonEnvironment> context) {
-    buildObjects.deleteAllOwnedBy(resource.getMetadata().getNamespace(), resource.getMetadata().getUid());
+    String namespace = resource.getMetadata().getNamespace();
+    String uid = resource.getMetadata().getUid();
+    for (Job job : informers.jobsCreatedBy(namespace, uid)) {
+      String imageKey = job.getMetadata().getLabels().get(Labels.IMAGE_KEY);
+      if (!finished(job) && imageKey != null && BuildInformers.wantedByOthers(context, imageKey, uid)) {
+        // others follow this build: stopping it would make one of them start a second build of the same image
+        buildObjects.handOver(job);
+        LOG.info("resource={}/{} deleted; its build {} continues for the resources that wait on it", namespace,
+            resource.getMetadata().getName(), job.getMetadata().getName());
+      }
+    }
+    buildObjects.deleteAllOwnedBy(namespace, uid);
     registryBackoff.forget(ResourceID.fromResource(resource));
     LOG.info("resource={}/{} deleted; its build objects were removed", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
 
-  /** Writes the status only when it changed: JOSDK does not filter the events of our own status writes. */
-  private UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, PythonEnvironmentStatus previous,
-      PythonEnvironmentStatus status, Duration next) {
+  /**
+   * Writes the status only when it changed (JOSDK does not filter the events of our own status writes), as a whole
+   * ({@link StatusWriter}).
+   */
+  private UpdateControl<PythonEnvironment> finish(PythonEnvironment resource, Context<PythonEnvironment> context,
+      PythonEnvironmentStatus previous, PythonEnvironmentStatus status, Duration next) {
     transitions.statusComputed(resource, status);
-    UpdateControl<PythonEnvironment> control;
-    if (status.equals(previous)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(status);
-      control = UpdateControl.patchStatus(resource);
+    if (!status.equals(previous)) {
+      statusWriter.replaceStatus(resource, status, context);
     }
+    UpdateControl<PythonEnvironment> control = UpdateControl.noUpdate();
     return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  private static boolean finished(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+        .stream().anyMatch(c -> "True".equals(c.getStatus())
+            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
   }
 
   private static VariantStatus previousVariant(PythonEnvironmentStatus previous, String name) {

@@ -3,15 +3,16 @@ package dev.envforge.operator;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
-import dev.envforge.core.lock.LockInputException;
+import dev.envforge.core.planner.PlanOutcome;
+import dev.envforge.core.planner.PlanOutcome.Planned;
+import dev.envforge.core.planner.PlanOutcome.Refused;
+import dev.envforge.core.planner.PlanningProblem;
 import dev.envforge.core.planner.PlanningRequest;
-import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,13 +30,22 @@ final class ResourceInputs {
    * The plans of the resource's variants, in spec order, how to reach its image repository, and the project files
    * the plans come from (policies point at their lines).
    */
-  record Inputs(List<VariantPlan> plans, ImageReference repository, RegistryAccess access, LoadedProject project) {}
+  record Inputs(List<Planned> plans, ImageReference repository, RegistryAccess access, LoadedProject project) {}
 
-  private final KubernetesClient client;
+  /** Where referenced objects are read: the informer caches, never an API request per reconcile. */
+  interface ReferencedObjects {
+    /** The ConfigMap, or null when there is none. */
+    ConfigMap configMap(String namespace, String name);
+
+    /** The Secret, or null when there is none. */
+    Secret secret(String namespace, String name);
+  }
+
+  private final ReferencedObjects objects;
   private final PlanCache plans;
 
-  ResourceInputs(KubernetesClient client, PlanCache plans) {
-    this.client = client;
+  ResourceInputs(ReferencedObjects objects, PlanCache plans) {
+    this.objects = objects;
     this.plans = plans;
   }
 
@@ -52,27 +62,32 @@ final class ResourceInputs {
     RegistryAccess access = registryAccess(namespace, spec);
     checkIndexCredentials(namespace, spec);
     LoadedProject project = ProjectSourceLoader.load(namespace, resource.getMetadata().getName(), spec.getSource(),
-        (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get());
+        objects::configMap);
     return new Inputs(plan(spec, project), repository, access, project);
   }
 
-  private List<VariantPlan> plan(PythonEnvironmentSpec spec, LoadedProject project) {
+  /** Every variant's plan and build context, checked here so that no input problem waits for a build to start. */
+  private List<Planned> plan(PythonEnvironmentSpec spec, LoadedProject project) {
     PlanningRequest request = SpecPlanning.request(spec, project.format());
     List<VariantRequest> variants = SpecPlanning.variants(spec);
-    List<VariantPlan> variantPlans = new ArrayList<>();
+    List<Planned> variantPlans = new ArrayList<>();
     for (int i = 0; i < variants.size(); i++) {
       VariantRequest variant = variants.get(i);
-      try {
-        variantPlans.add(plans.plan(project.contents(), project.files(), project.format(), request, variant));
-      } catch (LockInputException e) {
-        throw new SpecProblemException(Reasons.INVALID_LOCK, "spec.variants[" + i + "] (" + variant.name() + "): "
-            + e.getMessage());
-      } catch (IllegalArgumentException e) {
-        throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.variants[" + i + "] (" + variant.name() + "): "
-            + e.getMessage());
+      PlanOutcome outcome = plans.outcome(project.contents(), project.files(), project.format(), request, variant);
+      if (outcome instanceof Refused refused) {
+        throw new SpecProblemException(reasonFor(refused.problem().kind()), "spec.variants[" + i + "] ("
+            + variant.name() + "): " + refused.problem().message());
       }
+      variantPlans.add((Planned) outcome);
     }
     return variantPlans;
+  }
+
+  static String reasonFor(PlanningProblem.Kind kind) {
+    return switch (kind) {
+      case LOCK, BUILD_CONTEXT -> Reasons.INVALID_LOCK;
+      case RECIPE -> Reasons.INVALID_SPEC;
+    };
   }
 
   private static ImageReference repository(String text) {
@@ -114,7 +129,7 @@ final class ResourceInputs {
     if (spec.getImage().getCaConfigMapRef() != null) {
       String name = spec.getImage().getCaConfigMapRef().getName();
       String key = spec.getImage().getCaConfigMapRef().getKey();
-      ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+      ConfigMap cm = objects.configMap(namespace, name);
       if (cm == null) {
         throw new SpecProblemException(Reasons.CONFIG_MAP_NOT_FOUND, "spec.image.caConfigMapRef.name: ConfigMap "
             + namespace + "/" + name + " does not exist");
@@ -147,6 +162,6 @@ final class ResourceInputs {
   }
 
   private Secret secret(String namespace, String name) {
-    return client.secrets().inNamespace(namespace).withName(name).get();
+    return objects.secret(namespace, name);
   }
 }

@@ -1,5 +1,6 @@
 package dev.envforge.operator;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -97,7 +98,8 @@ public final class RunCommand implements Callable<Integer> {
         Duration.ofSeconds(registryCacheSeconds), Duration.ofSeconds(registryTimeoutSeconds), reconcileThreads,
         leaderElection, leaseName, leaseNamespace);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(ApiClientSettings.apply(Config.autoConfigure(null))).build();
     LOG.info("starting envforge operator: namespaces={} leaderElection={} builderImage={}",
         namespaces.isEmpty() ? "all" : namespaces, leaderElection, builderImage);
     CountDownLatch stopped = new CountDownLatch(1);

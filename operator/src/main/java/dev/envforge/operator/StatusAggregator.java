@@ -54,7 +54,8 @@ public final class StatusAggregator {
     if (allReady) {
       boolean allCached = variants.stream().allMatch(v -> v.getPhase() == VariantPhase.Cached);
       conditions.add(condition(Conditions.READY, true, allCached ? Reasons.CACHED : Reasons.BUILT,
-          "all " + variants.size() + " variant images exist", generation, previous, clock));
+          "all " + variants.size() + " variant images exist" + (building.isEmpty() ? ""
+              : "; a rebuild is running"), generation, previous, clock));
     } else {
       Problem p = notReady != null ? notReady
           : new Problem(Reasons.CHECKING_REGISTRY, "checking the registry for the variants' images");
@@ -127,8 +128,13 @@ public final class StatusAggregator {
     return status;
   }
 
+  /**
+   * Whether the variant's image exists: found in the registry or built, and still so while its tag is built again
+   * (a forced rebuild, by this resource or another that shares the image).
+   */
   static boolean hasImage(VariantStatus v) {
-    return v.getImage() != null && (v.getPhase() == VariantPhase.Cached || v.getPhase() == VariantPhase.Succeeded);
+    return v.getImage() != null && (v.getPhase() == VariantPhase.Cached || v.getPhase() == VariantPhase.Succeeded
+        || v.getPhase() == VariantPhase.Building);
   }
 
   private static String describe(List<VariantStatus> variants) {

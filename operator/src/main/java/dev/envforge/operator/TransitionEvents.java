@@ -62,7 +62,8 @@ final class TransitionEvents {
     if (after.getPhase() == VariantPhase.Succeeded && (was != VariantPhase.Succeeded || !sameHash)) {
       metrics.buildSucceeded();
       buildDuration(after).ifPresent(d -> metrics.buildFinished(true, d));
-      events.normal(resource, "BuildSucceeded", after.getName() + "/" + after.getHash() + "/" + after.getJobName(),
+      // one event per pushed image: a rebuild of the same tag is another event, with its own digest
+      events.normal(resource, "BuildSucceeded", after.getName() + "/" + after.getImage() + "/" + after.getJobName(),
           "variant " + after.getName() + ": image " + after.getImage() + " is ready");
     }
     if (after.getPhase() == VariantPhase.Failed && (was != VariantPhase.Failed || !sameHash)) {

@@ -1,20 +1,20 @@
 package dev.envforge.operator;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
-import dev.envforge.operator.StatusAggregator.Problem;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
  * The state machine of one variant, as a pure function: from the variant's previous status, its plan, the image's
- * build Job (if any) and the registry's answer it decides whether to follow a build, adopt a finished one, keep a
- * failure, report the image or start a build, and what the variant's status is then. {@link VariantReconciler}
- * gathers the facts and carries the decision out.
+ * build Job (if any) and the registry's answer it decides what to do, as an {@link Intent}. It says nothing about
+ * the status: {@link VariantProjection} turns the intent and what carrying it out gave into the variant's status.
+ * {@link VariantReconciler} gathers the facts and carries the intent out.
  */
 final class VariantDecision {
   private VariantDecision() {}
@@ -37,6 +37,21 @@ final class VariantDecision {
           : job.getMetadata().getAnnotations().get(Labels.REBUILD_TOKEN_ANNOTATION);
       return new ExistingBuild(relativeJobRef(jobNamespace + "/" + job.getMetadata().getName(), namespace),
           jobNamespace.equals(namespace), token, startTime(job), completionTime(job), outcome);
+    }
+
+    /**
+     * The earliest time a registry answer may be from to describe the image after this build: the completion
+     * time's second ends after it (API times have whole seconds). Null while the build runs or when unknown.
+     */
+    Instant answersNotBefore() {
+      if (completionTime == null) {
+        return null;
+      }
+      try {
+        return Instant.parse(completionTime).plusSeconds(1);
+      } catch (DateTimeParseException e) {
+        return null;
+      }
     }
 
     private static String startTime(Job job) {
@@ -77,246 +92,163 @@ final class VariantDecision {
     Situation withRegistry(ManifestCheck answer) {
       return new Situation(before, plan, image, generation, rebuildToken, existingBuild, claimedBy, answer);
     }
+
+    /** Whether the previous status is of the same plan (same hash, so the same tag). */
+    boolean samePlan() {
+      return before != null && plan.hash().hex().equals(before.getHash());
+    }
+
+    /** A new token forces one build; a new resource (or variant) adopts its token without building. */
+    boolean forced() {
+      return rebuildToken != null && before != null && !rebuildToken.equals(before.getRebuildToken());
+    }
+
+    /** Whether the existing build answers this request: it was made under the current token, or none is forced. */
+    boolean buildHasToken() {
+      return !forced() || rebuildToken.equals(existingBuild.rebuildToken());
+    }
+
+    /**
+     * The image the previous status showed as existing, when it is this very repository and tag; else null.
+     * While it is there, the variant is Ready, whatever builds run for the tag.
+     */
+    String knownImage() {
+      if (before == null || before.getImage() == null || !before.getImage().startsWith(image + "@")) {
+        return null;
+      }
+      VariantPhase phase = before.getPhase();
+      return phase == VariantPhase.Cached || phase == VariantPhase.Succeeded || phase == VariantPhase.Building
+          ? before.getImage() : null;
+    }
+
+    /** Whether the variant follows the given build: it waited for it or started it, and then adopted it. */
+    boolean following(ExistingBuild build) {
+      return before != null && build.jobRef().equals(before.getJobName())
+          && (before.getPhase() == VariantPhase.Building || before.getPhase() == VariantPhase.Checking
+              || before.getPhase() == VariantPhase.Succeeded);
+    }
+
+    /** Whether the image existed for this variant, outside any build of its own. */
+    boolean settledWithImage() {
+      return !forced() && knownImage() != null
+          && (before.getPhase() == VariantPhase.Cached || before.getPhase() == VariantPhase.Succeeded);
+    }
   }
 
   /** What to do for a variant. */
-  sealed interface Decision permits Report, AskRegistry, StartBuild {}
+  sealed interface Intent permits AskRegistry, WaitForClaim, Follow, KeepImage, Adopt, KeepFailure, Cached,
+      WaitForRegistry, StartBuild {}
 
   /**
-   * Nothing to change: the variant's status is known.
+   * The registry must be asked whether the image exists; decide again with its answer.
    *
-   * @param registryProblem why the registry could not answer, or null
-   * @param cacheHit whether the image was newly found in the registry without a build
+   * @param notBefore an answer from before this time (a cached one) does not count, or null for any
    */
-  record Report(VariantStatus status, Problem registryProblem, boolean cacheHit) implements Decision {}
+  record AskRegistry(Instant notBefore) implements Intent {}
 
-  /** The registry must be asked whether the image exists; decide again with its answer. */
-  record AskRegistry() implements Decision {}
+  /** A build of the image is claimed by another reconcile and its Job is not visible yet: wait for it. */
+  record WaitForClaim(String jobRef) implements Intent {}
+
+  /** Follow the image's build, which is pending or running. */
+  record Follow(ExistingBuild build) implements Intent {}
+
+  /**
+   * The image exists and someone else builds its tag again: nothing changes for this variant until it is done.
+   *
+   * @param build the running build, or null while it is only claimed
+   */
+  record KeepImage(ExistingBuild build) implements Intent {}
+
+  /** The build this variant followed finished; the registry's answer says whether its image is there. */
+  record Adopt(ExistingBuild build, ManifestCheck registry) implements Intent {}
+
+  /** The build failed and is not tried again until the spec or the rebuild token changes. */
+  record KeepFailure(ExistingBuild build) implements Intent {}
+
+  /** The image exists in the registry; no build of this variant made it (or it was reported already). */
+  record Cached(ManifestCheck registry) implements Intent {}
+
+  /** The registry could not say whether the image exists: nothing is built, the question is asked again. */
+  record WaitForRegistry(ManifestCheck registry) implements Intent {}
 
   /**
    * Start a build of the image.
    *
-   * @param status the variant's status so far; complete it with {@link #waitingFor}, {@link #buildCreated} or
-   *     {@link #buildExists}, depending on what starting the build gave
    * @param replaceExisting whether the existing, finished Job must be deleted first (it has the new Job's name)
    */
-  record StartBuild(VariantStatus status, boolean replaceExisting) implements Decision {}
+  record StartBuild(boolean replaceExisting) implements Intent {}
 
-  private static final AskRegistry ASK_REGISTRY = new AskRegistry();
-
-  static Decision decide(Situation s) {
+  static Intent decide(Situation s) {
     VariantStatus before = s.before();
-    String token = s.rebuildToken();
-    boolean samePlan = before != null && s.plan().hash().hex().equals(before.getHash());
-    // a new token forces one build; a new resource (or variant) adopts its token without building
-    boolean forced = token != null && before != null && !token.equals(before.getRebuildToken());
-    VariantStatus v = fromPlan(s.plan(), s.generation(), before == null ? token : before.getRebuildToken());
-
     if (s.existingBuild() != null) {
-      return followOrReplace(s, v, samePlan, forced);
+      return withExistingBuild(s);
     }
     if (s.claimedBy() != null) {
-      return report(waitingFor(v, s.claimedBy()));
+      return s.settledWithImage() ? new KeepImage(null) : new WaitForClaim(s.claimedBy());
     }
-    if (!forced && samePlan && before.getPhase() == VariantPhase.Failed
-        && Objects.equals(before.getGeneration(), s.generation()) && Objects.equals(before.getRebuildToken(), token)) {
+    if (!s.forced() && s.samePlan() && before.getPhase() == VariantPhase.Failed
+        && Objects.equals(before.getGeneration(), s.generation())
+        && Objects.equals(before.getRebuildToken(), s.rebuildToken())) {
       // no retry storm: a failed build is tried again only after a spec change or a new rebuild token
-      return report(copyFailure(v, before));
+      return new KeepFailure(null);
     }
-    if (forced) {
-      return new StartBuild(v, false);
+    if (s.forced()) {
+      return new StartBuild(false);
     }
     if (s.registry() == null) {
-      return ASK_REGISTRY;
+      return new AskRegistry(null);
     }
-    return fromRegistry(s, v, samePlan);
+    return fromRegistry(s.registry(), false);
   }
 
-  private static Decision followOrReplace(Situation s, VariantStatus v, boolean samePlan, boolean forced) {
-    ExistingBuild job = s.existingBuild();
+  private static Intent withExistingBuild(Situation s) {
+    ExistingBuild build = s.existingBuild();
     VariantStatus before = s.before();
-    String token = s.rebuildToken();
-    boolean jobHasToken = !forced || token.equals(job.rebuildToken());
-    BuildOutcome outcome = job.outcome();
+    BuildOutcome outcome = build.outcome();
     if (!outcome.finished()) {
-      return report(building(v, job));
+      return s.settledWithImage() ? new KeepImage(build) : new Follow(build);
     }
-    if (outcome.state() == BuildOutcome.State.SUCCEEDED && jobHasToken) {
+    if (outcome.state() == BuildOutcome.State.SUCCEEDED && s.buildHasToken()) {
+      // the build may have pushed a new digest: an answer from before it finished is stale
       if (s.registry() == null) {
-        return ASK_REGISTRY;
+        return new AskRegistry(build.answersNotBefore());
       }
-      v.setRebuildToken(token);
-      return afterSuccessfulBuild(v, job, s.image(), s.registry());
+      if (s.following(build) || !s.registry().isPresent()) {
+        return new Adopt(build, s.registry());
+      }
+      return new Cached(s.registry());
+    }
+    if (outcome.state() == BuildOutcome.State.FAILED && s.settledWithImage()) {
+      // someone else's rebuild failed; this variant's image is still the one it had
+      if (s.registry() == null) {
+        return new AskRegistry(null);
+      }
+      return fromRegistry(s.registry(), build.inOwnNamespace());
     }
     if (outcome.state() == BuildOutcome.State.FAILED) {
-      boolean retry = (samePlan && before.getPhase() == VariantPhase.Failed && before.getGeneration() != null
-          && before.getGeneration() < s.generation()) || (forced && !jobHasToken);
+      boolean retry = (s.samePlan() && before.getPhase() == VariantPhase.Failed && before.getGeneration() != null
+          && before.getGeneration() < s.generation()) || !s.buildHasToken();
       if (!retry) {
-        if (jobHasToken) {
-          v.setRebuildToken(token);
-        }
-        if (samePlan && before.getPhase() == VariantPhase.Failed) {
-          v.setGeneration(before.getGeneration());
-        }
-        return report(failed(v, job));
+        return new KeepFailure(build);
       }
     }
     // a finished build that does not answer this request: remove it so the new one can take its name
-    return new StartBuild(v, job.inOwnNamespace());
+    return new StartBuild(build.inOwnNamespace());
   }
 
-  private static Decision fromRegistry(Situation s, VariantStatus v, boolean samePlan) {
-    VariantStatus before = s.before();
-    ManifestCheck check = s.registry();
+  private static Intent fromRegistry(ManifestCheck check, boolean replaceExisting) {
     if (check.isPresent()) {
-      v.setRebuildToken(s.rebuildToken());
-      v.setImage(s.image() + "@" + check.digest());
-      boolean builtHere = samePlan && (before.getPhase() == VariantPhase.Succeeded
-          || before.getPhase() == VariantPhase.Building);
-      v.setPhase(builtHere ? VariantPhase.Succeeded : VariantPhase.Cached);
-      v.setReason(builtHere ? Reasons.BUILT : Reasons.CACHED);
-      v.setMessage(builtHere ? "image built and pushed" : "image already in the registry; nothing to build");
-      if (builtHere) {
-        v.setJobName(before.getJobName());
-        v.setStartTime(before.getStartTime());
-        v.setCompletionTime(before.getCompletionTime());
-      }
-      return new Report(v, null, !builtHere && !(samePlan && before.getPhase() == VariantPhase.Cached));
+      return new Cached(check);
     }
     if (check.isUnknown()) {
-      return new Report(registryUnknown(v, before, samePlan, check), registryProblem(check, s.image()), false);
+      return new WaitForRegistry(check);
     }
-    return new StartBuild(v, false);
-  }
-
-  private static Report afterSuccessfulBuild(VariantStatus v, ExistingBuild job, ImageReference image,
-      ManifestCheck check) {
-    v.setJobName(job.jobRef());
-    v.setStartTime(job.startTime());
-    v.setCompletionTime(job.completionTime());
-    String pushed = job.outcome().digest();
-    if (check.isPresent()) {
-      v.setImage(image + "@" + check.digest());
-      v.setPhase(VariantPhase.Succeeded);
-      v.setReason(Reasons.BUILT);
-      v.setMessage(pushed != null && !pushed.equals(check.digest())
-          ? "image built; the registry now serves " + check.digest() + " for the tag (the build pushed "
-              + pushed + ")"
-          : "image built and pushed");
-      return report(v);
-    }
-    if (check.isUnknown()) {
-      Problem problem = registryProblem(check, image);
-      v.setPhase(VariantPhase.Checking);
-      v.setReason(problem.reason());
-      v.setMessage("the build finished; waiting for the registry to answer");
-      return new Report(v, problem, false);
-    }
-    v.setPhase(VariantPhase.Checking);
-    v.setReason(Reasons.CHECKING_REGISTRY);
-    v.setMessage("the build finished but the registry does not show " + image + " yet");
-    return report(v);
-  }
-
-  /** The variant's status with what the plan says; the decision adds the phase. */
-  private static VariantStatus fromPlan(VariantPlan plan, long generation, String rebuildToken) {
-    VariantStatus v = new VariantStatus(plan.variant());
-    v.setHash(plan.hash().hex());
-    v.setTag(plan.hash().tag());
-    v.setPackages(plan.plan().packages().size());
-    v.setRequestedPackages(plan.plan().marksRequested() ? plan.plan().requestedCount() : null);
-    v.setPython(plan.recipe().python());
-    v.setGeneration(generation);
-    v.setRebuildToken(rebuildToken);
-    return v;
-  }
-
-  private static VariantStatus building(VariantStatus v, ExistingBuild job) {
-    v.setPhase(VariantPhase.Building);
-    v.setReason(job.outcome().state() == BuildOutcome.State.RUNNING ? Reasons.BUILD_RUNNING
-        : job.outcome().reason() != null ? job.outcome().reason() : Reasons.BUILD_PENDING);
-    v.setJobName(job.jobRef());
-    v.setStartTime(job.startTime());
-    v.setMessage(job.outcome().message());
-    return v;
-  }
-
-  private static VariantStatus failed(VariantStatus v, ExistingBuild job) {
-    v.setPhase(VariantPhase.Failed);
-    v.setReason(job.outcome().reason());
-    v.setMessage(job.outcome().message());
-    v.setJobName(job.jobRef());
-    v.setStartTime(job.startTime());
-    v.setCompletionTime(job.completionTime());
-    return v;
-  }
-
-  private static VariantStatus copyFailure(VariantStatus v, VariantStatus before) {
-    v.setPhase(VariantPhase.Failed);
-    v.setReason(before.getReason());
-    v.setMessage(before.getMessage());
-    v.setJobName(before.getJobName());
-    v.setStartTime(before.getStartTime());
-    v.setCompletionTime(before.getCompletionTime());
-    v.setGeneration(before.getGeneration());
-    v.setRebuildToken(before.getRebuildToken());
-    return v;
-  }
-
-  private static VariantStatus registryUnknown(VariantStatus v, VariantStatus before, boolean samePlan,
-      ManifestCheck check) {
-    v.setPhase(VariantPhase.Checking);
-    if (samePlan && before.getImage() != null) {
-      // the image was there before; keep pointing at it while the registry cannot be asked
-      v.setImage(before.getImage());
-    }
-    v.setReason(Reasons.CHECKING_REGISTRY);
-    v.setMessage("cannot tell whether the image exists: " + check.reason() + "; retrying");
-    return v;
-  }
-
-  /** A build of the image is claimed, by another resource or an earlier reconcile, but not yet running. */
-  static VariantStatus waitingFor(VariantStatus v, String jobRef) {
-    return buildPending(v, jobRef, "waiting for build " + jobRef + " to start");
-  }
-
-  /** This reconcile created the build Job: the variant now carries the token it was built under. */
-  static VariantStatus buildCreated(VariantStatus v, String jobName, String rebuildToken, String startTime) {
-    v.setRebuildToken(rebuildToken);
-    v.setStartTime(startTime);
-    return buildPending(v, jobName, "build Job " + jobName + " created");
-  }
-
-  /** The build Job was there already (created meanwhile, not yet in the cache): follow it. */
-  static VariantStatus buildExists(VariantStatus v, String jobName) {
-    return buildPending(v, jobName, "build Job " + jobName + " already exists; following it");
-  }
-
-  private static VariantStatus buildPending(VariantStatus v, String jobRef, String message) {
-    v.setPhase(VariantPhase.Building);
-    v.setReason(Reasons.BUILD_PENDING);
-    v.setJobName(jobRef);
-    v.setMessage(message);
-    return v;
-  }
-
-  static Problem registryProblem(ManifestCheck check, ImageReference image) {
-    String reason = switch (check.kind()) {
-      case UNAUTHORIZED -> Reasons.REGISTRY_UNAUTHORIZED;
-      case TIMEOUT -> Reasons.REGISTRY_TIMEOUT;
-      default -> Reasons.REGISTRY_ERROR;
-    };
-    return new Problem(reason, "registry " + image.registry() + " did not say whether " + image + " exists: "
-        + check.reason() + "; retrying with backoff (nothing is built meanwhile)");
+    return new StartBuild(replaceExisting);
   }
 
   /** "namespace/name" of a Job, as just "name" when it is in the resource's own namespace. */
   static String relativeJobRef(String namespacedRef, String namespace) {
     return namespacedRef.startsWith(namespace + "/") ? namespacedRef.substring(namespace.length() + 1)
         : namespacedRef;
-  }
-
-  private static Report report(VariantStatus v) {
-    return new Report(v, null, false);
   }
 }

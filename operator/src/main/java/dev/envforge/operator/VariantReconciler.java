@@ -1,19 +1,24 @@
 package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.PythonEnvironment;
-import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
+import dev.envforge.core.planner.PlanOutcome.Planned;
 import dev.envforge.operator.VariantDecision.AskRegistry;
-import dev.envforge.operator.VariantDecision.Decision;
 import dev.envforge.operator.VariantDecision.ExistingBuild;
-import dev.envforge.operator.VariantDecision.Report;
+import dev.envforge.operator.VariantDecision.Intent;
+import dev.envforge.operator.VariantDecision.KeepFailure;
 import dev.envforge.operator.VariantDecision.Situation;
 import dev.envforge.operator.VariantDecision.StartBuild;
+import dev.envforge.operator.VariantProjection.AlreadyExists;
+import dev.envforge.operator.VariantProjection.BuildStart;
+import dev.envforge.operator.VariantProjection.ClaimedElsewhere;
+import dev.envforge.operator.VariantProjection.Created;
+import dev.envforge.operator.VariantProjection.Projection;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -58,9 +63,10 @@ final class VariantReconciler {
     this.clock = clock;
   }
 
-  VariantResult reconcile(PythonEnvironment resource, Inputs inputs, VariantPlan plan, VariantStatus before,
+  VariantResult reconcile(PythonEnvironment resource, Inputs inputs, Planned planned, VariantStatus before,
       long generation) {
     String namespace = resource.getMetadata().getNamespace();
+    VariantPlan plan = planned.plan();
     ImageReference image = inputs.repository().withTag(plan.hash().tag());
     String imageKey = BuildNames.imageKey(image.registry() + "/" + image.repository(), image.tag());
     Optional<Job> job = coordinator.existingJob(imageKey);
@@ -71,27 +77,30 @@ final class VariantReconciler {
         job.isPresent() ? null : coordinator.pendingClaim(imageKey)
             .map(ref -> VariantDecision.relativeJobRef(ref, namespace)).orElse(null),
         null);
-    Decision decision = VariantDecision.decide(situation);
-    if (decision instanceof AskRegistry) {
-      decision = VariantDecision.decide(situation.withRegistry(registry.check(image, inputs.access())));
+    Intent intent = VariantDecision.decide(situation);
+    if (intent instanceof AskRegistry ask) {
+      situation = situation.withRegistry(registry.check(image, inputs.access(), ask.notBefore()));
+      intent = VariantDecision.decide(situation);
     }
-    if (decision instanceof StartBuild start) {
+    BuildStart started = null;
+    if (intent instanceof StartBuild start) {
       if (start.replaceExisting()) {
         coordinator.deleted(job.orElseThrow());
         buildObjects.delete(job.orElseThrow());
       }
-      return new VariantResult(startBuild(resource, inputs, plan, start.status(), image, imageKey), null);
+      started = startBuild(resource, inputs, planned, image, imageKey);
     }
-    Report report = (Report) decision;
-    if (job.isPresent() && stuckOnItsBuilderImage(report, job.get(), namespace)) {
+    if (intent instanceof KeepFailure keep && keep.build() != null && job.isPresent()
+        && stuckOnItsBuilderImage(keep.build(), job.get())) {
       // its Pod would retry the pull until the deadline; the failure is reported and kept without it
       coordinator.deleted(job.get());
       buildObjects.delete(job.get());
     }
-    if (report.cacheHit()) {
+    Projection projection = VariantProjection.project(situation, intent, started);
+    if (projection.cacheHit()) {
       metrics.cacheHit();
     }
-    return new VariantResult(report.status(), report.registryProblem());
+    return new VariantResult(projection.status(), projection.registryProblem());
   }
 
   /** The build's outcome; the Job's FailedCreate events are read only while it has no Pod. */
@@ -105,43 +114,48 @@ final class VariantReconciler {
    * A build of this namespace that failed before it could start (builder image not pullable, rejected by Pod
    * Security) and still runs.
    */
-  private static boolean stuckOnItsBuilderImage(Report report, Job job, String namespace) {
-    VariantStatus status = report.status();
+  private static boolean stuckOnItsBuilderImage(ExistingBuild build, Job job) {
     boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
         && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
             && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
-    return status.getPhase() == VariantPhase.Failed
-        && BuildFailureAnalyzer.NEVER_STARTS.contains(status.getReason())
-        && namespace.equals(job.getMetadata().getNamespace()) && !finished;
+    return BuildFailureAnalyzer.NEVER_STARTS.contains(build.outcome().reason()) && build.inOwnNamespace()
+        && !finished;
   }
 
-  /** Claims the image's build and creates its Job, unless another reconcile holds the claim. */
-  private VariantStatus startBuild(PythonEnvironment resource, Inputs inputs, VariantPlan plan, VariantStatus v,
-      ImageReference image, String imageKey) {
+  /**
+   * Claims the image's build and creates its Job, unless another reconcile holds the claim. The claim is released
+   * on every path that does not leave a Job behind.
+   */
+  private BuildStart startBuild(PythonEnvironment resource, Inputs inputs, Planned planned, ImageReference image,
+      String imageKey) {
     String namespace = resource.getMetadata().getNamespace();
     String token = resource.getSpec().getRebuildToken();
     String jobName = BuildNames.jobName(image.registry() + "/" + image.repository(), image.tag());
     Optional<String> holder = coordinator.claim(imageKey, namespace + "/" + jobName)
         .map(ref -> VariantDecision.relativeJobRef(ref, namespace));
     if (holder.isPresent()) {
-      return VariantDecision.waitingFor(v, holder.get());
+      return new ClaimedElsewhere(holder.get());
     }
-    BuildContext buildContext = plan.render();
-    BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,
-        token, List.copyOf(buildContext.files().keySet()));
+    VariantPlan plan = planned.plan();
+    BuildContext buildContext = planned.context();
+    Job created;
     try {
-      Job created = buildObjects.create(spec, buildContext);
-      transitions.buildStarted(resource, plan, image, created);
-      LOG.info("resource={}/{} variant={} image={} job={} build started", namespace,
-          resource.getMetadata().getName(), plan.variant(), image, jobName);
-      return VariantDecision.buildCreated(v, jobName, token,
-          Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+      BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,
+          token, List.copyOf(buildContext.files().keySet()));
+      created = buildObjects.create(spec, buildContext);
     } catch (KubernetesClientException e) {
       coordinator.release(imageKey);
       if (e.getCode() != 409) {
         throw e;
       }
-      return VariantDecision.buildExists(v, jobName);
+      return new AlreadyExists(jobName);
+    } catch (RuntimeException | Error e) {
+      coordinator.release(imageKey);
+      throw e;
     }
+    transitions.buildStarted(resource, plan, image, created);
+    LOG.info("resource={}/{} variant={} image={} job={} build started", namespace,
+        resource.getMetadata().getName(), plan.variant(), image, jobName);
+    return new Created(jobName, token, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
   }
 }

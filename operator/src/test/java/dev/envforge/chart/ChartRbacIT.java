@@ -101,7 +101,7 @@ class ChartRbacIT {
   void leaderElectionAndTheBuildLifecycleWereExercised() throws IOException {
     // guards against a call log from a partial test run, which would make the checks above too lenient
     assertThat(used()).contains("create batch jobs", "watch envforge.dev pythonenvironments",
-        "patch envforge.dev pythonenvironments/status", "create core events", "get coordination.k8s.io leases",
+        "update envforge.dev pythonenvironments/status", "create core events", "get coordination.k8s.io leases",
         "watch envforge.dev environmentpolicies", "patch envforge.dev environmentpolicies/status",
         "watch core namespaces");
   }

@@ -7,26 +7,18 @@ import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An API server that refuses a request: the resource says so (ReconcileError) and the operator tries again. */
 class ApiServerErrorTest {
   static final String NS = "team-a";
   static final String NAME = "env";
 
+  @RegisterExtension
+  static final OperatorExtension OPERATOR = OperatorExtension.withImageRegistry(RenderedObjectsGoldenTest.NOTHING_EXISTS);
+
   OperatorHarness k8s;
-
-  @BeforeEach
-  void startOperator() {
-    k8s = new OperatorHarness().start(OperatorSettings.defaults(), RenderedObjectsGoldenTest.NOTHING_EXISTS);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    k8s.close();
-  }
 
   @Test
   void refusedJobCreationIsReportedAndRetriedUntilTheBuildStarts() {

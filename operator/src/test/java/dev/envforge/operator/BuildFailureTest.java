@@ -14,9 +14,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -114,17 +113,10 @@ class BuildFailureTest {
             List.of("Retrieving image manifest")));
   }
 
+  @RegisterExtension
+  static final OperatorExtension OPERATOR = OperatorExtension.withImageRegistry(RenderedObjectsGoldenTest.NOTHING_EXISTS);
+
   OperatorHarness k8s;
-
-  @BeforeEach
-  void startOperator() {
-    k8s = new OperatorHarness().start(OperatorSettings.defaults(), RenderedObjectsGoldenTest.NOTHING_EXISTS);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    k8s.close();
-  }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("failures")

@@ -7,9 +7,8 @@ import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deleting a resource removes its build objects. The operator deletes them itself (a finalizer holds the resource
@@ -20,17 +19,10 @@ class DeletionTest {
   static final String LOCK = BuildFailureTest.LOCK;
   static final String REPO = "registry.example.com/team/env";
 
+  @RegisterExtension
+  static final OperatorExtension OPERATOR = OperatorExtension.withImageRegistry(RenderedObjectsGoldenTest.NOTHING_EXISTS);
+
   OperatorHarness k8s;
-
-  @BeforeEach
-  void startOperator() {
-    k8s = new OperatorHarness().start(OperatorSettings.defaults(), RenderedObjectsGoldenTest.NOTHING_EXISTS);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    k8s.close();
-  }
 
   @Test
   void deletingAResourceMidBuildRemovesItsJobAndContext() {

@@ -113,7 +113,7 @@ class EnvforgeProcessIT {
     assertThat(process.exitValue()).as("exit status after SIGTERM; log:\n%s", output).isIn(0, 143);
     assertThat(output).contains("stopping envforge operator", "envforge operator stopped");
     assertThat(output.lines().filter(l -> l.contains("level=ERROR") || l.startsWith("Exception")
-        || l.startsWith("\tat ")).toList()).as("errors in the log").isEmpty();
+        || l.startsWith("\tat ")).toList()).as("errors in the log:\n%s", output).isEmpty();
   }
 
   /** The threads of a process that does not stop, for the failure message. */

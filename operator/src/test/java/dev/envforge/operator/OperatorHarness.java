@@ -56,6 +56,8 @@ final class OperatorHarness implements AutoCloseable {
   /** What the operator uses: its own User-Agent, so {@link #calls} tells its requests apart. */
   final KubernetesClient operatorClient;
   final ApiCallLog calls;
+  /** Every test with a harness checks on close that no secret leaked ({@link SecretScan}). */
+  private final SecretScan secretScan = new SecretScan();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final List<EnvforgeOperator> startedOperators = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The operator's clock: the real time unless a test sets it. */
@@ -73,7 +75,12 @@ final class OperatorHarness implements AutoCloseable {
         new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations), false);
     server.init();
     client = server.createClient(b -> b.editOrNewConfig().withUserAgent(TEST_USER_AGENT).endConfig());
-    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
+    // the operator's time limits and retries, as RunCommand sets them (ApiClientSettings)
+    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT)
+        .withConnectionTimeout((int) ApiClientSettings.CONNECT_TIMEOUT.toMillis())
+        .withRequestTimeout((int) ApiClientSettings.REQUEST_TIMEOUT.toMillis())
+        .withRequestRetryBackoffLimit(ApiClientSettings.RETRIES)
+        .withRequestRetryBackoffInterval((int) ApiClientSettings.RETRY_INTERVAL.toMillis()).endConfig());
     calls = new ApiCallLog(server, agent -> !TEST_USER_AGENT.equals(agent));
     installCrd();
   }
@@ -94,8 +101,16 @@ final class OperatorHarness implements AutoCloseable {
     }
   }
 
+  /** Settings for {@link #start()}: the defaults unless a test sets others before the operator starts. */
+  private OperatorSettings startSettings = OperatorSettings.defaults();
+
+  OperatorHarness settings(OperatorSettings startWith) {
+    this.startSettings = startWith;
+    return this;
+  }
+
   OperatorHarness start() {
-    return start(OperatorSettings.defaults(), null);
+    return start(startSettings, null);
   }
 
   void installCrd() {
@@ -386,9 +401,13 @@ final class OperatorHarness implements AutoCloseable {
     if (operator != null) {
       operator.close();
     }
+    List<String> leaks = secretScan.finish(client, calls);
     calls.appendToReport();
     operatorClient.close();
     client.close();
     server.destroy();
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("secret values leaked:\n" + String.join("\n", leaks));
+    }
   }
 }

@@ -24,9 +24,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,19 +37,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RenderedObjectsGoldenTest {
   /** Every image is absent, so every resource gets a build Job. */
-  static final ImageRegistry NOTHING_EXISTS = (image, access) -> ManifestCheck.absent();
+  static final ImageRegistry NOTHING_EXISTS = (image, access, notBefore) -> ManifestCheck.absent();
+
+  @RegisterExtension
+  static final OperatorExtension OPERATOR = OperatorExtension.withImageRegistry(NOTHING_EXISTS);
 
   OperatorHarness k8s;
-
-  @BeforeEach
-  void startOperator() {
-    k8s = new OperatorHarness().start(OperatorSettings.defaults(), NOTHING_EXISTS);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    k8s.close();
-  }
 
   @Test
   void everyOptionGivesTheGoldenJobAndContext() {

@@ -5,34 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
-import dev.envforge.testing.RegistryServer;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Many resources that want the same image, in several namespaces, share one build. */
-class SharedBuildTest {
+class SharedBuildTest extends OperatorWithRegistry {
   static final List<String> NAMESPACES = List.of("team-a", "team-b", "team-c");
   static final int RESOURCES = 20;
 
-  RegistryServer registry;
-  OperatorHarness k8s;
-
-  @BeforeEach
-  void start() {
-    registry = RegistryServer.start();
-    k8s = new OperatorHarness().start();
-  }
-
-  @AfterEach
-  void stop() {
-    k8s.close();
-    registry.close();
-  }
 
   @Test
   void twentyIdenticalResourcesInThreeNamespacesBuildOnce() {

@@ -34,7 +34,7 @@ class StatusHygieneTest extends OperatorWithRegistry {
 
 
   @Override
-  void beforeOperatorStarts(OperatorHarness harness) {
+  public void beforeOperatorStarts(OperatorHarness harness) {
     harness.clock.set(T0);
   }
 

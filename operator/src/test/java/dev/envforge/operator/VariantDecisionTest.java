@@ -17,12 +17,21 @@ import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
 import dev.envforge.core.registry.ManifestCheck.UnknownKind;
+import dev.envforge.operator.VariantDecision.Adopt;
 import dev.envforge.operator.VariantDecision.AskRegistry;
-import dev.envforge.operator.VariantDecision.Decision;
+import dev.envforge.operator.VariantDecision.Cached;
 import dev.envforge.operator.VariantDecision.ExistingBuild;
-import dev.envforge.operator.VariantDecision.Report;
+import dev.envforge.operator.VariantDecision.Follow;
+import dev.envforge.operator.VariantDecision.Intent;
+import dev.envforge.operator.VariantDecision.KeepFailure;
+import dev.envforge.operator.VariantDecision.KeepImage;
 import dev.envforge.operator.VariantDecision.Situation;
 import dev.envforge.operator.VariantDecision.StartBuild;
+import dev.envforge.operator.VariantDecision.WaitForClaim;
+import dev.envforge.operator.VariantDecision.WaitForRegistry;
+import dev.envforge.operator.VariantProjection.Created;
+import dev.envforge.operator.VariantProjection.Projection;
+import java.time.Instant;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.List;
@@ -30,7 +39,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The per-variant state machine, decided without an API server, a registry or a clock. */
+/**
+ * The per-variant state machine, decided without an API server, a registry or a clock: the decision's intent, and
+ * the status the projection makes of it.
+ */
 class VariantDecisionTest {
   static final String DIGEST = "sha256:" + "ab".repeat(32);
   static final String OLD_DIGEST = "sha256:" + "cd".repeat(32);
@@ -52,12 +64,12 @@ class VariantDecisionTest {
   void imageInTheRegistryIsACacheHitWithoutABuild() {
     Situation situation = new Situation(null, plan, image, 1, "t1", null, null, null);
 
-    assertThat(VariantDecision.decide(situation)).isInstanceOf(AskRegistry.class);
-    Report report = report(VariantDecision.decide(situation.withRegistry(ManifestCheck.present(DIGEST))));
+    assertThat(VariantDecision.decide(situation)).isEqualTo(new AskRegistry(null));
+    Projection projection = project(situation.withRegistry(ManifestCheck.present(DIGEST)), Cached.class);
 
-    assertThat(report.cacheHit()).isTrue();
-    assertThat(report.registryProblem()).isNull();
-    VariantStatus v = report.status();
+    assertThat(projection.cacheHit()).isTrue();
+    assertThat(projection.registryProblem()).isNull();
+    VariantStatus v = projection.status();
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Cached);
     assertThat(v.getReason()).isEqualTo(Reasons.CACHED);
     assertThat(v.getImage()).isEqualTo(image + "@" + DIGEST);
@@ -72,11 +84,10 @@ class VariantDecisionTest {
 
   @Test
   void imageStillCachedIsNotCountedAgain() {
-    VariantStatus before = report(VariantDecision.decide(
-        new Situation(null, plan, image, 1, null, null, null, ManifestCheck.present(DIGEST)))).status();
+    VariantStatus before = cached();
 
-    Report again = report(VariantDecision.decide(
-        new Situation(before, plan, image, 2, null, null, null, ManifestCheck.present(DIGEST))));
+    Projection again = project(new Situation(before, plan, image, 2, null, null, null, ManifestCheck.present(DIGEST)),
+        Cached.class);
 
     assertThat(again.status().getPhase()).isEqualTo(VariantPhase.Cached);
     assertThat(again.cacheHit()).isFalse();
@@ -84,17 +95,18 @@ class VariantDecisionTest {
 
   @Test
   void absentImageStartsABuild() {
-    Decision decision = VariantDecision.decide(
-        new Situation(null, plan, image, 1, null, null, null, ManifestCheck.absent()));
+    Situation situation = new Situation(null, plan, image, 1, null, null, null, ManifestCheck.absent());
+    assertThat(VariantDecision.decide(situation)).isEqualTo(new StartBuild(false));
 
-    StartBuild start = (StartBuild) decision;
-    assertThat(start.replaceExisting()).isFalse();
-    VariantStatus v = VariantDecision.buildCreated(start.status(), "envforge-build-1", null, "2030-01-01T00:00:00Z");
+    VariantStatus v = VariantProjection.project(situation, new StartBuild(false),
+        new Created("envforge-build-1", null, "2030-01-01T00:00:00Z")).status();
+
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Building);
     assertThat(v.getReason()).isEqualTo(Reasons.BUILD_PENDING);
     assertThat(v.getJobName()).isEqualTo("envforge-build-1");
     assertThat(v.getStartTime()).isEqualTo("2030-01-01T00:00:00Z");
     assertThat(v.getHash()).isEqualTo(plan.hash().hex());
+    assertThat(v.getImage()).isNull();
   }
 
   @Test
@@ -102,9 +114,8 @@ class VariantDecisionTest {
     Job job = job("team-b", "envforge-build-1", null);
     ExistingBuild theirs = ExistingBuild.of(job, "team-a", BuildOutcome.running("installing 42 packages"));
 
-    Report report = report(VariantDecision.decide(new Situation(null, plan, image, 1, null, theirs, null, null)));
+    VariantStatus v = project(new Situation(null, plan, image, 1, null, theirs, null, null), Follow.class).status();
 
-    VariantStatus v = report.status();
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Building);
     assertThat(v.getReason()).isEqualTo(Reasons.BUILD_RUNNING);
     assertThat(v.getJobName()).isEqualTo("team-b/envforge-build-1");
@@ -113,41 +124,57 @@ class VariantDecisionTest {
   }
 
   @Test
-  void finishedBuildOfAnotherNamespaceIsAdopted() {
+  void finishedBuildThisVariantWaitedForIsAdopted() {
     VariantStatus before = building("team-b/envforge-build-1", null, 1);
-    ExistingBuild theirs = ExistingBuild.of(job("team-b", "envforge-build-1", null), "team-a",
+    ExistingBuild theirs = ExistingBuild.of(finished(job("team-b", "envforge-build-1", null)), "team-a",
         BuildOutcome.succeeded(DIGEST));
     Situation situation = new Situation(before, plan, image, 1, null, theirs, null, null);
 
-    assertThat(VariantDecision.decide(situation)).isInstanceOf(AskRegistry.class);
-    Report report = report(VariantDecision.decide(situation.withRegistry(ManifestCheck.present(DIGEST))));
+    assertThat(VariantDecision.decide(situation)).as("a fresh answer, from after the build finished")
+        .isEqualTo(new AskRegistry(Instant.parse("2030-01-01T00:05:01Z")));
+    Projection projection = project(situation.withRegistry(ManifestCheck.present(DIGEST)), Adopt.class);
 
-    assertThat(report.status().getPhase()).isEqualTo(VariantPhase.Succeeded);
-    assertThat(report.status().getImage()).isEqualTo(image + "@" + DIGEST);
-    assertThat(report.status().getJobName()).isEqualTo("team-b/envforge-build-1");
-    assertThat(report.status().getMessage()).isEqualTo("image built and pushed");
+    assertThat(projection.status().getPhase()).isEqualTo(VariantPhase.Succeeded);
+    assertThat(projection.status().getImage()).isEqualTo(image + "@" + DIGEST);
+    assertThat(projection.status().getJobName()).isEqualTo("team-b/envforge-build-1");
+    assertThat(projection.status().getMessage()).isEqualTo("image built and pushed");
+    assertThat(projection.cacheHit()).isFalse();
+  }
+
+  @Test
+  void finishedBuildOfAnotherResourceIsACacheHitNotABuild() {
+    ExistingBuild theirs = ExistingBuild.of(finished(job("team-b", "envforge-build-1", null)), "team-a",
+        BuildOutcome.succeeded(DIGEST));
+    Situation situation = new Situation(null, plan, image, 1, null, theirs, null, null);
+
+    assertThat(VariantDecision.decide(situation)).isInstanceOf(AskRegistry.class);
+    Projection projection = project(situation.withRegistry(ManifestCheck.present(DIGEST)), Cached.class);
+
+    assertThat(projection.status().getPhase()).isEqualTo(VariantPhase.Cached);
+    assertThat(projection.status().getReason()).isEqualTo(Reasons.CACHED);
+    assertThat(projection.status().getJobName()).as("no build of this resource").isNull();
+    assertThat(projection.cacheHit()).isTrue();
   }
 
   @Test
   void buildClaimedElsewhereIsWaitedFor() {
-    Report report = report(VariantDecision.decide(
-        new Situation(null, plan, image, 1, null, null, "team-b/envforge-build-1", null)));
+    VariantStatus v = project(new Situation(null, plan, image, 1, null, null, "team-b/envforge-build-1", null),
+        WaitForClaim.class).status();
 
-    assertThat(report.status().getPhase()).isEqualTo(VariantPhase.Building);
-    assertThat(report.status().getReason()).isEqualTo(Reasons.BUILD_PENDING);
-    assertThat(report.status().getMessage()).isEqualTo("waiting for build team-b/envforge-build-1 to start");
+    assertThat(v.getPhase()).isEqualTo(VariantPhase.Building);
+    assertThat(v.getReason()).isEqualTo(Reasons.BUILD_PENDING);
+    assertThat(v.getMessage()).isEqualTo("waiting for build team-b/envforge-build-1 to start");
   }
 
   @Test
   void failureIsKeptAtTheSameGenerationWithoutAskingTheRegistry() {
-    VariantStatus before = failed(3);
+    VariantStatus v = project(new Situation(failed(3), plan, image, 3, null, null, null, null), KeepFailure.class)
+        .status();
 
-    Report report = report(VariantDecision.decide(new Situation(before, plan, image, 3, null, null, null, null)));
-
-    assertThat(report.status().getPhase()).isEqualTo(VariantPhase.Failed);
-    assertThat(report.status().getReason()).isEqualTo(Reasons.BUILD_FAILED);
-    assertThat(report.status().getMessage()).isEqualTo("pip exited 1");
-    assertThat(report.status().getGeneration()).isEqualTo(3L);
+    assertThat(v.getPhase()).isEqualTo(VariantPhase.Failed);
+    assertThat(v.getReason()).isEqualTo(Reasons.BUILD_FAILED);
+    assertThat(v.getMessage()).isEqualTo("pip exited 1");
+    assertThat(v.getGeneration()).isEqualTo(3L);
   }
 
   @Test
@@ -155,23 +182,25 @@ class VariantDecisionTest {
     ExistingBuild ours = new ExistingBuild("envforge-build-1", true, null, "2030-01-01T00:00:00Z",
         "2030-01-01T00:05:00Z", BuildOutcome.failed(Reasons.BUILD_FAILED, "pip exited 1"));
 
-    Report report = report(VariantDecision.decide(new Situation(failed(3), plan, image, 3, null, ours, null, null)));
+    VariantStatus v = project(new Situation(failed(3), plan, image, 3, null, ours, null, null), KeepFailure.class)
+        .status();
 
-    assertThat(report.status().getPhase()).isEqualTo(VariantPhase.Failed);
-    assertThat(report.status().getCompletionTime()).isEqualTo("2030-01-01T00:05:00Z");
-    assertThat(report.status().getGeneration()).as("the generation the failure was reached at").isEqualTo(3L);
+    assertThat(v.getPhase()).isEqualTo(VariantPhase.Failed);
+    assertThat(v.getCompletionTime()).isEqualTo("2030-01-01T00:05:00Z");
+    assertThat(v.getGeneration()).as("the generation the failure was reached at").isEqualTo(3L);
   }
 
   @Test
   void failureIsRetriedAtANewerGeneration() {
     ExistingBuild ours = new ExistingBuild("envforge-build-1", true, null, "2030-01-01T00:00:00Z",
         "2030-01-01T00:05:00Z", BuildOutcome.failed(Reasons.BUILD_FAILED, "pip exited 1"));
+    Situation situation = new Situation(failed(3), plan, image, 4, null, ours, null, null);
 
-    StartBuild start = (StartBuild) VariantDecision.decide(new Situation(failed(3), plan, image, 4, null, ours, null,
-        null));
-
-    assertThat(start.replaceExisting()).as("the failed Job has the new build's name").isTrue();
-    assertThat(start.status().getGeneration()).isEqualTo(4L);
+    assertThat(VariantDecision.decide(situation)).as("the failed Job has the new build's name")
+        .isEqualTo(new StartBuild(true));
+    VariantStatus v = VariantProjection.project(situation, new StartBuild(true),
+        new Created("envforge-build-1", null, "2030-01-02T00:00:00Z")).status();
+    assertThat(v.getGeneration()).isEqualTo(4L);
   }
 
   @Test
@@ -179,39 +208,38 @@ class VariantDecisionTest {
     Situation situation = new Situation(failed(3), plan, image, 4, null, null, null, null);
 
     assertThat(VariantDecision.decide(situation)).isInstanceOf(AskRegistry.class);
-    Decision decision = VariantDecision.decide(situation.withRegistry(ManifestCheck.absent()));
-
-    assertThat(decision).isInstanceOf(StartBuild.class);
-    assertThat(((StartBuild) decision).replaceExisting()).as("there is no Job to replace").isFalse();
-    assertThat(((StartBuild) decision).status().getGeneration()).isEqualTo(4L);
+    assertThat(VariantDecision.decide(situation.withRegistry(ManifestCheck.absent())))
+        .as("there is no Job to replace").isEqualTo(new StartBuild(false));
   }
 
   @Test
   void newRebuildTokenForcesOneBuildAndIsThenRecorded() {
-    VariantStatus cached = report(VariantDecision.decide(
-        new Situation(null, plan, image, 1, "t1", null, null, ManifestCheck.present(DIGEST)))).status();
+    VariantStatus cached = project(new Situation(null, plan, image, 1, "t1", null, null,
+        ManifestCheck.present(DIGEST)), Cached.class).status();
 
     // the image exists, yet the registry is not even asked: the new token asks for a build
-    Decision forced = VariantDecision.decide(new Situation(cached, plan, image, 2, "t2", null, null, null));
-    StartBuild start = (StartBuild) forced;
-    assertThat(start.status().getRebuildToken()).as("not recorded before a build exists").isEqualTo("t1");
-    VariantStatus started = VariantDecision.buildCreated(start.status(), "envforge-build-1", "t2",
-        "2030-01-01T00:00:00Z");
+    Situation forced = new Situation(cached, plan, image, 2, "t2", null, null, null);
+    assertThat(VariantDecision.decide(forced)).isEqualTo(new StartBuild(false));
+    VariantStatus started = VariantProjection.project(forced, new StartBuild(false),
+        new Created("envforge-build-1", "t2", "2030-01-01T00:00:00Z")).status();
     assertThat(started.getRebuildToken()).isEqualTo("t2");
+    assertThat(started.getImage()).as("the image exists while it is built again").isEqualTo(image + "@" + DIGEST);
 
-    // the build with the token succeeded: adopted, and nothing is built again
+    // the build with the token pushed a new digest: the status shows it, not the one seen before the build
     ExistingBuild built = new ExistingBuild("envforge-build-1", true, "t2", "2030-01-01T00:00:00Z",
-        "2030-01-01T00:05:00Z", BuildOutcome.succeeded(DIGEST));
-    Situation after = new Situation(started, plan, image, 2, "t2", built, null, ManifestCheck.present(DIGEST));
-    Report report = report(VariantDecision.decide(after));
-    assertThat(report.status().getPhase()).isEqualTo(VariantPhase.Succeeded);
-    assertThat(report.status().getRebuildToken()).isEqualTo("t2");
+        "2030-01-01T00:05:00Z", BuildOutcome.succeeded(OLD_DIGEST));
+    Situation after = new Situation(started, plan, image, 2, "t2", built, null, null);
+    assertThat(VariantDecision.decide(after)).isEqualTo(new AskRegistry(Instant.parse("2030-01-01T00:05:01Z")));
+    VariantStatus rebuilt = project(after.withRegistry(ManifestCheck.present(OLD_DIGEST)), Adopt.class).status();
+    assertThat(rebuilt.getPhase()).isEqualTo(VariantPhase.Succeeded);
+    assertThat(rebuilt.getImage()).isEqualTo(image + "@" + OLD_DIGEST);
+    assertThat(rebuilt.getRebuildToken()).isEqualTo("t2");
 
     // once the Job is gone (TTL), the recorded token no longer forces anything
-    Report later = report(VariantDecision.decide(
-        new Situation(report.status(), plan, image, 2, "t2", null, null, ManifestCheck.present(DIGEST))));
-    assertThat(later.status().getPhase()).isEqualTo(VariantPhase.Succeeded);
-    assertThat(later.status().getRebuildToken()).isEqualTo("t2");
+    VariantStatus later = project(new Situation(rebuilt, plan, image, 2, "t2", null, null,
+        ManifestCheck.present(OLD_DIGEST)), Cached.class).status();
+    assertThat(later.getPhase()).isEqualTo(VariantPhase.Succeeded);
+    assertThat(later.getRebuildToken()).isEqualTo("t2");
   }
 
   @Test
@@ -220,39 +248,74 @@ class VariantDecisionTest {
     ExistingBuild old = new ExistingBuild("envforge-build-1", true, "t1", "2030-01-01T00:00:00Z",
         "2030-01-01T00:05:00Z", BuildOutcome.succeeded(OLD_DIGEST));
 
-    StartBuild start = (StartBuild) VariantDecision.decide(new Situation(before, plan, image, 2, "t2", old, null,
-        null));
+    assertThat(VariantDecision.decide(new Situation(before, plan, image, 2, "t2", old, null, null)))
+        .isEqualTo(new StartBuild(true));
+  }
 
-    assertThat(start.replaceExisting()).isTrue();
+  @Test
+  void someoneElsesRebuildOfTheTagKeepsTheImageAndThenShowsTheNewDigest() {
+    VariantStatus before = cached();
+    ExistingBuild running = new ExistingBuild("team-b/envforge-build-1", false, "forced", "2030-01-01T00:00:00Z",
+        null, BuildOutcome.running("installing"));
+
+    Projection during = project(new Situation(before, plan, image, 1, null, running, null, null), KeepImage.class);
+    assertThat(during.status()).isEqualTo(before);
+    assertThat(StatusAggregator.hasImage(during.status())).isTrue();
+
+    ExistingBuild done = new ExistingBuild("team-b/envforge-build-1", false, "forced", "2030-01-01T00:00:00Z",
+        "2030-01-01T00:05:00Z", BuildOutcome.succeeded(OLD_DIGEST));
+    Situation after = new Situation(before, plan, image, 1, null, done, null, null);
+    assertThat(VariantDecision.decide(after)).isEqualTo(new AskRegistry(Instant.parse("2030-01-01T00:05:01Z")));
+    Projection projection = project(after.withRegistry(ManifestCheck.present(OLD_DIGEST)), Cached.class);
+    assertThat(projection.status().getImage()).isEqualTo(image + "@" + OLD_DIGEST);
+    assertThat(projection.status().getPhase()).isEqualTo(VariantPhase.Cached);
+    assertThat(projection.cacheHit()).isFalse();
+  }
+
+  @Test
+  void someoneElsesClaimOnTheTagKeepsTheImage() {
+    VariantStatus before = cached();
+
+    Projection projection = project(new Situation(before, plan, image, 1, null, null, "team-b/envforge-build-1",
+        null), KeepImage.class);
+
+    assertThat(projection.status()).isEqualTo(before);
+  }
+
+  @Test
+  void someoneElsesFailedRebuildIsNotThisVariantsFailure() {
+    ExistingBuild failedRebuild = new ExistingBuild("team-b/envforge-build-1", false, "forced",
+        "2030-01-01T00:00:00Z", "2030-01-01T00:05:00Z", BuildOutcome.failed(Reasons.OOM_KILLED, "out of memory"));
+    Situation situation = new Situation(cached(), plan, image, 1, null, failedRebuild, null, null);
+
+    assertThat(VariantDecision.decide(situation)).isEqualTo(new AskRegistry(null));
+    VariantStatus v = project(situation.withRegistry(ManifestCheck.present(DIGEST)), Cached.class).status();
+    assertThat(v.getPhase()).isEqualTo(VariantPhase.Cached);
+    assertThat(v.getImage()).isEqualTo(image + "@" + DIGEST);
   }
 
   @Test
   void registryThatCannotAnswerKeepsThePreviousImage() {
-    VariantStatus before = report(VariantDecision.decide(
-        new Situation(null, plan, image, 1, null, null, null, ManifestCheck.present(DIGEST)))).status();
+    Projection projection = project(new Situation(cached(), plan, image, 1, null, null, null,
+        ManifestCheck.unknown(UnknownKind.TIMEOUT, "no answer within 5s")), WaitForRegistry.class);
 
-    Report report = report(VariantDecision.decide(new Situation(before, plan, image, 1, null, null, null,
-        ManifestCheck.unknown(UnknownKind.TIMEOUT, "no answer within 5s"))));
-
-    assertThat(report.status().getPhase()).isEqualTo(VariantPhase.Checking);
-    assertThat(report.status().getImage()).isEqualTo(image + "@" + DIGEST);
-    assertThat(report.status().getMessage()).contains("no answer within 5s");
-    assertThat(report.registryProblem().reason()).isEqualTo(Reasons.REGISTRY_TIMEOUT);
-    assertThat(report.cacheHit()).isFalse();
+    assertThat(projection.status().getPhase()).isEqualTo(VariantPhase.Checking);
+    assertThat(projection.status().getImage()).isEqualTo(image + "@" + DIGEST);
+    assertThat(projection.status().getMessage()).contains("no answer within 5s");
+    assertThat(projection.registryProblem().reason()).isEqualTo(Reasons.REGISTRY_TIMEOUT);
+    assertThat(projection.cacheHit()).isFalse();
   }
 
   @Test
   void registryThatCannotAnswerForANewPlanShowsNoImage() {
-    VariantStatus before = report(VariantDecision.decide(
-        new Situation(null, plan, image, 1, null, null, null, ManifestCheck.present(DIGEST)))).status();
     VariantPlan changed = new VariantPlan(plan.variant(), plan.plan(), plan.recipe(),
         new PlanHash("0".repeat(64), "ef-" + "0".repeat(32), "{}"), plan.lockDigest());
 
-    Report report = report(VariantDecision.decide(new Situation(before, changed, image.withTag(changed.hash().tag()),
-        2, null, null, null, ManifestCheck.unknown(UnknownKind.UNAUTHORIZED, "401"))));
+    Projection projection = project(new Situation(cached(), changed, image.withTag(changed.hash().tag()), 2, null,
+        null, null, ManifestCheck.unknown(UnknownKind.UNAUTHORIZED, "401")), WaitForRegistry.class);
 
-    assertThat(report.status().getImage()).as("the old image is another plan's").isNull();
-    assertThat(report.registryProblem().reason()).isEqualTo(Reasons.REGISTRY_UNAUTHORIZED);
+    assertThat(projection.status().getImage()).as("the old image is another plan's").isNull();
+    assertThat(projection.registryProblem().reason()).isEqualTo(Reasons.REGISTRY_UNAUTHORIZED);
   }
 
   @Test
@@ -267,9 +330,20 @@ class VariantDecisionTest {
         "2030-01-01T00:09:00Z", BuildOutcome.failed(Reasons.BUILD_FAILED, "x")));
   }
 
-  static Report report(Decision decision) {
-    assertThat(decision).isInstanceOf(Report.class);
-    return (Report) decision;
+  /** Decides, checks the intent's kind and projects it (intents that need no build start). */
+  static Projection project(Situation situation, Class<? extends Intent> expected) {
+    Intent intent = VariantDecision.decide(situation);
+    assertThat(intent).isInstanceOf(expected);
+    return VariantProjection.project(situation, intent, null);
+  }
+
+  static VariantStatus cached() {
+    return project(new Situation(null, plan, image, 1, null, null, null, ManifestCheck.present(DIGEST)),
+        Cached.class).status();
+  }
+
+  static Job finished(Job job) {
+    return new JobBuilder(job).editStatus().withCompletionTime("2030-01-01T00:05:00Z").endStatus().build();
   }
 
   static Job job(String namespace, String name, String rebuildToken) {

@@ -120,7 +120,7 @@ class VersionSkewTest extends OperatorWithRegistry {
     assertThat(variant.get("phase")).isEqualTo("Cached");
     assertThat(((List<?>) status.get("conditions")).stream().map(c -> String.valueOf(((Map<?, ?>) c).get("type"))).toList())
         .containsExactly(Conditions.READY, Conditions.BUILDING, Conditions.FAILED, Conditions.INVALID_SPEC,
-            Conditions.REGISTRY_UNAVAILABLE, "example.com/Reviewed");
+            Conditions.REGISTRY_UNAVAILABLE, Conditions.RECONCILING, Conditions.STALLED, "example.com/Reviewed");
     // read back, the operator's own view is complete and its next reconcile writes nothing
     PythonEnvironment read = k8s.get(ns, UNKNOWN_FIELDS);
     assertThat(read.readProblem()).isEmpty();

@@ -2,11 +2,13 @@ package dev.envforge.core.planner;
 
 import dev.envforge.core.hash.PlanHasher;
 import dev.envforge.core.lock.LockFormat;
+import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.LockFormats;
 import dev.envforge.core.lock.LockResolvers;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.recipe.BuildRecipe;
+import dev.envforge.core.recipe.RecipeInputException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +21,31 @@ public final class EnvironmentPlanner {
   private EnvironmentPlanner() {}
 
   /**
+   * Plans a variant and renders its build context, so every problem of the input shows here and not when a build
+   * starts. Input problems are a {@link PlanOutcome.Refused}; anything else thrown is a defect.
+   */
+  public static PlanOutcome outcome(ProjectFiles files, PlanningRequest request, VariantRequest variant,
+      String lockFile) {
+    VariantPlan plan;
+    try {
+      plan = plan(files, request, variant, lockFile);
+    } catch (LockInputException e) {
+      return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.LOCK, e.getMessage()));
+    } catch (RecipeInputException e) {
+      return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.RECIPE, e.getMessage()));
+    }
+    try {
+      return new PlanOutcome.Planned(plan, plan.render());
+    } catch (RecipeInputException e) {
+      String lockPath = lockFile != null ? lockFile : LockFormats.detect(files, request.format()).lockFile();
+      return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.BUILD_CONTEXT,
+          files.displayName(lockPath) + ": cannot be built: " + e.getMessage()));
+    }
+  }
+
+  /**
    * @throws dev.envforge.core.lock.LockInputException for bad project files or an unknown group or extra
-   * @throws IllegalArgumentException for a bad recipe input (base image, Python version, platform)
+   * @throws RecipeInputException for a bad recipe input (base image, Python version, platform)
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant) {
     return plan(files, request, variant, null);
@@ -37,7 +62,7 @@ public final class EnvironmentPlanner {
         : request.format() != null ? request.format() : LockFormats.fromFileName(files, lockFile);
     String lockPath = lockFile == null ? format.lockFile() : lockFile;
     if (files.read(lockPath).isEmpty()) {
-      throw new dev.envforge.core.lock.LockInputException(files.displayName(lockPath), 0, 0, "no such lock file");
+      throw new LockInputException(files.displayName(lockPath), 0, 0, "no such lock file");
     }
     InstallPlan plan = LockResolvers.of(format, lockFile).resolve(files, variant.selection(), request.target());
     String python = plan.environment().pythonFullVersion();

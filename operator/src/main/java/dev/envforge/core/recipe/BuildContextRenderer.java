@@ -64,7 +64,7 @@ public final class BuildContextRenderer {
     StringBuilder packageList = new StringBuilder();
     for (PlannedPackage p : plan.packages()) {
       if (p.manager() != null) {
-        throw new IllegalArgumentException("conda environments cannot be built into images; package "
+        throw new RecipeInputException("conda environments cannot be built into images; package "
             + Texts.quote(p.name()) + " is managed by " + p.manager());
       }
       String name = checked(NAME, p.name(), "package name");
@@ -125,7 +125,7 @@ public final class BuildContextRenderer {
     }
     String sub = checked(SUBDIRECTORY, source.subdirectory(), "subdirectory of " + name);
     if (sub.contains("..")) {
-      throw new IllegalArgumentException("subdirectory of " + name + " must not contain '..'");
+      throw new RecipeInputException("subdirectory of " + name + " must not contain '..'");
     }
     return "#subdirectory=" + sub;
   }
@@ -216,7 +216,7 @@ public final class BuildContextRenderer {
 
   private static void label(StringBuilder df, String key, String value) {
     if (value == null || !LABEL_VALUE.matcher(value).matches()) {
-      throw new IllegalArgumentException("label " + key + " has characters envforge does not put in labels: "
+      throw new RecipeInputException("label " + key + " has characters envforge does not put in labels: "
           + Texts.quote(value));
     }
     df.append(" \\\n      ").append(key).append("=\"").append(value).append('"');
@@ -224,14 +224,14 @@ public final class BuildContextRenderer {
 
   private static String checked(Pattern pattern, String value, String what) {
     if (value == null || !pattern.matcher(value).matches()) {
-      throw new IllegalArgumentException(what + " is not safe to install: " + Texts.quote(value));
+      throw new RecipeInputException(what + " is not safe to install: " + Texts.quote(value));
     }
     return value;
   }
 
   private static String checkedUrl(String url, String what) {
     if (url == null) {
-      throw new IllegalArgumentException(what + " is missing");
+      throw new RecipeInputException(what + " is missing");
     }
     try {
       URI uri = new URI(url);
@@ -239,12 +239,12 @@ public final class BuildContextRenderer {
       boolean clean = url.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\');
       if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !clean
           || uri.getRawUserInfo() != null) {
-        throw new IllegalArgumentException(what + " must be an http(s) URL without spaces, quotes or credentials: "
+        throw new RecipeInputException(what + " must be an http(s) URL without spaces, quotes or credentials: "
             + Texts.quote(url));
       }
       return url;
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(what + " is not a valid URL: " + Texts.quote(url), e);
+      throw new RecipeInputException(what + " is not a valid URL: " + Texts.quote(url), e);
     }
   }
 }

@@ -25,20 +25,24 @@ public record BuildRecipe(String baseImage, String python, String platform, Inst
   public BuildRecipe {
     // the text goes into FROM as it is: the strict OCI grammar keeps anything else out of the Dockerfile
     if (baseImage == null || baseImage.length() > 255) {
-      throw new IllegalArgumentException("baseImage: not a valid image reference: " + Texts.quote(baseImage));
+      throw new RecipeInputException("baseImage: not a valid image reference: " + Texts.quote(baseImage));
     }
     try {
       ImageReference.parse(baseImage);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("baseImage: " + e.getMessage(), e);
+      throw new RecipeInputException("baseImage: " + e.getMessage(), e);
     }
     if (python == null || !PYTHON_VERSION.matcher(python).matches()) {
-      throw new IllegalArgumentException("python: expected a full CPython 3 version such as 3.12.7, got "
+      throw new RecipeInputException("python: expected a full CPython 3 version such as 3.12.7, got "
           + Texts.quote(python));
     }
-    dev.envforge.core.plan.Target.machine(platform);
+    try {
+      dev.envforge.core.plan.Target.machine(platform);
+    } catch (IllegalArgumentException e) {
+      throw new RecipeInputException("platform: " + e.getMessage(), e);
+    }
     if (installer == null) {
-      throw new IllegalArgumentException("installer: required");
+      throw new RecipeInputException("installer: required");
     }
   }
 

@@ -35,6 +35,6 @@ public enum Installer {
         return i;
       }
     }
-    throw new IllegalArgumentException("unknown installer '" + id + "' (known: uv, pip)");
+    throw new RecipeInputException("unknown installer '" + id + "' (known: uv, pip)");
   }
 }

@@ -30,6 +30,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -100,7 +101,8 @@ public final class RegistryClient {
   private final HttpClient defaultClient;
   private final Duration requestTimeout;
   private final Duration cacheTtl;
-  private final ExpiringCache<String> presentDigests;
+  /** Present answers: the digest and when the registry gave it. */
+  private final ExpiringCache<PresentAnswer> presentDigests;
   private final ExpiringCache<String> tokens;
   /** The last usable challenge each registry sent, so later checks can authenticate without a 401 first. */
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
@@ -132,14 +134,23 @@ public final class RegistryClient {
    * {@code UNKNOWN} answer. The listener hears about every call.
    */
   public ManifestCheck check(ImageReference reference) {
+    return check(reference, null);
+  }
+
+  /**
+   * The same, but a remembered answer the registry gave before {@code notBefore} is not used: after a push the tag
+   * may name another manifest. Null accepts any remembered answer.
+   */
+  public ManifestCheck check(ImageReference reference, Instant notBefore) {
     long start = System.nanoTime();
     String cacheKey = reference.registry() + "/" + reference.repository()
         + (reference.digest() != null ? "@" + reference.digest() : ":" + reference.tag());
     ManifestCheck result;
-    String cachedDigest = presentDigests.get(cacheKey);
-    if (cachedDigest != null) {
-      result = ManifestCheck.present(cachedDigest).asCached();
+    PresentAnswer cached = presentDigests.get(cacheKey);
+    if (cached != null && (notBefore == null || !cached.answeredAt().isBefore(notBefore))) {
+      result = ManifestCheck.present(cached.digest()).asCached();
     } else {
+      Instant asked = clock.instant();
       Login login = credentials.find(reference.registry()).orElse(null);
       try {
         result = new Check(reference, login).run();
@@ -147,7 +158,7 @@ public final class RegistryClient {
         result = ManifestCheck.unknown(failure.kind, scrub(failure.getMessage(), login));
       }
       if (result.isPresent() && !cacheTtl.isZero()) {
-        presentDigests.put(cacheKey, result.digest(), clock.instant().plus(cacheTtl));
+        presentDigests.put(cacheKey, new PresentAnswer(result.digest(), asked), asked.plus(cacheTtl));
       }
     }
     long duration = System.nanoTime() - start;
@@ -158,6 +169,8 @@ public final class RegistryClient {
     }
     return result;
   }
+
+  private record PresentAnswer(String digest, Instant answeredAt) {}
 
   /** Forgets every cached present answer, for example after pushing images. Tokens are kept. */
   public void clearCache() {

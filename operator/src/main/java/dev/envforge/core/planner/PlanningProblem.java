@@ -1,0 +1,20 @@
+package dev.envforge.core.planner;
+
+/**
+ * Why a variant cannot be planned or built: a problem of the input, reported to the user and not retried. Anything
+ * else that goes wrong while planning is a defect of envforge and is thrown, never turned into one of these.
+ *
+ * @param kind which input is at fault
+ * @param message what is wrong, naming the file (and line and column when known) or the field
+ */
+public record PlanningProblem(Kind kind, String message) {
+  /** Which input is at fault. */
+  public enum Kind {
+    /** The project files: a lock or pyproject that cannot be read, an unknown group or extra. */
+    LOCK,
+    /** A recipe value: base image, Python version, platform or installer. */
+    RECIPE,
+    /** A lock that reads fine but whose packages cannot be installed by a build (the build context refuses them). */
+    BUILD_CONTEXT
+  }
+}
