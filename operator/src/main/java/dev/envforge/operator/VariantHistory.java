@@ -51,7 +51,7 @@ final class VariantHistory {
     v.setPhase(VariantPhase.Cached);
     v.setReason(Reasons.ROLLED_BACK);
     v.setMessage("back to the image this variant used since " + earlier.getSince() + "; nothing to build");
-    v.setPackages(plan.plan().packages().size());
+    VariantProjection.setPackageCounts(v, plan.plan());
     v.setPython(plan.recipe().python());
     v.setGeneration(generation);
     v.setRebuildToken(before.getRebuildToken());

@@ -101,11 +101,17 @@ final class VariantProjection {
   }
 
   /** The variant's status with what the plan says; the intent adds the phase. */
+  /** The plan's package counts: all packages, and those the project asks for itself where the format says. */
+  static void setPackageCounts(VariantStatus v, dev.envforge.core.plan.InstallPlan plan) {
+    v.setPackages(plan.packages().size());
+    v.setRequestedPackages(plan.marksRequested() ? plan.requestedCount() : null);
+  }
+
   private static VariantStatus fromPlan(VariantPlan plan, long generation, String rebuildToken) {
     VariantStatus v = new VariantStatus(plan.variant());
     v.setHash(plan.hash().hex());
     v.setTag(plan.hash().tag());
-    v.setPackages(plan.plan().packages().size());
+    setPackageCounts(v, plan.plan());
     v.setPython(plan.recipe().python());
     v.setGeneration(generation);
     v.setRebuildToken(rebuildToken);

@@ -43,6 +43,19 @@ class CommandLineTest {
     assertThat(actual.get("local_skipped")).isEqualTo(expected.get("local_skipped"));
     assertThat(actual.get("environment")).isEqualTo(expected.get("environment"));
     assertThat(actual.get("tag").asText()).startsWith("ef-");
+    // beside the reference schema: the packages the project asks for itself
+    List<String> requested = new java.util.ArrayList<>();
+    actual.get("requested").forEach(n -> requested.add(n.asText()));
+    assertThat(requested).contains("cleo", "dulwich", "pre-commit").doesNotContain("certifi", "urllib3");
+  }
+
+  @Test
+  void resolveTextMarksRequestedPackages() {
+    Run run = run("resolve", POETRY);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().lines()).anyMatch(l -> l.startsWith("cleo==") && l.endsWith("  # requested"))
+        .anyMatch(l -> l.startsWith("certifi==") && !l.contains("# requested"))
+        .anyMatch(l -> l.matches("# [0-9]+ packages \\([0-9]+ requested\\) for Python .*"));
   }
 
   @ParameterizedTest

@@ -76,6 +76,8 @@ class VariantDecisionTest {
     assertThat(v.getHash()).isEqualTo(plan.hash().hex());
     assertThat(v.getTag()).isEqualTo(plan.hash().tag());
     assertThat(v.getPackages()).isEqualTo(plan.plan().packages().size());
+    // the project asks for langchain-core itself; its other packages are dependencies
+    assertThat(v.getRequestedPackages()).isEqualTo(1).isLessThan(v.getPackages());
     assertThat(v.getGeneration()).isEqualTo(1L);
     assertThat(v.getRebuildToken()).as("a new resource adopts its token without building").isEqualTo("t1");
   }

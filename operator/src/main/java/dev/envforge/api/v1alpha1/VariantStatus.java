@@ -17,6 +17,7 @@ import java.util.Objects;
   "startTime",
   "completionTime",
   "packages",
+  "requestedPackages",
   "python",
   "reason",
   "message",
@@ -53,6 +54,10 @@ public class VariantStatus {
 
   @JsonPropertyDescription("Number of packages in the variant's install plan.")
   private Integer packages;
+
+  @JsonPropertyDescription("How many of those packages the project asks for itself (the rest are dependencies);"
+      + " absent where the lock format does not say.")
+  private Integer requestedPackages;
 
   @JsonPropertyDescription("Full Python version the variant was resolved for, e.g. 3.12.8.")
   private String python;
@@ -153,6 +158,14 @@ public class VariantStatus {
     this.packages = packages;
   }
 
+  public Integer getRequestedPackages() {
+    return requestedPackages;
+  }
+
+  public void setRequestedPackages(Integer requestedPackages) {
+    this.requestedPackages = requestedPackages;
+  }
+
   public String getPython() {
     return python;
   }
@@ -219,6 +232,7 @@ public class VariantStatus {
         && Objects.equals(startTime, that.startTime)
         && Objects.equals(completionTime, that.completionTime)
         && Objects.equals(packages, that.packages)
+        && Objects.equals(requestedPackages, that.requestedPackages)
         && Objects.equals(python, that.python)
         && Objects.equals(reason, that.reason)
         && Objects.equals(message, that.message)
@@ -230,14 +244,16 @@ public class VariantStatus {
   @Override
   public int hashCode() {
     return Objects.hash(
-        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, python, reason, message,
-        rebuildToken, generation, history);
+        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, reason,
+        message, rebuildToken, generation, history);
   }
 
   @Override
   public String toString() {
     return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
-        + ", packages=" + packages + ", python=" + python + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation=" + generation + ", history=" + history + "}";
+        + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python
+        + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
+        + generation + ", history=" + history + "}";
   }
 }

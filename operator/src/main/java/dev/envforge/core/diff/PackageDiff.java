@@ -16,15 +16,18 @@ import java.util.TreeMap;
 /**
  * What changed between two install plans: packages added, removed, at another version, or from another source (a
  * package can be both). Packages are matched by name (and, in conda locks, by manager); each list is sorted by name.
+ * Changes to packages the project asks for itself (requested, see {@link InstallPlan#isRequested}) come first in
+ * {@link #lines()} and so in summaries.
  */
 public record PackageDiff(List<Change> added, List<Change> removed, List<Change> versionChanged,
     List<Change> sourceChanged) {
 
   /**
    * One package's change; the "before" fields are null for an added package, the "after" ones for a removed one.
+   * {@code requested}: the project asks for the package itself (after the change; before it for a removed one).
    */
   public record Change(String name, String versionBefore, String versionAfter, String sourceBefore,
-      String sourceAfter) {}
+      String sourceAfter, boolean requested) {}
 
   public PackageDiff {
     added = List.copyOf(added);
@@ -44,10 +47,11 @@ public record PackageDiff(List<Change> added, List<Change> removed, List<Change>
       PlannedPackage a = e.getValue();
       PlannedPackage b = old.get(e.getKey());
       if (b == null) {
-        added.add(new Change(a.name(), null, a.version(), null, describe(a.source())));
+        added.add(new Change(a.name(), null, a.version(), null, describe(a.source()), after.isRequested(a)));
         continue;
       }
-      Change change = new Change(a.name(), b.version(), a.version(), describe(b.source()), describe(a.source()));
+      Change change = new Change(a.name(), b.version(), a.version(), describe(b.source()), describe(a.source()),
+          after.isRequested(a));
       if (!Objects.equals(a.version(), b.version())) {
         versions.add(change);
       }
@@ -58,7 +62,7 @@ public record PackageDiff(List<Change> added, List<Change> removed, List<Change>
     for (Map.Entry<String, PlannedPackage> e : old.entrySet()) {
       if (!now.containsKey(e.getKey())) {
         PlannedPackage b = e.getValue();
-        removed.add(new Change(b.name(), b.version(), null, describe(b.source()), null));
+        removed.add(new Change(b.name(), b.version(), null, describe(b.source()), null, before.isRequested(b)));
       }
     }
     return new PackageDiff(added, removed, versions, sources);
@@ -74,13 +78,23 @@ public record PackageDiff(List<Change> added, List<Change> removed, List<Change>
         + sourceChanged.size();
   }
 
-  /** One line per change: "+ name version", "- name version", "~ name old -> new", "@ name old -> new". */
+  /**
+   * One line per change: "+ name version", "- name version", "~ name old -> new", "@ name old -> new"; the changes
+   * to requested packages first (marked "  # requested"), then those to dependencies.
+   */
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
-    added.forEach(c -> lines.add("+ " + c.name() + " " + c.versionAfter()));
-    removed.forEach(c -> lines.add("- " + c.name() + " " + c.versionBefore()));
-    versionChanged.forEach(c -> lines.add("~ " + c.name() + " " + c.versionBefore() + " -> " + c.versionAfter()));
-    sourceChanged.forEach(c -> lines.add("@ " + c.name() + " " + c.sourceBefore() + " -> " + c.sourceAfter()));
+    for (boolean requested : new boolean[] {true, false}) {
+      String mark = requested ? "  # requested" : "";
+      added.stream().filter(c -> c.requested() == requested)
+          .forEach(c -> lines.add("+ " + c.name() + " " + c.versionAfter() + mark));
+      removed.stream().filter(c -> c.requested() == requested)
+          .forEach(c -> lines.add("- " + c.name() + " " + c.versionBefore() + mark));
+      versionChanged.stream().filter(c -> c.requested() == requested).forEach(c -> lines.add(
+          "~ " + c.name() + " " + c.versionBefore() + " -> " + c.versionAfter() + mark));
+      sourceChanged.stream().filter(c -> c.requested() == requested).forEach(c -> lines.add(
+          "@ " + c.name() + " " + c.sourceBefore() + " -> " + c.sourceAfter() + mark));
+    }
     return lines;
   }
 
@@ -117,6 +131,7 @@ public record PackageDiff(List<Change> added, List<Change> removed, List<Change>
     for (Change c : changes) {
       ObjectNode o = array.addObject();
       o.put("name", c.name());
+      o.put("requested", c.requested());
       if (before) {
         o.put("version_before", c.versionBefore());
         o.put("source_before", c.sourceBefore());

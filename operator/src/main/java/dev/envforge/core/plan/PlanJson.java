@@ -9,7 +9,8 @@ import java.util.Map;
  * The JSON form of an install plan, as {@code envforge resolve --json} prints it. {@code packages} and
  * {@code local_skipped} follow the reference-answer schema exactly: Python packages as
  * {@code {name, version, source: {type, url, commit?}}}, conda records as {@code {name, version, manager, url}},
- * requirements pins as {@code {name, version}}.
+ * requirements pins as {@code {name, version}}. {@code requested} lists the packages the project asks for itself
+ * (null where the format does not say); it sits beside {@code packages} so that their schema stays the reference's.
  */
 public final class PlanJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -27,6 +28,12 @@ public final class PlanJson {
       env.put(e.getKey(), e.getValue());
     }
     root.set("packages", packages(plan));
+    if (plan.marksRequested()) {
+      ArrayNode requested = root.putArray("requested");
+      plan.packages().stream().filter(plan::isRequested).forEach(p -> requested.add(p.name()));
+    } else {
+      root.putNull("requested");
+    }
     ArrayNode skipped = root.putArray("local_skipped");
     plan.localSkipped().forEach(skipped::add);
     if (!plan.indexes().isEmpty()) {

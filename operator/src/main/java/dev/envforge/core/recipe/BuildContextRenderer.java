@@ -69,7 +69,8 @@ public final class BuildContextRenderer {
       }
       String name = checked(NAME, p.name(), "package name");
       String version = checked(VERSION, p.version(), "version of " + name);
-      packageList.append(name).append("==").append(version).append('\n');
+      packageList.append(name).append("==").append(version)
+          .append(plan.isRequested(p) ? "  # requested" : "").append('\n');
       PackageSource source = p.source() == null ? PackageSource.registry(PackageSource.PYPI) : p.source();
       TreeSet<String> hashes = new TreeSet<>();
       for (Artifact a : p.artifacts()) {

@@ -65,6 +65,31 @@ class PackageDiffTest {
   }
 
   @Test
+  void changesToRequestedPackagesComeFirst() throws IOException {
+    List<Path> steps = history();
+    int mixedSteps = 0;
+    for (int i = 1; i < steps.size(); i++) {
+      InstallPlan before = plan(steps.get(i - 1), List.of("dev"));
+      InstallPlan after = plan(steps.get(i), List.of("dev"));
+      PackageDiff diff = PackageDiff.between(before, after);
+      Map<String, PlannedPackage> a = byName(after);
+      Map<String, PlannedPackage> b = byName(before);
+      diff.added().forEach(c -> assertThat(c.requested()).isEqualTo(after.isRequested(a.get(c.name()))));
+      diff.versionChanged().forEach(c -> assertThat(c.requested()).isEqualTo(after.isRequested(a.get(c.name()))));
+      diff.removed().forEach(c -> assertThat(c.requested()).isEqualTo(before.isRequested(b.get(c.name()))));
+      List<String> lines = diff.lines();
+      long requested = lines.stream().filter(l -> l.endsWith("  # requested")).count();
+      assertThat(lines.subList(0, (int) requested)).allMatch(l -> l.endsWith("  # requested"));
+      assertThat(lines.subList((int) requested, lines.size())).noneMatch(l -> l.endsWith("  # requested"));
+      if (requested > 0 && requested < lines.size()) {
+        mixedSteps++;
+        assertThat(diff.summary(1)).endsWith("  # requested, and " + (lines.size() - 1) + " more");
+      }
+    }
+    assertThat(mixedSteps).as("steps that change requested packages and dependencies at once").isPositive();
+  }
+
+  @Test
   void aGitDependencyMovingToAnotherCommitIsASourceChange() throws IOException {
     List<Path> steps = history();
     boolean seen = false;
@@ -73,7 +98,8 @@ class PackageDiffTest {
       for (PackageDiff.Change c : diff.sourceChanged()) {
         seen = true;
         assertThat(c.sourceBefore()).isNotEqualTo(c.sourceAfter());
-        assertThat(diff.lines()).contains("@ " + c.name() + " " + c.sourceBefore() + " -> " + c.sourceAfter());
+        assertThat(diff.lines()).contains("@ " + c.name() + " " + c.sourceBefore() + " -> " + c.sourceAfter()
+            + (c.requested() ? "  # requested" : ""));
       }
     }
     assertThat(seen).as("the history holds a source change (poetry-core's git commit)").isTrue();

@@ -93,7 +93,10 @@ public final class PoetryResolver implements LockResolver {
     for (LockedPackage p : installed) {
       packages.add(PlannedPackage.python(p.name(), p.version(), source(p), artifacts(p, environment)));
     }
-    return new InstallPlan(LockFormat.POETRY, selection, environment, packages, List.copyOf(localSkipped));
+    Set<String> requested = new TreeSet<>();
+    roots.forEach(root -> requested.add(root.name()));
+    return new InstallPlan(LockFormat.POETRY, selection, environment, packages, List.copyOf(localSkipped))
+        .withRequested(requested);
   }
 
   private static FileText read(ProjectFiles files, String path) {

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -96,19 +97,60 @@ public final class RequirementsResolver implements LockResolver {
       packages.add(PlannedPackage.python(pin.name, pin.version, source, artifacts));
     }
     packages.sort(PlanOrder.PACKAGES);
+    Set<String> requested = new TreeSet<>();
+    for (Pin pin : reader.pins.values()) {
+      if (isRequested(files, pin.path, pin.name, new java.util.HashSet<>())) {
+        requested.add(pin.name);
+      }
+    }
     return new InstallPlan(LockFormat.REQUIREMENTS, selection, environment, packages,
-        List.copyOf(reader.localSkipped), indexes);
+        List.copyOf(reader.localSkipped), indexes).withRequested(requested);
+  }
+
+  /**
+   * Whether the user named the package: the pin in {@code path} has no via comment, or its via comment names a
+   * {@code -r} input file that is missing, carries no via comments itself (a hand-written input), or names it
+   * in the same sense (an input that is itself compiled, such as {@code -r requirements.txt} in a dev input).
+   */
+  private static boolean isRequested(ProjectFiles files, String path, String name, Set<String> seen) {
+    if (!seen.add(path)) {
+      return false;
+    }
+    Optional<String> text = files.read(path);
+    if (text.isEmpty()) {
+      return true;
+    }
+    Map<String, Set<String>> annotations = ViaAnnotations.inputFiles(text.get());
+    if (annotations.isEmpty() || !annotations.containsKey(name)) {
+      return true;
+    }
+    Path parent = Path.of(path).getParent();
+    for (String input : annotations.get(name)) {
+      Path resolved = (parent == null ? Path.of(input) : parent.resolve(input)).normalize();
+      if (resolved.startsWith("..") || input.contains("://") || Path.of(input).isAbsolute()) {
+        return true;
+      }
+      String inputPath = resolved.toString().replace('\\', '/');
+      Optional<String> inputText = files.read(inputPath);
+      if (inputText.isEmpty() || ViaAnnotations.inputFiles(inputText.get()).isEmpty()
+          || isRequested(files, inputPath, name, seen)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A pinned package and the hashes every line pinning it allowed. */
   private static final class Pin {
     final String name;
     final String version;
+    final String path;
     final String file;
     final int line;
     final List<String> hashes = new ArrayList<>();
 
-    Pin(String name, String version, String file, int line) {
+    Pin(String name, String version, String path, String file, int line) {
+      this.path = path;
       this.name = name;
       this.version = version;
       this.file = file;
@@ -250,7 +292,7 @@ public final class RequirementsResolver implements LockResolver {
         }
         return;
       }
-      requirement(file, line);
+      requirement(path, file, line);
     }
 
     /** The included file's path in the project: relative to the including file, never outside the project. */
@@ -268,7 +310,7 @@ public final class RequirementsResolver implements LockResolver {
       return resolved.toString().replace('\\', '/');
     }
 
-    private void requirement(String file, LogicalLine line) {
+    private void requirement(String path, String file, LogicalLine line) {
       String text = line.text();
       List<String> hashes = new ArrayList<>();
       // per-requirement options follow the requirement: --hash=alg:hex (or --hash alg:hex)
@@ -320,7 +362,7 @@ public final class RequirementsResolver implements LockResolver {
       }
       Pin existing = pins.get(requirement.name());
       if (existing == null) {
-        existing = new Pin(requirement.name(), version, file, line.line());
+        existing = new Pin(requirement.name(), version, path, file, line.line());
         pins.put(requirement.name(), existing);
 
       } else if (!existing.version.equals(version)) {

@@ -343,7 +343,18 @@ public final class UvResolver implements LockResolver {
           Artifacts.installable(p.artifacts, environment)));
     }
     packages.sort(PlanOrder.PACKAGES);
-    return new InstallPlan(LockFormat.UV, selection, environment, packages, List.copyOf(localSkipped));
+    // requested: what the root's own edges name (its dependencies, selected extras and groups) on this target
+    Set<String> asked = new TreeSet<>();
+    List<UvEdge> rootEdges = new ArrayList<>(root.dependencies);
+    rootExtras.forEach(extra -> rootEdges.addAll(root.optionalDependencies.getOrDefault(extra, List.of())));
+    groups.forEach(rootEdges::addAll);
+    for (UvEdge edge : rootEdges) {
+      if (edge.marker() == null || edge.marker().evaluate(environment, rootExtras)) {
+        asked.add(edge.target().name);
+      }
+    }
+    return new InstallPlan(LockFormat.UV, selection, environment, packages, List.copyOf(localSkipped))
+        .withRequested(asked);
   }
 
   private static void take(UvEdge edge, Set<String> fromExtras, MarkerEnvironment environment,
