@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.slf4j.Logger;
@@ -48,9 +49,14 @@ final class StatusWriter {
    * @return the resource as stored, or null when it no longer exists
    * @throws KubernetesClientException for an API error other than a conflict, or conflicts beyond the attempts
    */
+  /** The resource's API, named in full so the client needs no discovery request (and no grant beyond the resource). */
+  private static final ResourceDefinitionContext PYTHON_ENVIRONMENTS = new ResourceDefinitionContext.Builder()
+      .withGroup(EnvforgeApi.GROUP).withVersion(EnvforgeApi.VERSION).withKind(EnvforgeApi.KIND)
+      .withPlural(EnvforgeApi.PLURAL).withNamespaced(true).build();
+
   PythonEnvironment replaceStatus(PythonEnvironment resource, PythonEnvironmentStatus status,
       Context<PythonEnvironment> context) {
-    var resources = client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND)
+    var resources = client.genericKubernetesResources(PYTHON_ENVIRONMENTS)
         .inNamespace(resource.getMetadata().getNamespace());
     String name = resource.getMetadata().getName();
     @SuppressWarnings("unchecked")
