@@ -7,8 +7,6 @@ import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -122,17 +120,6 @@ public final class ProgressConditions {
 
   private static Condition condition(String type, String status, String reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
-    Optional<Condition> before = previous == null ? Optional.empty() : previous.condition(type);
-    String transition = before.filter(c -> status.equals(c.getStatus()))
-        .map(Condition::getLastTransitionTime)
-        .orElseGet(() -> Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
-    return new ConditionBuilder()
-        .withType(type)
-        .withStatus(status)
-        .withReason(reason)
-        .withMessage(message)
-        .withObservedGeneration(generation)
-        .withLastTransitionTime(transition)
-        .build();
+    return StatusAggregator.condition(type, status, reason, message, generation, previous, clock);
   }
 }

@@ -148,7 +148,8 @@ public final class StatusAggregator {
         previous, clock);
   }
 
-  private static Condition condition(String type, String status, String reason, String message, long generation,
+  /** A condition that keeps its lastTransitionTime while its status stays the same. */
+  static Condition condition(String type, String status, String reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
     Optional<Condition> before = previous == null ? Optional.empty() : previous.condition(type);
     String transition = before.filter(c -> status.equals(c.getStatus()))
