@@ -1,10 +1,12 @@
 package dev.envforge.cli;
 
+import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
 import dev.envforge.core.lock.LockFormat;
 import dev.envforge.core.lock.LockFormats;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.planner.VariantRequest;
 import dev.envforge.core.policy.Policy;
 import dev.envforge.core.policy.PolicyEngine;
 import dev.envforge.core.policy.PolicyReader;
@@ -17,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Policy> policies = new java.util.ArrayList<>();
+    List<Policy> policies = new ArrayList<>();
     for (Path file : policyFiles) {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(file + ": no such file");
@@ -58,10 +61,16 @@ final class CheckCommand implements Callable<Integer> {
     if (policies.isEmpty()) {
       throw new IllegalArgumentException(policyFiles + ": no EnvironmentPolicy in the file");
     }
+    if (project.manifest != null) {
+      return report(evaluateManifest(policies, project.manifestPlanning(recipe), project.variant), policies);
+    }
     ProjectFiles files = project.files();
     VariantPlan plan = EnvironmentPlanner.plan(files, project.planningRequest(recipe), project.variantRequest(),
         project.lockFile);
-    List<Violation> violations = evaluate(policies, files, plan, project, imageRepository);
+    return report(evaluate(policies, files, plan, project, imageRepository), policies);
+  }
+
+  private int report(List<Violation> violations, List<Policy> policies) {
     PrintWriter out = spec.commandLine().getOut();
     violations.forEach(out::println);
     out.println(violations.isEmpty()
@@ -69,6 +78,24 @@ final class CheckCommand implements Callable<Integer> {
         : "# " + violations.size() + " violation" + (violations.size() == 1 ? "" : "s"));
     out.flush();
     return violations.isEmpty() ? 0 : EXIT_VIOLATIONS;
+  }
+
+  /**
+   * A manifest is checked as the operator checks the resource: every variant (or the one --variant names), its
+   * image repository, and positions in its project files.
+   */
+  static List<Violation> evaluateManifest(List<Policy> policies, ManifestPlanning planning, String variantName) {
+    List<VariantRequest> requests = variantName == null ? planning.variants()
+        : List.of(planning.variant(variantName));
+    List<VariantSubject> variants = new ArrayList<>();
+    for (VariantRequest request : requests) {
+      VariantPlan plan = planning.plan(request);
+      variants.add(new VariantSubject(plan.variant(), request.selection(), plan.recipe().baseImage(), plan.plan()));
+    }
+    PythonEnvironmentSpec spec = planning.manifest().resource().getSpec();
+    String repository = spec.getImage() == null ? null : spec.getImage().getRepository();
+    return PolicyEngine.evaluate(policies, new PolicySubject(repository, variants,
+        new ProjectPositions(planning.files(), planning.format(), null)));
   }
 
   static List<Violation> evaluate(List<Policy> policies, ProjectFiles files, VariantPlan plan,

@@ -124,4 +124,9 @@ final class ManifestPlanning {
   LockFormat format() {
     return format;
   }
+
+  /** The project files the plans come from (policies point at their lines). */
+  ProjectFiles files() {
+    return files;
+  }
 }

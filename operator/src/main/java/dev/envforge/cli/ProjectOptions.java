@@ -88,6 +88,12 @@ final class ProjectOptions {
   }
 
   ManifestVariant fromManifest(RecipeOptions recipe) {
+    ManifestPlanning planning = manifestPlanning(recipe);
+    return new ManifestVariant(planning, planning.plan(planning.variant(variant)));
+  }
+
+  /** The manifest's planning; the flags it decides itself must not be given too. */
+  ManifestPlanning manifestPlanning(RecipeOptions recipe) {
     List<String> conflicting = new ArrayList<>();
     if (dir != null) {
       conflicting.add("DIR");
@@ -117,8 +123,7 @@ final class ProjectOptions {
       throw new IllegalArgumentException("-f reads these from the manifest; do not give " + String.join(", ",
           conflicting));
     }
-    ManifestPlanning planning = ManifestPlanning.of(ManifestReader.read(manifest, resourceName), projectDir);
-    return new ManifestVariant(planning, planning.plan(planning.variant(variant)));
+    return ManifestPlanning.of(ManifestReader.read(manifest, resourceName), projectDir);
   }
 
   /** CPython 3 versions as images name them: 3.x or 3.x.y, numbers of sane size. */

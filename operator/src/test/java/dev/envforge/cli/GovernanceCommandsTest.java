@@ -75,6 +75,40 @@ class GovernanceCommandsTest {
   }
 
   @Test
+  void checkOfAManifestAppliesThePolicyToEveryVariantAsTheOperatorDoes(@TempDir Path tmp) throws IOException {
+    Path policy = policy(tmp, """
+        forbiddenGroups: [lint]
+        allowedImageRepositories: [registry.example.com/team/]
+        """);
+    Path manifest = tmp.resolve("env.yaml");
+    Files.writeString(manifest, """
+        apiVersion: envforge.dev/v1alpha1
+        kind: PythonEnvironment
+        metadata: {name: langgraph, namespace: data}
+        spec:
+          source: {configMapRef: {name: langgraph-project}}
+          variants:
+            - name: base
+            - name: tools
+              groups: [lint]
+          image: {repository: registry.example.com/other/langgraph}
+        """);
+    Run run = run("check", "-f", manifest.toString(), "--project", LANGGRAPH, "--policy", policy.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines).anyMatch(l -> l.contains("forbiddenGroups: variant tools: group 'lint'"));
+    assertThat(lines).noneMatch(l -> l.contains("variant base:"));
+    assertThat(lines).anyMatch(l -> l.contains("allowedImageRepositories")
+        && l.contains("registry.example.com/other/langgraph"));
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("# 2 violations");
+
+    Run onlyBase = run("check", "-f", manifest.toString(), "--project", LANGGRAPH, "--variant", "base", "--policy",
+        policy.toString());
+    assertThat(onlyBase.out()).doesNotContain("forbiddenGroups");
+    assertThat(onlyBase.exitCode()).isEqualTo(1); // the repository is the resource's, whatever the variant
+  }
+
+  @Test
   void checkOfACompliantProjectExitsZero(@TempDir Path tmp) throws IOException {
     Run run = run("check", LANGGRAPH, "--policy", policy(tmp, "deniedPackages: [{name: pyyaml, version: \"<5.4\"}]\n")
         .toString());
