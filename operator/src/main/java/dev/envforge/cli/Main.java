@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
     exitCodeList = {"0:done", "1:a check failed", "2:bad input (FILE:LINE:COLUMN: problem, or a flag)",
         "3:I/O or internal error (stack trace with --debug)"},
     subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, TagsCommand.class,
-        CheckLockCommand.class, SyncCommand.class, CheckCommand.class, DiffCommand.class,
+        CheckLockCommand.class, SyncCommand.class, CheckCommand.class, DiffCommand.class, ExistsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;
