@@ -108,7 +108,12 @@ public final class RunCommand implements Callable<Integer> {
       operator = EnvforgeOperator.start(client, settings, meters, null, Clock.systemUTC());
     } catch (RuntimeException e) {
       // the cause in one line, for the Pod's log (the CRD missing, RBAC, an API server that cannot be reached)
-      LOG.error("reason=StartFailed message=\"{}\"", InformerHealth.describe(e));
+      String why = InformerHealth.describe(e);
+      if (unreachable(e)) {
+        why = "cannot reach the Kubernetes API server at " + client.getMasterUrl() + " (" + why + "); check the"
+            + " kubeconfig context or the in-cluster configuration";
+      }
+      LOG.error("reason=StartFailed message=\"{}\"", why);
       client.close();
       return 1;
     }
@@ -124,5 +129,17 @@ public final class RunCommand implements Callable<Integer> {
     }, "envforge-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** Whether the API server could not be reached at all (no answer), rather than answering with an error. */
+  static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.net.http.HttpConnectTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -160,6 +160,38 @@ class EnvforgeProcessIT {
         .andReturn(201, review).always();
   }
 
+  @Test
+  void withoutAReachableClusterItSaysSoInOneLineAndExits() throws Exception {
+    String jar = System.getProperty("envforge.jar");
+    assertThat(jar).as("system property envforge.jar (set by failsafe)").isNotBlank();
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path kubeconfig = directory.resolve("unreachable-kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: gone, cluster: {server: "https://127.0.0.1:%d"}}]
+        users: [{name: envforge, user: {token: unused}}]
+        contexts: [{name: gone, context: {cluster: gone, user: envforge}}]
+        current-context: gone
+        """.formatted(closedPort));
+    log = directory.resolve("unreachable.log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar, "run", "--health-port=0")
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the process ends by itself").isTrue();
+    String output = Files.readString(log);
+    assertThat(process.exitValue()).as(output).isNotZero();
+    assertThat(output).as(output).contains("reason=StartFailed", "cannot reach the Kubernetes API server at"
+        + " https://127.0.0.1:" + closedPort);
+    assertThat(output.lines().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by") || l.contains("|-INFO"))
+        .toList()).as("stack traces or logback's own report in:\n%s", output).isEmpty();
+  }
+
   /** A kubeconfig for the mock API server, as kubectl would read it. */
   private Path writeKubeconfig() throws IOException {
     String server = k8s.server.url("/").replaceAll("/$", "");
