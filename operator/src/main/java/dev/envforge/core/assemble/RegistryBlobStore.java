@@ -1,0 +1,151 @@
+package dev.envforge.core.assemble;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.envforge.core.registry.RegistrySession;
+import dev.envforge.core.registry.RegistrySession.BlobContent;
+import dev.envforge.core.registry.RegistrySession.BlobPush;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The image's repository as a {@link BlobStore}, with a layer cache repository on the same registry.
+ *
+ * <p>A layer's {@link LayerKey} is the tag {@code layer-<key>} in the cache repository: a small OCI manifest whose one
+ * layer is the package layer (so the registry's garbage collector keeps the blob) and whose annotation holds the
+ * layer's diff ID. A cached layer reaches the image's repository by a cross-repository mount, never by an upload;
+ * every blob is checked with HEAD first.
+ */
+public final class RegistryBlobStore implements BlobStore {
+  /** The artifact type of layer-cache manifests. */
+  public static final String LAYER_ARTIFACT = "application/vnd.dev.envforge.layer.v1";
+  public static final String EMPTY_CONFIG_TYPE = "application/vnd.oci.empty.v1+json";
+  static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
+  static final String DIFF_ID_ANNOTATION = "dev.envforge.diff-id";
+  static final String KEY_ANNOTATION = "dev.envforge.layer-key";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RegistrySession target;
+  private final RegistrySession cache;
+  private final Set<String> present = new HashSet<>();
+  private final Map<String, String> diffIds = new HashMap<>();
+  private final Map<BlobPush, Integer> counts = new EnumMap<>(BlobPush.class);
+  private boolean emptyConfigInCache;
+
+  /**
+   * @param target the image's repository (push access, with the cache repository as a mount source)
+   * @param cache  the layer cache repository on the same registry (push access, with the target as mount source)
+   */
+  public RegistryBlobStore(RegistrySession target, RegistrySession cache) {
+    if (!target.registry().equals(cache.registry())) {
+      throw new IllegalArgumentException("the layer cache repository must be on the image's registry "
+          + target.registry() + ", not on " + cache.registry());
+    }
+    this.target = target;
+    this.cache = cache;
+  }
+
+  @Override
+  public boolean has(String digest) throws IOException {
+    if (present.contains(digest)) {
+      return true;
+    }
+    boolean there = target.blobSize(digest).isPresent();
+    if (there) {
+      present.add(digest);
+    }
+    return there;
+  }
+
+  @Override
+  public void put(Path file, String digest, long size) throws IOException {
+    count(target.pushBlob(digest, size, BlobContent.of(file), List.of(cache.repository())));
+    present.add(digest);
+  }
+
+  /** Mounts a blob from another repository of the registry (a base image's layer), uploading only if it cannot. */
+  public void mount(String digest, long size, String fromRepository, BlobContent fallback) throws IOException {
+    if (present.contains(digest)) {
+      return;
+    }
+    count(target.pushBlob(digest, size, fallback, List.of(fromRepository)));
+    present.add(digest);
+  }
+
+  @Override
+  public Optional<Descriptor> cachedLayer(LayerKey key) throws IOException {
+    Optional<RegistrySession.Manifest> manifest = cache.manifest(key.tag());
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode node = JSON.readTree(manifest.get().content());
+    JsonNode layer = node.path("layers").path(0);
+    String diffId = node.path("annotations").path(DIFF_ID_ANNOTATION).asText("");
+    if (!layer.isObject() || !diffId.matches("sha256:[0-9a-f]{64}")) {
+      return Optional.empty(); // not a manifest this version wrote: build the layer again and overwrite the tag
+    }
+    Descriptor descriptor = new Descriptor(layer.path("mediaType").asText(), layer.path("digest").asText(),
+        layer.path("size").asLong());
+    // The image's manifest will name the blob: mount it from the cache, where the tag keeps it.
+    count(target.pushBlob(descriptor.digest(), descriptor.size(), offset -> {
+      throw new IOException("layer " + descriptor.digest() + " of cache tag " + key.tag()
+          + " cannot be mounted from " + cache.repository() + " and is not on disk");
+    }, List.of(cache.repository())));
+    present.add(descriptor.digest());
+    diffIds.put(key.hex(), diffId);
+    return Optional.of(descriptor);
+  }
+
+  @Override
+  public void rememberLayer(LayerKey key, Descriptor layer, String diffId) throws IOException {
+    cache.pushBlob(layer.digest(), layer.size(), offset -> {
+      throw new IOException("layer " + layer.digest() + " cannot be mounted into " + cache.repository());
+    }, List.of(target.repository()));
+    if (!emptyConfigInCache) {
+      cache.pushBlob(ImageAssembler.digest(EMPTY_CONFIG), EMPTY_CONFIG.length, BlobContent.of(EMPTY_CONFIG), List.of());
+      emptyConfigInCache = true;
+    }
+    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2)
+        .put("mediaType", ImageAssembler.MANIFEST_MEDIA_TYPE).put("artifactType", LAYER_ARTIFACT);
+    manifest.putObject("config").put("mediaType", EMPTY_CONFIG_TYPE)
+        .put("digest", ImageAssembler.digest(EMPTY_CONFIG)).put("size", EMPTY_CONFIG.length);
+    manifest.putArray("layers").addObject().put("mediaType", layer.mediaType()).put("digest", layer.digest())
+        .put("size", layer.size());
+    manifest.putObject("annotations").put(DIFF_ID_ANNOTATION, diffId).put(KEY_ANNOTATION, key.hex());
+    cache.putManifest(key.tag(), ImageAssembler.MANIFEST_MEDIA_TYPE, JSON.writeValueAsBytes(manifest));
+    diffIds.put(key.hex(), diffId);
+  }
+
+  @Override
+  public String cachedDiffId(LayerKey key) throws IOException {
+    String diffId = diffIds.get(key.hex());
+    if (diffId == null) {
+      throw new IllegalStateException("layer " + key.tag() + " was not looked up first");
+    }
+    return diffId;
+  }
+
+  @Override
+  public String putManifest(byte[] manifest, String mediaType, String tag) throws IOException {
+    return target.putManifest(tag, mediaType, manifest).digest();
+  }
+
+  /** How many blobs were found present, mounted and uploaded so far. */
+  public Map<BlobPush, Integer> counts() {
+    return Map.copyOf(counts);
+  }
+
+  private void count(BlobPush push) {
+    counts.merge(push, 1, Integer::sum);
+  }
+}
