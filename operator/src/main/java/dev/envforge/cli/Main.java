@@ -25,10 +25,11 @@ import picocli.CommandLine.ScopeType;
         + " build recipes, and runs the envforge operator.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a check failed", "2:bad input (FILE:LINE:COLUMN: problem, or a flag)",
-        "3:I/O or internal error (stack trace with --debug)"},
+        "3:I/O or internal error (stack trace with --debug)",
+        "4:assemble: the plan or base image cannot be assembled; build with the Kaniko recipe"},
     subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, TagsCommand.class,
         CheckLockCommand.class, SyncCommand.class, CheckCommand.class, DiffCommand.class, ExistsCommand.class,
-        CommandLine.HelpCommand.class})
+        AssembleCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;
   /** A check the command makes found a problem (the command ran correctly). */
