@@ -271,20 +271,37 @@ public final class BaseImageReader {
     for (Descriptor layer : layers) {
       Path file = workDir.resolve("base-layer-" + layer.digest().substring(7) + ".tar");
       session.downloadBlob(layer.digest(), file);
-      try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-        raw.mark(2);
-        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-        raw.reset();
-        if (!gzip && layer.mediaType().contains("zstd")) {
-          throw new AssembleRefusedException("base image " + displayName + " has zstd layers, which envforge does"
-              + " not read yet");
-        }
-        fs.apply(new TarReader(gzip ? new GZIPInputStream(raw, 1 << 16) : raw), index++);
+      try {
+        apply(fs, file, layer.mediaType(), displayName, index++);
       } finally {
         Files.deleteIfExists(file);
       }
     }
     return facts(fs, displayName, config);
+  }
+
+  /** The facts of layer files on disk (tar or gzip'ed tar), lowest first. */
+  static Facts facts(List<Path> layerFiles, String displayName, ObjectNode config) throws IOException {
+    FileSystem fs = new FileSystem();
+    int index = 0;
+    for (Path file : layerFiles) {
+      apply(fs, file, ImageAssembler.LAYER_MEDIA_TYPE, displayName, index++);
+    }
+    return facts(fs, displayName, config);
+  }
+
+  private static void apply(FileSystem fs, Path file, String mediaType, String displayName, int index)
+      throws IOException {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      raw.mark(2);
+      boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+      raw.reset();
+      if (!gzip && mediaType.contains("zstd")) {
+        throw new AssembleRefusedException("base image " + displayName + " has zstd layers, which envforge does"
+            + " not read yet");
+      }
+      fs.apply(new TarReader(gzip ? new GZIPInputStream(raw, 1 << 16) : raw), index);
+    }
   }
 
   private static Facts facts(FileSystem fs, String displayName, ObjectNode config) {
