@@ -94,9 +94,15 @@ public final class ImageAssembler {
       if (byName.put(wheel.name(), wheel) != null) {
         throw new IllegalArgumentException("package " + wheel.name() + " is in the plan twice");
       }
-      sizes.add(new LayerPlan.Package(wheel.name(), bucketed ? files.size(wheel) : 0));
+    }
+    List<Long> wheelSizes = bucketed ? Parallel.map(request.wheels(), files::size)
+        : request.wheels().stream().map(w -> 0L).toList();
+    for (int i = 0; i < request.wheels().size(); i++) {
+      sizes.add(new LayerPlan.Package(request.wheels().get(i).name(), wheelSizes.get(i)));
     }
     List<LayerPlan.Layer> plan = LayerPlan.plan(sizes, request.base().layers().size());
+    store.lookAhead(plan.stream().map(layer -> LayerKey.of(layer.packages().stream()
+        .map(p -> byName.get(p.name()).sha256()).toList(), request.layout())).toList());
 
     List<Descriptor> layers = new ArrayList<>(request.base().layers());
     List<String> diffIds = new ArrayList<>();

@@ -9,13 +9,11 @@ import dev.envforge.core.registry.RegistrySession.BlobPush;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The image's repository as a {@link BlobStore}, with a layer cache repository on the same registry.
@@ -37,10 +35,11 @@ public final class RegistryBlobStore implements BlobStore {
 
   private final RegistrySession target;
   private final RegistrySession cache;
-  private final Set<String> present = new HashSet<>();
-  private final Map<String, String> diffIds = new HashMap<>();
-  private final Map<BlobPush, Integer> counts = new EnumMap<>(BlobPush.class);
-  private boolean emptyConfigInCache;
+  private final Set<String> present = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> diffIds = new ConcurrentHashMap<>();
+  private final Map<BlobPush, Integer> counts = new ConcurrentHashMap<>();
+  private final Map<String, Optional<Descriptor>> lookedUp = new ConcurrentHashMap<>();
+  private volatile boolean emptyConfigInCache;
 
   /**
    * @param target the image's repository (push access, with the cache repository as a mount source)
@@ -82,8 +81,23 @@ public final class RegistryBlobStore implements BlobStore {
     present.add(digest);
   }
 
+  /** Looks the keys up a few at a time: a cache tag GET and a HEAD (or mount) each, answered from memory later. */
+  @Override
+  public void lookAhead(List<LayerKey> keys) throws IOException {
+    List<LayerKey> distinct = keys.stream().distinct().filter(k -> !lookedUp.containsKey(k.hex())).toList();
+    List<Optional<Descriptor>> found = Parallel.map(distinct, this::lookUp);
+    for (int i = 0; i < distinct.size(); i++) {
+      lookedUp.put(distinct.get(i).hex(), found.get(i));
+    }
+  }
+
   @Override
   public Optional<Descriptor> cachedLayer(LayerKey key) throws IOException {
+    Optional<Descriptor> known = lookedUp.remove(key.hex());
+    return known != null ? known : lookUp(key);
+  }
+
+  private Optional<Descriptor> lookUp(LayerKey key) throws IOException {
     Optional<RegistrySession.Manifest> manifest = cache.manifest(key.tag());
     if (manifest.isEmpty()) {
       return Optional.empty();
