@@ -47,6 +47,10 @@ public final class BaseImageReader {
   private static final Pattern MUSL = Pattern.compile("(usr/)?lib/ld-musl-[^/]+\\.so\\.1");
   private static final Pattern LIBC_FILE = Pattern.compile(".*/libc-2\\.([0-9]+)\\.so");
   private static final int MAX_TEXT = 4 * 1024 * 1024;
+  /** Files whose bytes name a version: an interpreter or libpython ({@code PY_VERSION}), glibc's libc. */
+  private static final Pattern PYTHON_BINARY = Pattern.compile("(.*/)?(python3\\.[0-9]+|libpython3\\.[0-9]+\\.so[.0-9]*)");
+  private static final Pattern LIBC_BINARY = Pattern.compile("(.*/)?libc\\.so\\.6");
+  private static final Pattern GLIBC_BYTES = Pattern.compile("release version 2\\.([0-9]+)");
 
   /** What the assembler needs to know about a base image's Python. */
   public record Facts(BaseInterpreter python, WheelChoice.Interpreter interpreter,
@@ -169,7 +173,8 @@ public final class BaseImageReader {
 
   /** The base's file system, as far as the facts need it. */
   private static final class FileSystem {
-    private record Node(TarReader.Type type, String link, byte[] text, int layer) { }
+    /** A path's entry; {@code found} is a version read from its bytes, or null. */
+    private record Node(TarReader.Type type, String link, byte[] text, int layer, String found) { }
 
     private final Map<String, Node> nodes = new HashMap<>();
 
@@ -192,11 +197,20 @@ public final class BaseImageReader {
           removeChildren(path, Integer.MAX_VALUE); // a file or link replaces a folder of a lower layer
         }
         byte[] text = null;
+        String found = null;
         if (entry.type() == TarReader.Type.FILE && (VENV_SCRIPT.matcher(path).matches()
             || PATCHLEVEL_PATH.matcher(path).matches() || path.equals("var/lib/dpkg/status"))) {
           text = reader.content(MAX_TEXT);
+        } else if (entry.type() == TarReader.Type.FILE && PYTHON_BINARY.matcher(path).matches()) {
+          Matcher minor = PY_MINOR.matcher(name);
+          if (minor.find()) {
+            found = scan(reader.stream(), Pattern.compile("\\x00(" + Pattern.quote(minor.group(1))
+                + "\\.[0-9]{1,3})\\x00"));
+          }
+        } else if (entry.type() == TarReader.Type.FILE && LIBC_BINARY.matcher(path).matches()) {
+          found = scan(reader.stream(), GLIBC_BYTES);
         }
-        nodes.put(path, new Node(entry.type(), entry.linkTarget(), text, layer));
+        nodes.put(path, new Node(entry.type(), entry.linkTarget(), text, layer, found));
       }
     }
 
@@ -247,6 +261,13 @@ public final class BaseImageReader {
         }
       }
       return String.join("/", done);
+    }
+
+    /** The version read from the bytes of the file at {@code path} (links resolved), or null. */
+    String found(String path) {
+      String resolved = resolve(path);
+      Node node = resolved == null ? null : nodes.get(resolved);
+      return node == null ? null : node.found();
     }
 
     boolean isFile(String path) {
@@ -371,8 +392,11 @@ public final class BaseImageReader {
       }
     }
     if (version == null) {
+      version = pythonVersionInBinaries(fs, real.substring(1), prefix, minor);
+    }
+    if (version == null) {
       throw new AssembleRefusedException("base image " + displayName + ": cannot tell the full version of Python "
-          + minor + " (no PYTHON_VERSION, patchlevel.h or dpkg record)");
+          + minor + " (no PYTHON_VERSION, patchlevel.h, dpkg record, or version in the interpreter or libpython)");
     }
     Integer glibc = null;
     if (dpkg != null) {
@@ -387,12 +411,14 @@ public final class BaseImageReader {
         Matcher m = LIBC_FILE.matcher(path);
         if (m.matches()) {
           glibc = Integer.parseInt(m.group(1));
+        } else if (LIBC_BINARY.matcher(path).matches() && fs.found(path) != null) {
+          glibc = Integer.parseInt(fs.found(path));
         }
       }
     }
     if (glibc == null) {
       throw new AssembleRefusedException("base image " + displayName + ": cannot tell its glibc version (no dpkg"
-          + " record of libc6, no libc-2.N.so)");
+          + " record of libc6, no libc-2.N.so, no version in a libc.so.6)");
     }
     Map<String, String> templates = new TreeMap<>();
     String scripts = (prefix + "/lib/python" + minor + "/venv/scripts/").substring(1);
@@ -412,6 +438,38 @@ public final class BaseImageReader {
     };
     return new Facts(new BaseInterpreter(invoked, real, version), new WheelChoice.Interpreter(version, machine, glibc),
         Map.copyOf(templates));
+  }
+
+  /** {@code PY_VERSION} as compiled into the interpreter, else into a libpython of that version. */
+  private static String pythonVersionInBinaries(FileSystem fs, String interpreter, String prefix, String minor) {
+    String found = fs.found(interpreter);
+    if (found != null && found.startsWith(minor + ".")) {
+      return found;
+    }
+    for (String path : fs.paths()) {
+      if (path.contains("/libpython" + minor + ".so")) {
+        String inLibrary = fs.found(path);
+        if (inLibrary != null && inLibrary.startsWith(minor + ".")) {
+          return inLibrary;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The first group of the first match in a stream's bytes, read in chunks that overlap, so no match is split. */
+  static String scan(InputStream in, Pattern pattern) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    String carry = "";
+    for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+      String window = carry + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+      Matcher m = pattern.matcher(window);
+      if (m.find()) {
+        return m.group(1);
+      }
+      carry = window.substring(Math.max(0, window.length() - 64));
+    }
+    return null;
   }
 
   /** The Version of a package in a dpkg status file, or null. */

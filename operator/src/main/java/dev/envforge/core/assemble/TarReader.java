@@ -94,6 +94,35 @@ final class TarReader {
     return data;
   }
 
+  /** The current entry's content as a stream, however large; the reader moves on where the stream stopped. */
+  InputStream stream() {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        if (unread <= 0) {
+          return -1;
+        }
+        int b = in.read();
+        if (b >= 0) {
+          unread--;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (unread <= 0) {
+          return -1;
+        }
+        int n = in.read(buffer, offset, (int) Math.min(length, unread));
+        if (n > 0) {
+          unread -= n;
+        }
+        return n;
+      }
+    };
+  }
+
   private void skipRest() throws IOException {
     in.skipNBytes(unread + padding);
     unread = 0;

@@ -36,6 +36,8 @@ final class AssembleFixture implements AutoCloseable {
 
   final Path work;
   final RegistryServer registry;
+  /** The plan's Python, which must be the base's. */
+  String python = "3.11.2";
   private final HttpServer index;
   private final Map<String, Path> served = new ConcurrentHashMap<>();
 
@@ -107,7 +109,7 @@ final class AssembleFixture implements AutoCloseable {
     if (!Files.exists(dockerConfig)) {
       Files.writeString(dockerConfig, "{\"auths\":{}}");
     }
-    List<String> args = new ArrayList<>(List.of("assemble", project.toString(), "--python", "3.11.2",
+    List<String> args = new ArrayList<>(List.of("assemble", project.toString(), "--python", python,
         "--base-image", hostPort + "/" + base, "--to", to, "--cache-repo", cache, "--insecure",
         "--index-url", indexUrl(), "--cache-dir", cacheDir.toString(), "--docker-config", dockerConfig.toString()));
     args.addAll(List.of(more));
@@ -117,10 +119,16 @@ final class AssembleFixture implements AutoCloseable {
   /** Assembles {@code project} on {@code hostPort} (the registry or a proxy in front of it) and returns the JSON. */
   JsonNode assemble(String hostPort, Path project, String repository, String cacheRepository, Path cacheDir)
       throws IOException {
+    return assemble(hostPort, project, repository, cacheRepository, cacheDir, "base/python:3.11");
+  }
+
+  /** The same on another base image of the registry ({@code repository:tag}). */
+  JsonNode assemble(String hostPort, Path project, String repository, String cacheRepository, Path cacheDir,
+      String base) throws IOException {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = run(out, err, project, hostPort + "/" + repository, hostPort + "/" + cacheRepository, cacheDir,
-        "base/python:3.11", "--json");
+        base, "--json");
     if (exit != 0) {
       throw new IllegalStateException("envforge assemble exited " + exit + ": " + err);
     }

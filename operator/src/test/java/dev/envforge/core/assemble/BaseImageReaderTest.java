@@ -129,6 +129,31 @@ class BaseImageReaderTest {
   }
 
   @Test
+  void withoutDpkgOrPythonVersionTheBinariesSayTheVersions() throws IOException {
+    // the version strings straddle the reader's 64 KiB chunks
+    byte[] interpreter = new byte[70_000];
+    byte[] version = text("\u00003.11.4\u0000");
+    System.arraycopy(text("\u00003.1.0\u0000"), 0, interpreter, 100, 7); // another version: not this minor
+    System.arraycopy(version, 0, interpreter, 65_533, version.length);
+    byte[] libc = new byte[70_000];
+    byte[] release = text("GNU C Library (Debian GLIBC 2.36-9) stable release version 2.36.");
+    System.arraycopy(release, 0, libc, 65_500, release.length);
+    Path base = layer("bare", w -> {
+      w.directory("usr");
+      w.directory("usr/bin");
+      w.symlink("usr/bin/python3", "python3.11");
+      w.file("usr/bin/python3.11", LayerWriter.EXECUTABLE_MODE, interpreter);
+      w.directory("usr/lib");
+      w.directory("usr/lib/x86_64-linux-gnu");
+      w.file("usr/lib/x86_64-linux-gnu/libc.so.6", LayerWriter.EXECUTABLE_MODE, libc);
+    });
+
+    BaseImageReader.Facts facts = BaseImageReader.facts(List.of(base), "bare", config("/usr/bin", null));
+
+    assertThat(facts.interpreter()).isEqualTo(new WheelChoice.Interpreter("3.11.4", "aarch64", 36));
+  }
+
+  @Test
   void dpkgVersionsDropEpochAndFindTheRightStanza() {
     String status = "Package: libc6-dev\nVersion: 9.9\n\nPackage: libc6\nVersion: 1:2.36-9\n";
     assertThat(BaseImageReader.dpkgVersion(status, "libc6")).isEqualTo("2.36-9");
