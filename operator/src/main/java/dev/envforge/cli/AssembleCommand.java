@@ -94,7 +94,7 @@ final class AssembleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     VariantPlan plan = project.plan(recipe);
-    ImageReference target = parse("--to", to.contains("@") ? to : to);
+    ImageReference target = parse("--to", to);
     boolean tagGiven = to.lastIndexOf(':') > to.lastIndexOf('/');
     String tag = tagGiven ? target.tag() : plan.hash().tag();
     if (target.digest() != null) {

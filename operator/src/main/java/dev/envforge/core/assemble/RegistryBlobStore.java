@@ -8,6 +8,7 @@ import dev.envforge.core.registry.RegistrySession.BlobContent;
 import dev.envforge.core.registry.RegistrySession.BlobPush;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ public final class RegistryBlobStore implements BlobStore {
   private final Map<String, String> diffIds = new ConcurrentHashMap<>();
   private final Map<BlobPush, Integer> counts = new ConcurrentHashMap<>();
   private final Map<String, Optional<Descriptor>> lookedUp = new ConcurrentHashMap<>();
+  /** Files of blobs put in this run, for a registry that answers a mount with 202 (upload instead). */
+  private final Map<String, Path> files = new ConcurrentHashMap<>();
   private volatile boolean emptyConfigInCache;
 
   /**
@@ -70,6 +73,7 @@ public final class RegistryBlobStore implements BlobStore {
   public void put(Path file, String digest, long size) throws IOException {
     count(target.pushBlob(digest, size, BlobContent.of(file), List.of(cache.repository())));
     present.add(digest);
+    files.put(digest, file);
   }
 
   /** Mounts a blob from another repository of the registry (a base image's layer), uploading only if it cannot. */
@@ -110,11 +114,10 @@ public final class RegistryBlobStore implements BlobStore {
     }
     Descriptor descriptor = new Descriptor(layer.path("mediaType").asText(), layer.path("digest").asText(),
         layer.path("size").asLong());
-    // The image's manifest will name the blob: mount it from the cache, where the tag keeps it.
-    count(target.pushBlob(descriptor.digest(), descriptor.size(), offset -> {
-      throw new IOException("layer " + descriptor.digest() + " of cache tag " + key.tag()
-          + " cannot be mounted from " + cache.repository() + " and is not on disk");
-    }, List.of(cache.repository())));
+    // The image's manifest will name the blob: mount it from the cache, where the tag keeps it (or copy it, on a
+    // registry that does not mount).
+    count(target.pushBlob(descriptor.digest(), descriptor.size(), copyFrom(cache, descriptor.digest()),
+        List.of(cache.repository())));
     present.add(descriptor.digest());
     diffIds.put(key.hex(), diffId);
     return Optional.of(descriptor);
@@ -122,9 +125,9 @@ public final class RegistryBlobStore implements BlobStore {
 
   @Override
   public void rememberLayer(LayerKey key, Descriptor layer, String diffId) throws IOException {
-    cache.pushBlob(layer.digest(), layer.size(), offset -> {
-      throw new IOException("layer " + layer.digest() + " cannot be mounted into " + cache.repository());
-    }, List.of(target.repository()));
+    Path file = files.remove(layer.digest());
+    cache.pushBlob(layer.digest(), layer.size(), file != null && Files.exists(file) ? BlobContent.of(file)
+        : copyFrom(target, layer.digest()), List.of(target.repository()));
     if (!emptyConfigInCache) {
       cache.pushBlob(ImageAssembler.digest(EMPTY_CONFIG), EMPTY_CONFIG.length, BlobContent.of(EMPTY_CONFIG), List.of());
       emptyConfigInCache = true;
@@ -152,6 +155,17 @@ public final class RegistryBlobStore implements BlobStore {
   @Override
   public String putManifest(byte[] manifest, String mediaType, String tag) throws IOException {
     return target.putManifest(tag, mediaType, manifest).digest();
+  }
+
+  /** The blob read from another repository into a temporary file, for an upload where a mount was refused. */
+  private static BlobContent copyFrom(RegistrySession source, String digest) {
+    return offset -> {
+      Path copy = Files.createTempFile("envforge-blob-", ".tmp");
+      source.downloadBlob(digest, copy);
+      java.io.InputStream in = BlobContent.of(copy).open(offset);
+      Files.delete(copy); // the open stream keeps reading the deleted file
+      return in;
+    };
   }
 
   /** How many blobs were found present, mounted and uploaded so far. */

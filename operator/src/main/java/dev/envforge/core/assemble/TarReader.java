@@ -48,20 +48,27 @@ final class TarReader {
         } else if (flag == 'K') {
           longLink = cString(data);
         } else if (flag == 'x') {
-          String text = new String(data, StandardCharsets.UTF_8);
+          // records are "<length> <key>=<value>\n", the length in bytes: values may be binary (xattrs)
           int at = 0;
-          while (at < text.length()) {
-            int space = text.indexOf(' ', at);
-            if (space < 0) {
-              break;
+          while (at < data.length) {
+            int space = at;
+            while (space < data.length && data[space] != ' ') {
+              space++;
             }
-            int length = Integer.parseInt(text.substring(at, space));
-            String record = text.substring(space + 1, at + length - 1);
-            int equals = record.indexOf('=');
+            int length;
+            try {
+              length = Integer.parseInt(new String(data, at, space - at, StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+              throw new IOException("malformed PAX header record");
+            }
+            if (length <= 0 || at + length > data.length || space >= at + length) {
+              throw new IOException("malformed PAX header record");
+            }
+            String record = new String(data, space + 1, at + length - 1 - (space + 1), StandardCharsets.UTF_8);
             if (record.startsWith("path=")) {
-              longName = record.substring(equals + 1);
+              longName = record.substring(5);
             } else if (record.startsWith("linkpath=")) {
-              longLink = record.substring(equals + 1);
+              longLink = record.substring(9);
             }
             at += length;
           }
