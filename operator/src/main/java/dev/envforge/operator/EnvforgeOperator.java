@@ -1,6 +1,7 @@
 package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.core.lock.ParsedFiles;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -50,7 +51,8 @@ public final class EnvforgeOperator implements AutoCloseable {
     OperatorMetrics metrics = new OperatorMetrics(meters);
     ImageRegistry images = registry != null ? registry
         : new PooledImageRegistry(settings.registryCacheTtl(), settings.registryTimeout(), metrics);
-    PlanCache plans = new PlanCache(2048);
+    // the operator's caches are made here and live as long as it does
+    PlanCache plans = new PlanCache(2048, new ParsedFiles(64));
     AtomicBoolean closing = new AtomicBoolean();
     InformerHealth informers = new InformerHealth();
     Operator operator = new Operator(o -> {
