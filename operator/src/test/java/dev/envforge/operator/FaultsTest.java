@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -27,14 +27,14 @@ class FaultsTest extends OperatorWithRegistry {
     k8s.apply(OperatorHarness.environment(NS, "env", PYPROJECT, LOCK, repo));
     Job job = k8s.awaitJob();
     k8s.markJobRunning(job);
-    k8s.awaitCondition(NS, "env", Conditions.BUILDING, "True", Reasons.BUILD_RUNNING);
+    k8s.awaitCondition(NS, "env", Conditions.BUILDING, "True", Reason.BUILD_RUNNING.wire());
 
     k8s.restartOperator();
     String digest = registry.pushRandomImage("restart/env", BuildFlowTest.tagOf(LOCK, List.of()));
     k8s.podFinished(job, 0, "Completed", digest);
     k8s.finishJob(job, true, null);
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.BUILT);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.BUILT.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().getVariants().get(0).getJobName()).isEqualTo(job.getMetadata().getName());
     assertThat(k8s.jobs()).singleElement().satisfies(j ->
@@ -54,7 +54,7 @@ class FaultsTest extends OperatorWithRegistry {
 
     k8s.apply(OperatorHarness.environment(NS, "env", PYPROJECT, LOCK, repo));
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
     assertThat(k8s.jobs()).isEmpty();
@@ -75,7 +75,7 @@ class FaultsTest extends OperatorWithRegistry {
     String digest = registry.pushRandomImage("deleted-job/env", BuildFlowTest.tagOf(LOCK, List.of()));
     k8s.podFinished(second, 0, "Completed", digest);
     k8s.finishJob(second, true, null);
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.BUILT);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.BUILT.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(k8s.jobs()).singleElement();
   }
@@ -117,13 +117,13 @@ class FaultsTest extends OperatorWithRegistry {
     pe.getSpec().getImage().setPushSecretRef(OperatorHarness.secretRef("push"));
     k8s.apply(pe);
     PythonEnvironment invalid = k8s.awaitCondition(NS, "env", Conditions.INVALID_SPEC, "True",
-        Reasons.SECRET_NOT_FOUND);
+        Reason.SECRET_NOT_FOUND.wire());
     assertThat(invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage())
         .contains("spec.image.pushSecretRef.name", NS + "/push");
 
     k8s.createPushSecret(NS, "push", "{\"auths\":{}}");
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.ConfigMapSource;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.LockSource;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -39,18 +39,18 @@ class InvalidInputTest extends OperatorWithRegistry {
     k8s.apply(OperatorHarness.environment(NS, "fine", pyproject, lock, repo));
 
     PythonEnvironment invalid = k8s.awaitCondition(NS, "broken", Conditions.INVALID_SPEC, "True",
-        Reasons.INVALID_LOCK);
+        Reason.INVALID_LOCK.wire());
     String message = invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage();
     assertThat(message).contains("pythonenvironment/team-a/broken:spec.source.inline/uv.lock:2:12");
     assertThat(invalid.getStatus().condition(Conditions.READY).get()).satisfies(ready -> {
       assertThat(ready.getStatus()).isEqualTo("False");
-      assertThat(ready.getReason()).isEqualTo(Reasons.INVALID_LOCK);
+      assertThat(ready.getReason()).isEqualTo(Reason.INVALID_LOCK.wire());
       assertThat(ready.getMessage()).isEqualTo(message);
     });
     assertThat(invalid.getStatus().getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
-    k8s.awaitCondition(NS, "fine", Conditions.READY, "True", Reasons.CACHED);
+    k8s.awaitCondition(NS, "fine", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(k8s.events(NS)).anySatisfy(e -> {
-      assertThat(e.getReason()).isEqualTo(Reasons.INVALID_LOCK);
+      assertThat(e.getReason()).isEqualTo(Reason.INVALID_LOCK.wire());
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getInvolvedObject().getName()).isEqualTo("broken");
     });
@@ -62,7 +62,7 @@ class InvalidInputTest extends OperatorWithRegistry {
       pe.getSpec().getSource().getInline().setLock(lock);
       return pe;
     });
-    k8s.awaitCondition(NS, "broken", Conditions.READY, "True", Reasons.CACHED);
+    k8s.awaitCondition(NS, "broken", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(k8s.condition(NS, "broken", Conditions.INVALID_SPEC).get().getStatus()).isEqualTo("False");
   }
 
@@ -88,10 +88,10 @@ class InvalidInputTest extends OperatorWithRegistry {
     k8s.apply(pe);
 
     PythonEnvironment invalid = k8s.awaitCondition(NS, "env", Conditions.INVALID_SPEC, "True",
-        Reasons.SECRET_NOT_FOUND);
+        Reason.SECRET_NOT_FOUND.wire());
     assertThat(invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage())
         .contains("spec.image.pushSecretRef.name", "team-a/no-such-secret");
-    assertThat(invalid.getStatus().condition(Conditions.READY).get().getReason()).isEqualTo(Reasons.SECRET_NOT_FOUND);
+    assertThat(invalid.getStatus().condition(Conditions.READY).get().getReason()).isEqualTo(Reason.SECRET_NOT_FOUND.wire());
     assertThat(k8s.jobs()).isEmpty();
   }
 
@@ -100,7 +100,7 @@ class InvalidInputTest extends OperatorWithRegistry {
     k8s.apply(fromConfigMap("env", "no-such-project", registry.hostPort() + "/cm/env"));
 
     PythonEnvironment invalid = k8s.awaitCondition(NS, "env", Conditions.INVALID_SPEC, "True",
-        Reasons.CONFIG_MAP_NOT_FOUND);
+        Reason.CONFIG_MAP_NOT_FOUND.wire());
     assertThat(invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage())
         .contains("spec.source.configMapRef.name", "team-a/no-such-project");
     assertThat(k8s.jobs()).isEmpty();
@@ -120,7 +120,7 @@ class InvalidInputTest extends OperatorWithRegistry {
 
     k8s.apply(fromConfigMap("env", "langgraph-project-8g2hd7km4b", registry.hostPort() + "/kustomize/env"));
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).isEqualTo(registry.hostPort() + "/kustomize/env:" + tag + "@" + digest);
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.CaBundleReference;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.testing.RegistryProxy;
@@ -64,7 +64,7 @@ class RegistryAccessTest {
 
     k8s.apply(withPushSecret(environment(registry.hostPort(), "auth/env"), "push"));
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getStatus()).isEqualTo("False");
   }
@@ -75,7 +75,7 @@ class RegistryAccessTest {
 
     k8s.apply(environment(registry.hostPort()));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_UNAUTHORIZED);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_UNAUTHORIZED.wire());
   }
 
   @Test
@@ -87,7 +87,7 @@ class RegistryAccessTest {
 
     k8s.apply(withPushSecret(environment(registry.hostPort()), "push"));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_UNAUTHORIZED);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_UNAUTHORIZED.wire());
   }
 
   @Test
@@ -99,13 +99,13 @@ class RegistryAccessTest {
 
     k8s.apply(environment(proxy.hostPort(), "flaky/env"));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_ERROR);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_ERROR.wire());
     proxy.behaveNormally();
     // retried with backoff (5 s after the first failure): no event or edit is needed
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getReason())
-        .isEqualTo(Reasons.REGISTRY_REACHABLE);
+        .isEqualTo(Reason.REGISTRY_REACHABLE.wire());
     assertThat(k8s.jobs()).isEmpty();
   }
 
@@ -117,7 +117,7 @@ class RegistryAccessTest {
 
     k8s.apply(environment(proxy.hostPort(), "slow/env"));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_TIMEOUT);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_TIMEOUT.wire());
   }
 
   @Test
@@ -133,7 +133,7 @@ class RegistryAccessTest {
 
     k8s.apply(pe);
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
   }
 
@@ -145,7 +145,7 @@ class RegistryAccessTest {
 
     k8s.apply(pe);
 
-    PythonEnvironment failing = assertUnavailableWithoutBuild(Reasons.REGISTRY_ERROR);
+    PythonEnvironment failing = assertUnavailableWithoutBuild(Reason.REGISTRY_ERROR.wire());
     assertThat(failing.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getMessage()).containsIgnoringCase("tls");
   }
 
