@@ -205,8 +205,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     String namespace = resource.getMetadata().getNamespace();
     String uid = resource.getMetadata().getUid();
     for (Job job : informers.jobsCreatedBy(namespace, uid)) {
-      String imageKey = job.getMetadata().getLabels().get(Labels.IMAGE_KEY);
-      if (!finished(job) && imageKey != null && BuildInformers.wantedByOthers(context, imageKey, uid)) {
+      if (!finished(job) && BuildInformers.wantedByOthers(context, job, uid)) {
         // others follow this build: stopping it would make one of them start a second build of the same image
         buildObjects.handOver(job);
         LOG.info("resource={}/{} deleted; its build {} continues for the resources that wait on it", namespace,

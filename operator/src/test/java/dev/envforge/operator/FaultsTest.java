@@ -109,6 +109,40 @@ class FaultsTest extends OperatorWithRegistry {
     assertThat(k8s.meters.counter("envforge.builds.started").count()).isEqualTo(1.0);
   }
 
+  /**
+   * The starter is deleted while no operator runs, and a follower that never had a status yet (so nothing names it
+   * as waiting on the build) is created meanwhile. Whichever of the two the new operator reconciles first, the
+   * running build is kept for the follower and no second build of the image starts.
+   */
+  @Test
+  void starterDeletedBeforeAFollowerEverWroteItsStatusStartsNoSecondBuild() {
+    String repo = registry.hostPort() + "/unsettled/env";
+    k8s.apply(OperatorHarness.environment("team-a", "starter", PYPROJECT, LOCK, repo));
+    Job job = k8s.awaitJob();
+    k8s.markJobRunning(job);
+    k8s.awaitCondition("team-a", "starter", Conditions.BUILDING, "True", Reason.BUILD_RUNNING.wire());
+
+    k8s.stopOperator();
+    k8s.apply(OperatorHarness.environment("team-b", "follower", PYPROJECT, LOCK, repo));
+    k8s.client.resources(PythonEnvironment.class).inNamespace("team-a").withName("starter").delete();
+    k8s.startOperatorAgain();
+
+    k8s.awaitOrDescribe("the starter gone", () -> k8s.get("team-a", "starter") == null);
+    PythonEnvironment following = k8s.awaitCondition("team-b", "follower", Conditions.BUILDING, "True", null);
+    assertThat(following.getStatus().getVariants().get(0).getJobName())
+        .isEqualTo("team-a/" + job.getMetadata().getName());
+    assertThat(k8s.jobs()).singleElement().satisfies(j ->
+        assertThat(j.getMetadata().getUid()).isEqualTo(job.getMetadata().getUid()));
+
+    String digest = registry.pushRandomImage("unsettled/env", BuildFlowTest.tagOf(LOCK, List.of()));
+    k8s.podFinished(job, 0, "Completed", digest);
+    k8s.finishJob(job, true, null);
+    PythonEnvironment follower = k8s.awaitCondition("team-b", "follower", Conditions.READY, "True", null);
+    assertThat(follower.getStatus().getImage()).endsWith("@" + digest);
+    assertThat(k8s.jobs()).singleElement();
+    assertThat(k8s.meters.counter("envforge.builds.started").count()).isEqualTo(1.0);
+  }
+
   @Test
   void missingPushSecretIsReportedAndTheResourceRecoversWhenItAppears() {
     String repo = registry.hostPort() + "/secret-later/env";
