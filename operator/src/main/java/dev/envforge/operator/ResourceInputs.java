@@ -74,6 +74,10 @@ final class ResourceInputs {
     for (int i = 0; i < variants.size(); i++) {
       VariantRequest variant = variants.get(i);
       PlanOutcome outcome = plans.outcome(project.contents(), project.files(), project.format(), request, variant);
+      if (outcome instanceof Refused refused && refused.problem().kind() == PlanningProblem.Kind.PYTHON) {
+        // one field for every variant: name it, not the variant
+        throw new SpecProblemException(Reasons.PYTHON_EXCLUDED, "spec.python: " + refused.problem().message());
+      }
       if (outcome instanceof Refused refused) {
         throw new SpecProblemException(reasonFor(refused.problem().kind()), "spec.variants[" + i + "] ("
             + variant.name() + "): " + refused.problem().message());
@@ -87,6 +91,7 @@ final class ResourceInputs {
     return switch (kind) {
       case LOCK, BUILD_CONTEXT -> Reasons.INVALID_LOCK;
       case RECIPE -> Reasons.INVALID_SPEC;
+      case PYTHON -> Reasons.PYTHON_EXCLUDED;
     };
   }
 
