@@ -61,6 +61,7 @@ final class ResourceInputs {
     ImageReference repository = repository(spec.getImage().getRepository());
     RegistryAccess access = registryAccess(namespace, spec);
     checkIndexCredentials(namespace, spec);
+    FetchSettings.checkResource(spec.getBuilder());
     LoadedProject project = ProjectSourceLoader.load(namespace, resource.getMetadata().getName(), spec.getSource(),
         objects::configMap);
     return new Inputs(plan(spec, project), repository, access, project);

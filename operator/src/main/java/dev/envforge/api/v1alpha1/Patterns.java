@@ -43,5 +43,17 @@ public final class Patterns {
       "^(" + DOMAIN_COMPONENT + "(\\." + DOMAIN_COMPONENT + ")*(:[0-9]+)?/)?"
           + PATH_COMPONENT + "(/" + PATH_COMPONENT + ")*$";
 
+  /**
+   * An http(s) URL of a package index: no spaces, quotes, backslashes, user info ("@" anywhere), query or fragment.
+   */
+  public static final String INDEX_URL = "^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&()*+,;=:%/-]*)?$";
+
+  /**
+   * An image reference a build pulls: a repository with an optional tag and an optional digest, which must be
+   * {@code @sha256:} and 64 lower-case hex digits.
+   */
+  public static final String PINNABLE_IMAGE = IMAGE_REPOSITORY.substring(0, IMAGE_REPOSITORY.length() - 1)
+      + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
+
   private Patterns() {}
 }
