@@ -32,12 +32,12 @@ public record RenderOptions(String uvImage, Map<String, String> indexMirrors) {
       indexMirrors.forEach((index, mirror) -> {
         refuseCredentials(index, "index mirror: index URL");
         refuseCredentials(mirror, "index mirror");
+        if (mirror != null && (mirror.contains("?") || mirror.contains("#"))) {
+          // a query can carry a token: not repeated
+          throw new RecipeInputException("index mirror must not have a query or fragment");
+        }
         String from = withoutTrailingSlash(BuildContextRenderer.checkedUrl(index, "index mirror: index URL"));
         String to = BuildContextRenderer.checkedUrl(mirror, "index mirror of " + from);
-        if (to.contains("?") || to.contains("#")) {
-          throw new RecipeInputException("index mirror of " + from + " must not have a query or fragment: "
-              + Texts.quote(to));
-        }
         mirrors.put(from, to);
       });
     }
