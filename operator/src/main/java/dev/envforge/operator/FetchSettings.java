@@ -1,7 +1,7 @@
 package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.BuilderSpec;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.IndexMirror;
 import dev.envforge.core.recipe.RecipeInputException;
 import dev.envforge.core.recipe.RenderOptions;
@@ -33,7 +33,7 @@ final class FetchSettings {
 
   /** Checks the resource's own fields one by one, so that the message names the one at fault. */
   static void checkResource(BuilderSpec resource) {
-    check(resource, "spec.builder", (field, message) -> new SpecProblemException(Reasons.INVALID_SPEC,
+    check(resource, "spec.builder", (field, message) -> new SpecProblemException(Reason.INVALID_SPEC,
         field + ": " + message));
   }
 

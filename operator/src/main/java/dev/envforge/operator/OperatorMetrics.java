@@ -2,7 +2,7 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.ConditionStatus;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import dev.envforge.core.registry.ManifestCheck;
@@ -34,9 +34,9 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
       ConditionStatus.UNKNOWN);
 
   /** The reasons a build fails with (BuildFailureAnalyzer); each has a series from the start. */
-  static final List<String> BUILD_FAILURE_REASONS = List.of(Reasons.BUILD_FAILED, Reasons.OOM_KILLED,
-      Reasons.DEADLINE_EXCEEDED, Reasons.BUILDER_IMAGE_PULL_FAILED, Reasons.PUSH_DENIED, Reasons.INSTALL_FAILED,
-      Reasons.POD_SECURITY_REJECTED);
+  static final List<String> BUILD_FAILURE_REASONS = java.util.stream.Stream.of(Reason.BUILD_FAILED,
+      Reason.OOM_KILLED, Reason.DEADLINE_EXCEEDED, Reason.BUILDER_IMAGE_PULL_FAILED, Reason.PUSH_DENIED,
+      Reason.INSTALL_FAILED, Reason.POD_SECURITY_REJECTED).map(Reason::wire).toList();
 
   private final MeterRegistry registry;
   private final Counter buildsStarted;

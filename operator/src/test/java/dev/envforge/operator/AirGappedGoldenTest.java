@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.IndexMirror;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.core.recipe.BuildContext;
@@ -92,7 +92,7 @@ class AirGappedGoldenTest {
         "https://builder:s3cr3t-token@nexus.corp.example/simple")));
     k8s.apply(input);
     PythonEnvironment invalid = k8s.awaitCondition("team-d", "offline", Conditions.INVALID_SPEC, "True",
-        Reasons.INVALID_SPEC);
+        Reason.INVALID_SPEC.wire());
     String message = invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage();
     assertThat(message).startsWith("spec.builder.indexMirrors[0]: ").contains("must not hold credentials")
         .doesNotContain("s3cr3t");
@@ -107,7 +107,7 @@ class AirGappedGoldenTest {
     input.getSpec().getBuilder().setUvImage("registry.corp.example/astral-sh/uv@sha256:abc");
     k8s.apply(input);
     PythonEnvironment invalid = k8s.awaitCondition("team-d", "offline", Conditions.INVALID_SPEC, "True",
-        Reasons.INVALID_SPEC);
+        Reason.INVALID_SPEC.wire());
     assertThat(invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage())
         .startsWith("spec.builder.uvImage: ");
     assertThat(k8s.jobs()).isEmpty();

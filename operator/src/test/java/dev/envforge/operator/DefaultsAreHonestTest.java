@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.LockSourceFormat;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
 import dev.envforge.core.lock.LockFormat;
@@ -92,7 +92,7 @@ class DefaultsAreHonestTest {
   void thePythonDefaultAndRuleAreTheCodes() {
     String python = description("python");
     assertThat(python).contains("Default: " + PythonTargets.DEFAULT + ",", "3.x." + PythonTargets.REFERENCE_PATCH,
-        Reasons.PYTHON_EXCLUDED);
+        Reason.PYTHON_EXCLUDED.wire());
     for (String fallback : PythonTargets.FALLBACKS) {
       assertThat(python).contains(fallback);
     }

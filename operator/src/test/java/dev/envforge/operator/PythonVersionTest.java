@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ class PythonVersionTest extends OperatorWithRegistry {
       PythonEnvironment pe = OperatorHarness.environment(NS, name, pyproject, lock, repo);
       pe.getSpec().setPython(python);
       k8s.apply(pe);
-      PythonEnvironment ready = k8s.awaitCondition(NS, name, Conditions.READY, "True", Reasons.CACHED);
+      PythonEnvironment ready = k8s.awaitCondition(NS, name, Conditions.READY, "True", Reason.CACHED.wire());
       assertThat(ready.getStatus().getVariants().get(0).getTag()).as("spec.python %s", python).isEqualTo(tag);
       assertThat(ready.getStatus().getVariants().get(0).getPython()).isEqualTo("3.12");
     }
@@ -44,11 +44,11 @@ class PythonVersionTest extends OperatorWithRegistry {
     k8s.apply(pe);
 
     PythonEnvironment invalid = k8s.awaitCondition(NS, "old", Conditions.INVALID_SPEC, "True",
-        Reasons.PYTHON_EXCLUDED);
+        Reason.PYTHON_EXCLUDED.wire());
     assertThat(invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage())
         .isEqualTo("spec.python: python '3.11' is excluded by the project's requires-python '>=3.12' (3.11 is"
             + " evaluated as 3.11.7); give a version it allows");
-    assertThat(invalid.getStatus().condition(Conditions.READY).get().getReason()).isEqualTo(Reasons.PYTHON_EXCLUDED);
+    assertThat(invalid.getStatus().condition(Conditions.READY).get().getReason()).isEqualTo(Reason.PYTHON_EXCLUDED.wire());
     assertThat(k8s.jobs()).isEmpty();
 
     k8s.edit(NS, "old", e -> {
