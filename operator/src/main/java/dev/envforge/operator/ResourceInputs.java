@@ -75,8 +75,10 @@ final class ResourceInputs {
       VariantRequest variant = variants.get(i);
       PlanOutcome outcome = plans.outcome(project.contents(), project.files(), project.format(), request, variant);
       if (outcome instanceof Refused refused) {
-        throw new SpecProblemException(reasonFor(refused.problem().kind()), "spec.variants[" + i + "] ("
-            + variant.name() + "): " + refused.problem().message());
+        String where = refused.problem().kind() == PlanningProblem.Kind.BUILDER
+            ? "spec.builder.mode (variant " + variant.name() + "): "
+            : "spec.variants[" + i + "] (" + variant.name() + "): ";
+        throw new SpecProblemException(reasonFor(refused.problem().kind()), where + refused.problem().message());
       }
       variantPlans.add((Planned) outcome);
     }
@@ -86,7 +88,7 @@ final class ResourceInputs {
   static String reasonFor(PlanningProblem.Kind kind) {
     return switch (kind) {
       case LOCK, BUILD_CONTEXT -> Reasons.INVALID_LOCK;
-      case RECIPE -> Reasons.INVALID_SPEC;
+      case RECIPE, BUILDER -> Reasons.INVALID_SPEC;
     };
   }
 

@@ -46,6 +46,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Default builder (Kaniko executor) image (default: ${DEFAULT-VALUE}).")
   String builderImage;
 
+  @Option(names = "--assembler-image", defaultValue = BuilderDefaults.DEFAULT_ASSEMBLER_IMAGE,
+      description = "Default image of assemble build Jobs, an envforge image that runs `envforge assemble`"
+          + " (default: ${DEFAULT-VALUE}; the chart passes the operator's own image).")
+  String assemblerImage;
+
   @Option(names = "--builder-cache-repository", description = "Default layer cache repository (default: none).")
   String builderCacheRepository;
 
@@ -90,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BuilderDefaults builder = new BuilderDefaults(builderImage, builderCacheRepository, builderDeadlineSeconds,
         BuilderDefaults.resources(builderCpuRequest, builderMemoryRequest, builderCpuLimit, builderMemoryLimit),
-        buildTtlSeconds);
+        buildTtlSeconds).withAssemblerImage(assemblerImage);
     if (builderSettings != null) {
       builder = builder.withSettings(BuilderSettingsFile.read(builderSettings));
     }

@@ -4,6 +4,7 @@ import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
+import dev.envforge.core.recipe.Builder;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
@@ -110,6 +111,13 @@ final class VariantReconciler {
         ? buildObjects.creationFailures(job) : List.of());
   }
 
+  /** What {@code envforge assemble} needs to plan the variant as the operator did. */
+  private static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan) {
+    var format = inputs.project().format();
+    return new BuildJobSpec.AssembleInputs(format.lockFile(), format.id(), plan.plan().selection().groups(),
+        plan.plan().selection().extras(), plan.recipe().python(), plan.recipe().baseImage(), plan.variant());
+  }
+
   /**
    * A build of this namespace that failed before it could start (builder image not pullable, rejected by Pod
    * Security) and still runs.
@@ -137,11 +145,13 @@ final class VariantReconciler {
       return new ClaimedElsewhere(holder.get());
     }
     VariantPlan plan = planned.plan();
-    BuildContext buildContext = planned.context();
+    boolean assemble = plan.recipe().builder() == Builder.ASSEMBLE;
+    // Kaniko builds the rendered context; the assembler plans again from the project's own files
+    BuildContext buildContext = assemble ? new BuildContext(inputs.project().contents()) : planned.context();
     Job created;
     try {
       BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,
-          token, List.copyOf(buildContext.files().keySet()));
+          token, List.copyOf(buildContext.files().keySet()), assemble ? assembleInputs(inputs, plan) : null);
       created = buildObjects.create(spec, buildContext);
     } catch (KubernetesClientException e) {
       coordinator.release(imageKey);
@@ -154,8 +164,8 @@ final class VariantReconciler {
       throw e;
     }
     transitions.buildStarted(resource, plan, image, created);
-    LOG.info("resource={}/{} variant={} image={} job={} build started", namespace,
-        resource.getMetadata().getName(), plan.variant(), image, jobName);
+    LOG.info("resource={}/{} variant={} image={} job={} builder={} build started", namespace,
+        resource.getMetadata().getName(), plan.variant(), image, jobName, plan.recipe().builder().id());
     return new Created(jobName, token, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
   }
 }

@@ -15,6 +15,8 @@ public record PlanningProblem(Kind kind, String message) {
     /** A recipe value: base image, Python version, platform or installer. */
     RECIPE,
     /** A lock that reads fine but whose packages cannot be installed by a build (the build context refuses them). */
-    BUILD_CONTEXT
+    BUILD_CONTEXT,
+    /** The builder asked for cannot build the plan (builder mode assemble, a package without a wheel). */
+    BUILDER
   }
 }

@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  * @param baseImage image reference of the base (should be pinned by digest for reproducible builds)
  * @param python full CPython version the plan was resolved for
  * @param platform OCI platform, linux/amd64 or linux/arm64
- * @param installer the installer and, through it, its pinned version
+ * @param installer the installer and, through it, its pinned version (used by the Kaniko recipe only)
+ * @param builder what makes the image: the Kaniko recipe, or the assembler
  */
-public record BuildRecipe(String baseImage, String python, String platform, Installer installer) {
+public record BuildRecipe(String baseImage, String python, String platform, Installer installer, Builder builder) {
   /**
    * Bumped whenever the rendered build context changes in a way that changes images. 2: a venv without pip, the
    * installer run from outside it, checked-hash bytecode.
@@ -44,6 +45,14 @@ public record BuildRecipe(String baseImage, String python, String platform, Inst
     if (installer == null) {
       throw new RecipeInputException("installer: required");
     }
+    if (builder == null) {
+      throw new RecipeInputException("builder: required");
+    }
+  }
+
+  /** A recipe built by Kaniko. */
+  public BuildRecipe(String baseImage, String python, String platform, Installer installer) {
+    this(baseImage, python, platform, installer, Builder.KANIKO);
   }
 
   /** The default base image for a Python version: the official slim image of its minor version. */
