@@ -140,7 +140,7 @@ public final class BuildJobFactory {
     List<VolumeMount> mounts = new ArrayList<>();
     // the project's files at their paths (nested ones too); the assembler reads them, so links into ..data do
     List<KeyToPath> items = spec.contextFiles().stream()
-        .map(path -> new KeyToPath(contextKey(Builder.ASSEMBLE, path), 0444, path)).toList();
+        .map(path -> new KeyToPath(contextKey(Builder.ASSEMBLE, path), null, path)).toList();
     volumes.add(new VolumeBuilder().withName("build-context")
         .withNewConfigMap().withName(spec.name()).withDefaultMode(0444).withItems(items).endConfigMap().build());
     mounts.add(mount("build-context", CONTEXT_DIR));
