@@ -141,7 +141,7 @@ class BuilderChoiceTest {
         Arguments.of(PlannedPackage.python("windows", "1.0", null,
             List.of(new Artifact("windows-1.0-cp312-cp312-win_amd64.whl", null, WHEEL_SHA))),
             "other platforms"),
-        Arguments.of(new PlannedPackage("numpy", "2.0", null, "conda", List.of()), "conda package"));
+        Arguments.of(new PlannedPackage("numpy", "1.0", null, "conda", List.of()), "conda package"));
   }
 
   @ParameterizedTest
