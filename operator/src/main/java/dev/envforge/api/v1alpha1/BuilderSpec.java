@@ -24,7 +24,8 @@ import java.util.Objects;
  * operator's, and each part of affinity (node, pod, pod anti) replaces the operator's part.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"mode", "assemblerImage", "image", "resources", "activeDeadlineSeconds", "cacheRepository", "serviceAccountName",
+@JsonPropertyOrder({"mode", "assemblerImage", "image", "resources", "activeDeadlineSeconds", "cacheRepository",
+    "serviceAccountName",
     "nodeSelector", "tolerations", "affinity", "priorityClassName", "runtimeClassName", "imagePullSecrets", "env",
     "podLabels", "podAnnotations", "registryMirrors"})
 public class BuilderSpec {

@@ -57,7 +57,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.variants[0].builder",
     priority = 1,
-    getDescription = "Builder of the first variant's image: assemble or kaniko (status.variants[].builderReason says why)")
+    getDescription = "Builder of the first variant's image: assemble or kaniko (status.variants[].builderReason"
+        + " says why)")
 @AdditionalPrinterColumn(
     name = "Age",
     type = AdditionalPrinterColumn.Type.DATE,

@@ -42,7 +42,8 @@ class BuilderChoiceTest {
   void autoAssemblesAPlanWhosePackagesAllHaveWheels() {
     VariantPlan plan = plan(BuilderMode.AUTO, Selection.MAIN);
     assertThat(plan.recipe().builder()).isEqualTo(Builder.ASSEMBLE);
-    assertThat(plan.builderReason()).isEqualTo("every package has a wheel for CPython 3.12.7 on x86_64 with glibc 2.36");
+    assertThat(plan.builderReason())
+        .isEqualTo("every package has a wheel for CPython 3.12.7 on x86_64 with glibc 2.36");
     assertThat(plan.hash().canonicalDocument()).contains("\"builder\":\"assemble\"");
   }
 
