@@ -6,6 +6,7 @@ import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.Builder;
 import dev.envforge.core.registry.ImageReference;
+import dev.envforge.core.text.Texts;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
 import dev.envforge.core.planner.PlanOutcome.Planned;
@@ -111,6 +112,12 @@ final class VariantReconciler {
         ? buildObjects.creationFailures(job) : List.of());
   }
 
+  private static BuildContext projectWithoutCredentials(Inputs inputs) {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    inputs.project().contents().forEach((path, text) -> files.put(path, Texts.withoutUrlCredentials(text)));
+    return new BuildContext(files);
+  }
+
   /** What {@code envforge assemble} needs to plan the variant as the operator did. */
   private static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan) {
     var format = inputs.project().format();
@@ -146,8 +153,9 @@ final class VariantReconciler {
     }
     VariantPlan plan = planned.plan();
     boolean assemble = plan.recipe().builder() == Builder.ASSEMBLE;
-    // Kaniko builds the rendered context; the assembler plans again from the project's own files
-    BuildContext buildContext = assemble ? new BuildContext(inputs.project().contents()) : planned.context();
+    // Kaniko builds the rendered context; the assembler plans again from the project's own files, handed on
+    // without credentials in URLs (the plan has none either; the build gets them from the index Secret)
+    BuildContext buildContext = assemble ? projectWithoutCredentials(inputs) : planned.context();
     Job created;
     try {
       BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,

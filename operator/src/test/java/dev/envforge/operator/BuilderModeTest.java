@@ -94,6 +94,24 @@ class BuilderModeTest {
         "BuildStarted".equals(e.getReason()) && e.getMessage().contains("with the assembler (every package")));
   }
 
+  /** Credentials in a lock's URLs stay in the resource: the assembler's copy of the lock has none, same plan. */
+  @Test
+  void theAssemblersProjectFilesCarryNoCredentialsOfTheLocksUrls() {
+    String lock = WheelProject.LOCK.replace("https://files.pythonhosted.org/p/certifi",
+        "https://__token__:Tok3n-9981@files.pythonhosted.org/p/certifi");
+    PythonEnvironment pe = OperatorHarness.environment(NS, "token", WheelProject.PYPROJECT, lock,
+        "localhost:5000/token", new Variant("default"));
+    k8s.apply(pe);
+
+    Job job = k8s.awaitJob();
+    ConfigMap context = k8s.awaitBuildContext(NS, job.getMetadata().getName());
+    assertThat(context.getData().get("uv.lock")).doesNotContain("Tok3n", "__token__")
+        .contains("https://files.pythonhosted.org/p/certifi")
+        .isEqualTo(WheelProject.LOCK);
+    assertThat(awaitVariant("token").getTag()).as("the same plan without the credentials")
+        .isEqualTo(OperatorHarness.tagOf(WheelProject.FILES, List.of()));
+  }
+
   @Test
   void aPackageWithOnlyAnSdistIsBuiltByKanikoAndTheStatusSaysWhy() {
     k8s.apply(environment("legacy", null, variant("default", null, List.of("legacy"))));
