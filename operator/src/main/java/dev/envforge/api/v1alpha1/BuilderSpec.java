@@ -87,7 +87,7 @@ public class BuilderSpec {
 
   @JsonPropertyDescription(
       "Node labels the build Pod must match, merged over the operator's. kubernetes.io/os and kubernetes.io/arch"
-          + " always follow spec.platform.")
+          + " always follow spec.platform for Kaniko builds; an assemble build runs on any Linux node.")
   private Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Tolerations of the build Pod, added to the operator's.")
