@@ -226,7 +226,10 @@ final class ProjectOptions {
     }
   }
 
-  private ParameterException bad(String message) {
+  private RuntimeException bad(String message) {
+    if (command == null) {
+      return new QuickStart.HandOver(); // run without picocli: picocli reports bad usage
+    }
     return new ParameterException(command.commandLine(), message);
   }
 }

@@ -2,7 +2,7 @@ package dev.envforge.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -32,7 +32,7 @@ class BuildFailureAnalyzerTest {
         "error pushing image: failed to push to destination r.example/app:ef-1: PUT https://r.example/v2/app/"
             + "manifests/ef-1: unexpected status code 500 Internal Server Error")));
 
-    assertThat(outcome.reason()).isEqualTo(Reasons.BUILD_FAILED);
+    assertThat(outcome.reason()).isEqualTo(Reason.BUILD_FAILED);
     assertThat(outcome.message()).startsWith("pushing the image failed").contains("500 Internal Server Error");
   }
 
@@ -44,7 +44,7 @@ class BuildFailureAnalyzerTest {
         error building image: error building stage: failed to execute command: waiting for process to exit: \
         exit status 1""")));
 
-    assertThat(outcome.reason()).isEqualTo(Reasons.INSTALL_FAILED);
+    assertThat(outcome.reason()).isEqualTo(Reason.INSTALL_FAILED);
     assertThat(outcome.message()).contains("No matching distribution found for torch==9.9.9");
   }
 
@@ -54,7 +54,7 @@ class BuildFailureAnalyzerTest {
         "error building image: unable to complete operation after 0 attempts, last error: GET"
             + " https://index.docker.io/v2/library/python/manifests/3.12-slim-bookworm: TOOMANYREQUESTS")));
 
-    assertThat(outcome.reason()).isEqualTo(Reasons.BUILD_FAILED);
+    assertThat(outcome.reason()).isEqualTo(Reason.BUILD_FAILED);
     assertThat(outcome.message()).contains("TOOMANYREQUESTS");
   }
 
@@ -76,16 +76,16 @@ class BuildFailureAnalyzerTest {
     BuildOutcome refused = BuildFailureAnalyzer.analyze(ASSEMBLE_FAILED, List.of(exited(4,
         "envforge: cannot assemble: package foo 1.0 has no wheel for glibc 2.17 (build with the Kaniko recipe"
             + " instead)")));
-    assertThat(refused.reason()).isEqualTo(Reasons.NOT_ASSEMBLABLE);
+    assertThat(refused.reason()).isEqualTo(Reason.NOT_ASSEMBLABLE);
     assertThat(refused.message()).contains("spec.builder.mode to kaniko", "package foo 1.0");
 
     // Kaniko's words mean nothing in an assembler's log: any other exit is a build failure with its last lines
     BuildOutcome other = BuildFailureAnalyzer.analyze(ASSEMBLE_FAILED, List.of(exited(3,
         "failed to execute command\nenvforge: https://user:s3cr3t@r.example/v2/app/blobs/uploads/: 503")));
-    assertThat(other.reason()).isEqualTo(Reasons.BUILD_FAILED);
+    assertThat(other.reason()).isEqualTo(Reason.BUILD_FAILED);
     assertThat(other.message()).startsWith("the assembler failed (exit code 3)").doesNotContain("s3cr3t");
     assertThat(BuildFailureAnalyzer.analyze(FAILED, List.of(exited(4, "failed to execute command"))).reason())
-        .as("exit code 4 of Kaniko is no assembler's refusal").isEqualTo(Reasons.INSTALL_FAILED);
+        .as("exit code 4 of Kaniko is no assembler's refusal").isEqualTo(Reason.INSTALL_FAILED);
   }
 
   @Test
@@ -98,7 +98,7 @@ class BuildFailureAnalyzerTest {
             + " \"restricted:latest\": seLinuxOptions")
         .withLastTimestamp("2030-01-01T00:00:00Z").build();
     BuildOutcome outcome = BuildFailureAnalyzer.analyze(pending, List.of(), List.of(rejected));
-    assertThat(outcome.reason()).isEqualTo(Reasons.POD_SECURITY_REJECTED);
+    assertThat(outcome.reason()).isEqualTo(Reason.POD_SECURITY_REJECTED);
     assertThat(outcome.message()).contains("non-root", "spec.builder").doesNotContain("Kaniko runs as root");
   }
 }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.envforge.api.v1alpha1.BuilderMode;
 import dev.envforge.api.v1alpha1.BuilderSpec;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.api.v1alpha1.VariantPhase;
@@ -147,7 +147,7 @@ class BuilderModeTest {
   void explicitAssembleOfAPlanThatCannotBeAssembledIsAnInvalidSpecNamingThePackage() {
     k8s.apply(environment("refused", BuilderMode.ASSEMBLE, variant("default", null, List.of("legacy"))));
 
-    PythonEnvironment pe = k8s.awaitCondition(NS, "refused", Conditions.INVALID_SPEC, "True", Reasons.INVALID_SPEC);
+    PythonEnvironment pe = k8s.awaitCondition(NS, "refused", Conditions.INVALID_SPEC, "True", Reason.INVALID_SPEC.wire());
     String message = pe.getStatus().condition(Conditions.INVALID_SPEC).orElseThrow().getMessage();
     assertThat(message).startsWith("spec.builder.mode (variant default): builder mode assemble, but package pysocks"
         + " 1.7.1 has no wheel").contains("only an sdist", "use builder mode auto or kaniko");
@@ -173,7 +173,7 @@ class BuilderModeTest {
         "package certifi 2026.7.22: no wheel for glibc 2.17 on the base image\n");
     k8s.finishJob(job, false, "BackoffLimitExceeded");
 
-    PythonEnvironment failed = k8s.awaitCondition(NS, "late", Conditions.FAILED, "True", Reasons.NOT_ASSEMBLABLE);
+    PythonEnvironment failed = k8s.awaitCondition(NS, "late", Conditions.FAILED, "True", Reason.NOT_ASSEMBLABLE.wire());
     VariantStatus v = failed.getStatus().getVariants().get(0);
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Failed);
     assertThat(v.getMessage()).contains("spec.builder.mode to kaniko", "no wheel for glibc 2.17");

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.testing.RegistryServer;
 import java.io.IOException;
@@ -86,7 +86,7 @@ class EnvforgeProcessIT {
     k8s.apply(OperatorHarness.environment("team-a", "env", null, lock, registry.hostPort() + "/process/env"));
     PythonEnvironment ready;
     try {
-      ready = k8s.awaitCondition("team-a", "env", Conditions.READY, "True", Reasons.CACHED);
+      ready = k8s.awaitCondition("team-a", "env", Conditions.READY, "True", Reason.CACHED.wire());
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\noperator log:\n" + Files.readString(log), e);
     }

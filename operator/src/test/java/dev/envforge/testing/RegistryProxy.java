@@ -78,6 +78,10 @@ public final class RegistryProxy implements AutoCloseable {
   private volatile boolean stripDigestOnHead;
 
   private RegistryProxy(URI upstream, SSLContext upstreamTrust, SSLContext serverTls) throws IOException {
+    this(upstream, upstreamTrust, serverTls, 0);
+  }
+
+  private RegistryProxy(URI upstream, SSLContext upstreamTrust, SSLContext serverTls, int port) throws IOException {
     this.upstream = upstream;
     HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
@@ -85,7 +89,7 @@ public final class RegistryProxy implements AutoCloseable {
       client.sslContext(upstreamTrust);
     }
     this.upstreamClient = client.build();
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
     if (serverTls != null) {
       HttpsServer https = HttpsServer.create(address, 0);
       https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
@@ -112,6 +116,18 @@ public final class RegistryProxy implements AutoCloseable {
       return new RegistryProxy(registry.url(), registry.sslContext(), serverTls);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the registry proxy", e);
+    }
+  }
+
+  /**
+   * A plain proxy in front of {@code registry} on a given port: a registry that comes up where there was none (the
+   * port chosen free beforehand, so clients first meet a refused connection).
+   */
+  public static RegistryProxy inFrontOf(RegistryServer registry, int port) {
+    try {
+      return new RegistryProxy(registry.url(), registry.sslContext(), null, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the registry proxy on port " + port, e);
     }
   }
 

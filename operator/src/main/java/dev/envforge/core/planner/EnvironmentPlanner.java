@@ -5,6 +5,7 @@ import dev.envforge.core.lock.LockFormat;
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.LockFormats;
 import dev.envforge.core.lock.LockResolvers;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.recipe.BuildRecipe;
@@ -26,9 +27,15 @@ public final class EnvironmentPlanner {
    */
   public static PlanOutcome outcome(ProjectFiles files, PlanningRequest request, VariantRequest variant,
       String lockFile) {
+    return outcome(files, request, variant, lockFile, ParsedFiles.forOnePlanning());
+  }
+
+  /** The same, keeping parsed files in the caller's cache. */
+  public static PlanOutcome outcome(ProjectFiles files, PlanningRequest request, VariantRequest variant,
+      String lockFile, ParsedFiles parsed) {
     VariantPlan plan;
     try {
-      plan = plan(files, request, variant, lockFile);
+      plan = plan(files, request, variant, lockFile, parsed);
     } catch (LockInputException e) {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.LOCK, e.getMessage()));
     } catch (BuilderRefusedException e) {
@@ -60,6 +67,12 @@ public final class EnvironmentPlanner {
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant,
       String lockFile) {
+    return plan(files, request, variant, lockFile, ParsedFiles.forOnePlanning());
+  }
+
+  /** The same, keeping parsed files in the caller's cache (one per operator, or per command-line run). */
+  public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant,
+      String lockFile, ParsedFiles parsed) {
     files = readOnce(files);
     LockFormat format = lockFile == null ? LockFormats.detect(files, request.format())
         : request.format() != null ? request.format() : LockFormats.fromFileName(files, lockFile);
@@ -67,7 +80,7 @@ public final class EnvironmentPlanner {
     if (files.read(lockPath).isEmpty()) {
       throw new LockInputException(files.displayName(lockPath), 0, 0, "no such lock file");
     }
-    InstallPlan plan = LockResolvers.of(format, lockFile).resolve(files, variant.selection(), request.target());
+    InstallPlan plan = LockResolvers.of(format, lockFile, parsed).resolve(files, variant.selection(), request.target());
     String python = plan.environment().pythonFullVersion();
     String baseImage = request.baseImage() != null ? request.baseImage() : BuildRecipe.defaultBaseImage(python);
     // checks the recipe inputs before the builder is chosen from them
