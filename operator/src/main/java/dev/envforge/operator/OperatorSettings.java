@@ -20,7 +20,8 @@ import java.util.Set;
 public record OperatorSettings(Set<String> namespaces, BuilderDefaults builder, Duration registryCacheTtl,
     Duration registryTimeout, int reconcileThreads, boolean leaderElection, String leaseName,
     String leaseNamespace, ReconcileRetry retry, String leaseIdentity) {
-  public static final String DEFAULT_LEASE_NAME = "envforge-operator-leader";
+  /** The Lease leader election takes when none is named; the chart's leaderElection.leaseName default. */
+  public static final String DEFAULT_LEASE_NAME = "envforge-operator";
 
   public OperatorSettings(Set<String> namespaces, BuilderDefaults builder, Duration registryCacheTtl,
       Duration registryTimeout, int reconcileThreads, boolean leaderElection, String leaseName,

@@ -51,6 +51,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final ResourceInputs resourceInputs;
   private final BuildObjects buildObjects;
   private final TransitionEvents transitions;
+  private final OperatorMetrics metrics;
   private final VariantReconciler variants;
   private final StatusWriter statusWriter;
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
@@ -78,6 +79,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     this.buildObjects = new BuildObjects(client);
     this.statusWriter = new StatusWriter(client);
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics, planMemory);
+    this.metrics = metrics;
     this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
         job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock);
   }
@@ -168,6 +170,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   public ErrorStatusUpdateControl<PythonEnvironment> updateErrorStatus(PythonEnvironment resource,
       Context<PythonEnvironment> context, Exception e) {
     String what = describe(e);
+    metrics.reconcileFailed();
     PythonEnvironmentStatus status = StatusAggregator.withReconcileError(resource.getStatus(), generationOf(resource),
         "reconciling failed, retrying with backoff: " + what, clock);
     LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),

@@ -61,6 +61,7 @@ final class ResourceInputs {
     ImageReference repository = repository(spec.getImage().getRepository());
     RegistryAccess access = registryAccess(namespace, spec);
     checkIndexCredentials(namespace, spec);
+    FetchSettings.checkResource(spec.getBuilder());
     LoadedProject project = ProjectSourceLoader.load(namespace, resource.getMetadata().getName(), spec.getSource(),
         objects::configMap);
     return new Inputs(plan(spec, project), repository, access, project);
@@ -74,6 +75,10 @@ final class ResourceInputs {
     for (int i = 0; i < variants.size(); i++) {
       VariantRequest variant = variants.get(i);
       PlanOutcome outcome = plans.outcome(project.contents(), project.files(), project.format(), request, variant);
+      if (outcome instanceof Refused refused && refused.problem().kind() == PlanningProblem.Kind.PYTHON) {
+        // one field for every variant: name it, not the variant
+        throw new SpecProblemException(Reason.PYTHON_EXCLUDED, "spec.python: " + refused.problem().message());
+      }
       if (outcome instanceof Refused refused) {
         String where = refused.problem().kind() == PlanningProblem.Kind.BUILDER
             ? "spec.builder.mode (variant " + variant.name() + "): "
@@ -90,6 +95,7 @@ final class ResourceInputs {
     return switch (kind) {
       case LOCK, BUILD_CONTEXT -> Reason.INVALID_LOCK;
       case RECIPE, BUILDER -> Reason.INVALID_SPEC;
+      case PYTHON -> Reason.PYTHON_EXCLUDED;
     };
   }
 

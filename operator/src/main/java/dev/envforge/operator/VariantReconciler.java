@@ -153,9 +153,11 @@ final class VariantReconciler {
     }
     VariantPlan plan = planned.plan();
     boolean assemble = plan.recipe().builder() == Builder.ASSEMBLE;
-    // Kaniko builds the rendered context; the assembler plans again from the project's own files, handed on
-    // without credentials in URLs (the plan has none either; the build gets them from the index Secret)
-    BuildContext buildContext = assemble ? projectWithoutCredentials(inputs) : planned.context();
+    // Kaniko builds the rendered context, fetched through the mirrors and uv image of the resource and the
+    // operator; the assembler plans again from the project's own files, handed on without credentials in URLs
+    // (the plan has none either; the build gets them from the index Secret)
+    var fetch = FetchSettings.of(builderDefaults.pod(), resource.getSpec().getBuilder());
+    BuildContext buildContext = assemble ? projectWithoutCredentials(inputs) : plan.render(fetch);
     Job created;
     try {
       BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,

@@ -101,6 +101,8 @@ class EnvforgeProcessIT {
     assertThat(metrics.body()).contains("envforge_cache_hits_total 1.0", "envforge_registry_check_seconds_count",
         "operator_sdk_reconciliations_success_total");
     MetricsScrape.assertOperatorMetrics(metrics.body(), List.of("team-a", "process/env", tag));
+    // the chart's alerts and dashboard use only what this operator exports
+    dev.envforge.chart.MonitoringChart.assertUsesOnlyExported(metrics.body());
     assertThat(k8s.client.leases().inNamespace("envforge-system").withName(OperatorSettings.DEFAULT_LEASE_NAME)
         .get()).as("the leader-election Lease").isNotNull();
 

@@ -62,6 +62,8 @@ public enum Reason {
   // invalid input
   /** The spec is not usable (e.g. an unknown group or extra, a Python version the project excludes). */
   INVALID_SPEC("InvalidSpec"),
+  /** {@code spec.python}, or the default, is a Python version the project's requires-python excludes. */
+  PYTHON_EXCLUDED("PythonExcluded"),
   /** The lock file cannot be read or is inconsistent with the project file. */
   INVALID_LOCK("InvalidLock"),
   /** The lock file's format could not be detected or is not supported. */

@@ -8,6 +8,7 @@ import dev.envforge.core.lock.LockResolvers;
 import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.plan.PythonVersionException;
 import dev.envforge.core.recipe.BuildRecipe;
 import dev.envforge.core.recipe.RecipeInputException;
 import java.util.HashMap;
@@ -42,6 +43,8 @@ public final class EnvironmentPlanner {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.BUILDER, e.getMessage()));
     } catch (RecipeInputException e) {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.RECIPE, e.getMessage()));
+    } catch (PythonVersionException e) {
+      return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.PYTHON, e.getMessage()));
     }
     try {
       return new PlanOutcome.Planned(plan, plan.render());
@@ -55,6 +58,7 @@ public final class EnvironmentPlanner {
   /**
    * @throws dev.envforge.core.lock.LockInputException for bad project files or an unknown group or extra
    * @throws RecipeInputException for a bad recipe input (base image, Python version, platform)
+   * @throws PythonVersionException for a Python version the project's requires-python excludes
    * @throws BuilderRefusedException when builder mode assemble is asked for a plan that cannot be assembled
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant) {
@@ -81,6 +85,7 @@ public final class EnvironmentPlanner {
       throw new LockInputException(files.displayName(lockPath), 0, 0, "no such lock file");
     }
     InstallPlan plan = LockResolvers.of(format, lockFile, parsed).resolve(files, variant.selection(), request.target());
+    // the recipe keeps the canonical minor version: every spelling of one version hashes the same
     String python = plan.environment().pythonFullVersion();
     String baseImage = request.baseImage() != null ? request.baseImage() : BuildRecipe.defaultBaseImage(python);
     // checks the recipe inputs before the builder is chosen from them
