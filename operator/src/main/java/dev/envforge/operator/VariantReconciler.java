@@ -118,11 +118,15 @@ final class VariantReconciler {
     return new BuildContext(files);
   }
 
-  /** What {@code envforge assemble} needs to plan the variant as the operator did. */
+  /**
+   * What {@code envforge assemble} needs to plan the variant as the operator did: the full Python version the
+   * markers were evaluated for (the recipe keeps only its minor version).
+   */
   private static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan) {
     var format = inputs.project().format();
     return new BuildJobSpec.AssembleInputs(format.lockFile(), format.id(), plan.plan().selection().groups(),
-        plan.plan().selection().extras(), plan.recipe().python(), plan.recipe().baseImage(), plan.variant());
+        plan.plan().selection().extras(), plan.plan().environment().pythonFullVersion(), plan.recipe().baseImage(),
+        plan.variant());
   }
 
   /**

@@ -61,7 +61,8 @@ class BuilderChoiceTest {
     assertThat(kaniko.recipe().builder()).isEqualTo(Builder.KANIKO);
     assertThat(kaniko.builderReason()).isEqualTo("builder mode kaniko");
     // the Kaniko document has the shape of envforge versions without the assembler: their tags stay
-    assertThat(kaniko.hash().canonicalDocument()).doesNotContain("builder").contains("\"recipeVersion\":2",
+    assertThat(kaniko.hash().canonicalDocument()).doesNotContain("builder")
+        .contains("\"recipeVersion\":" + dev.envforge.core.recipe.BuildRecipe.RECIPE_VERSION,
         "\"installer\":\"uv\"");
     assertThat(plan(BuilderMode.AUTO, new Selection(List.of(), List.of("legacy"))).hash().canonicalDocument())
         .doesNotContain("builder");
