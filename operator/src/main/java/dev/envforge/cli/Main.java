@@ -28,7 +28,8 @@ import picocli.CommandLine.ScopeType;
         + " build recipes, and runs the envforge operator.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a check failed", "2:bad input (FILE:LINE:COLUMN: problem, or a flag)",
-        "3:I/O or internal error (stack trace with --debug)"})
+        "3:I/O or internal error (stack trace with --debug)",
+        "4:assemble: the plan or base image cannot be assembled; build with the Kaniko recipe"})
 public final class Main {
   public static final int EXIT_OK = 0;
   /** A check the command makes found a problem (the command ran correctly). */
@@ -56,6 +57,7 @@ public final class Main {
     COMMANDS.put("check", CheckCommand::new);
     COMMANDS.put("diff", DiffCommand::new);
     COMMANDS.put("exists", ExistsCommand::new);
+    COMMANDS.put("assemble", AssembleCommand::new);
   }
 
   @Option(names = DEBUG, scope = ScopeType.INHERIT,

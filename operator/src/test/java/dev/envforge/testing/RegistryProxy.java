@@ -72,6 +72,7 @@ public final class RegistryProxy implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean tls;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicLong bytesReceived = new java.util.concurrent.atomic.AtomicLong();
   private volatile TokenAuthServer tokenAuth;
   private volatile Fault fault;
   private volatile Duration delay = Duration.ZERO;
@@ -182,7 +183,13 @@ public final class RegistryProxy implements AutoCloseable {
     return requests.stream().filter(r -> r.method().equals(method)).count();
   }
 
+  /** The request body bytes received since the start or the last {@link #clearRequests()}: what clients uploaded. */
+  public long bytesReceived() {
+    return bytesReceived.get();
+  }
+
   public void clearRequests() {
+    bytesReceived.set(0);
     requests.clear();
   }
 
@@ -218,6 +225,7 @@ public final class RegistryProxy implements AutoCloseable {
     };
     try {
       byte[] requestBody = exchange.getRequestBody().readAllBytes();
+      bytesReceived.addAndGet(requestBody.length);
       Duration wait = delay;
       if (!wait.isZero()) {
         Thread.sleep(wait.toMillis());
