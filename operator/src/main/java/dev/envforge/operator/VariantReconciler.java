@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +50,18 @@ final class VariantReconciler {
   private final OperatorMetrics metrics;
   private final TransitionEvents transitions;
   private final Clock clock;
+  private final BuildLogKeeper logs;
+  private final Function<PythonEnvironment, Set<String>> secretValues;
 
+  /**
+   * @param secretValues the values of the Secrets a resource's builds are given, which its build logs must not show
+   */
   VariantReconciler(BuildCoordinator coordinator, Function<Job, List<Pod>> podsOf, ImageRegistry registry,
       BuildObjects buildObjects, BuilderDefaults builderDefaults, OperatorMetrics metrics,
-      TransitionEvents transitions, Clock clock) {
+      TransitionEvents transitions, Clock clock, BuildLogKeeper logs,
+      Function<PythonEnvironment, Set<String>> secretValues) {
+    this.logs = logs;
+    this.secretValues = secretValues;
     this.coordinator = coordinator;
     this.podsOf = podsOf;
     this.registry = registry;
@@ -100,6 +109,8 @@ final class VariantReconciler {
     if (projection.cacheHit()) {
       metrics.cacheHit();
     }
+    logs.attach(before, projection.status(), situation.existingBuild(), job.orElse(null),
+        job.map(podsOf).orElse(List.of()), image, inputs.access(), () -> secretValues.apply(resource));
     return new VariantResult(projection.status(), projection.registryProblem());
   }
 
