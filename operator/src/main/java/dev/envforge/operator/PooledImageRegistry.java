@@ -1,6 +1,8 @@
 package dev.envforge.operator;
 
+import dev.envforge.core.buildlog.LogRegistry;
 import dev.envforge.core.hash.PlanHasher;
+import dev.envforge.core.registry.RegistryException;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
 import dev.envforge.core.registry.RegistryCheckListener;
@@ -57,7 +59,13 @@ public final class PooledImageRegistry implements ImageRegistry, BuildLogStore {
   @Override
   public Stored store(ImageReference image, String imageDigest, RegistryAccess access, byte[] log,
       java.util.Map<String, String> annotations) throws StoreFailure {
-    throw new StoreFailure("this build cannot write to registries yet");
+    try {
+      LogRegistry.StoredLog stored = LogRegistry.store(client(image.registry(), access).session(image, true,
+          java.util.List.of()), image, imageDigest, log, annotations);
+      return new Stored(stored.reference(), stored.referrer());
+    } catch (RegistryException e) {
+      throw new StoreFailure(e.getMessage());
+    }
   }
 
   private static String accessKey(String registry, RegistryAccess access) {

@@ -2,6 +2,7 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
+import dev.envforge.core.buildlog.BuildLogText;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.registry.ImageReference;
@@ -82,7 +83,7 @@ final class VariantReconciler {
     // a Job in the cache needs no claim any more
     job.ifPresent(j -> coordinator.release(imageKey));
     Situation situation = new Situation(before, plan, image, generation, resource.getSpec().getRebuildToken(),
-        job.map(j -> ExistingBuild.of(j, namespace, analyze(j))).orElse(null),
+        job.map(j -> ExistingBuild.of(j, namespace, analyze(j, resource))).orElse(null),
         job.isPresent() ? null : coordinator.pendingClaim(imageKey)
             .map(ref -> VariantDecision.relativeJobRef(ref, namespace)).orElse(null),
         null);
@@ -114,11 +115,20 @@ final class VariantReconciler {
     return new VariantResult(projection.status(), projection.registryProblem());
   }
 
-  /** The build's outcome; the Job's FailedCreate events are read only while it has no Pod. */
-  private BuildOutcome analyze(Job job) {
+  /**
+   * The build's outcome; the Job's FailedCreate events are read only while it has no Pod. A failure's message
+   * quotes the end of the build log, which may print a credential the build was given: those values are removed.
+   */
+  private BuildOutcome analyze(Job job, PythonEnvironment resource) {
     List<Pod> pods = podsOf.apply(job);
-    return BuildFailureAnalyzer.analyze(job, pods, BuildFailureAnalyzer.mayHaveCreationFailures(job, pods)
-        ? buildObjects.creationFailures(job) : List.of());
+    BuildOutcome outcome = BuildFailureAnalyzer.analyze(job, pods,
+        BuildFailureAnalyzer.mayHaveCreationFailures(job, pods) ? buildObjects.creationFailures(job) : List.of());
+    if (outcome.reason() == null || outcome.message() == null) {
+      return outcome;
+    }
+    String message = BuildLogText.redact(outcome.message(), secretValues.apply(resource));
+    return message.equals(outcome.message()) ? outcome
+        : new BuildOutcome(outcome.state(), outcome.reason(), message, outcome.digest());
   }
 
   /**
