@@ -13,6 +13,7 @@ import dev.envforge.core.buildlog.LogRegistry;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.RegistryClient;
 import dev.envforge.core.registry.RegistrySession;
+import dev.envforge.testing.RegistryProxy;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,37 @@ class BuildLogTest extends OperatorWithRegistry {
     k8s.reconcileWithoutChange(NS, "built");
     assertThat(logReads()).isEqualTo(reads);
     assertThat(k8s.get(NS, "built").getStatus().getVariants().get(0).getBuildLog()).isEqualTo(variant.getBuildLog());
+  }
+
+  @Test
+  void onARegistryWithTheReferrersApiTheLogIsListedThereAndNoTagIsWritten() throws Exception {
+    try (RegistryProxy withReferrers = RegistryProxy.inFrontOf(registry).serveReferrers()) {
+      String repo = withReferrers.hostPort() + "/referred/env";
+      apply("referred", repo);
+      Job job = k8s.awaitJob();
+      k8s.awaitCondition(NS, "referred", Conditions.BUILDING, "True", null);
+      String tag = variant(NS, "referred").getTag();
+      String digest = registry.pushRandomImage("referred/env", tag);
+      k8s.podFinished(job, 0, "Completed", digest, buildLog("INFO[0042] Pushed " + repo + "@" + digest));
+      k8s.finishJob(job, true, null);
+
+      k8s.awaitCondition(NS, "referred", Conditions.READY, "True", Reasons.BUILT);
+      VariantStatus variant = awaitArtifact("referred");
+      assertThat(variant.getBuildLog().getReferrer()).isTrue();
+      String logDigest = digestOf(variant.getBuildLog().getArtifact());
+      LogRegistry.FoundLog found = LogRegistry.find(session(repo), ImageReference.parse(repo + ":" + tag), digest)
+          .orElseThrow();
+      assertThat(found.digest()).isEqualTo(logDigest);
+      assertThat(found.via()).isEqualTo("referrers");
+      assertThat(withReferrers.requests()).anyMatch(r -> r.method().equals("GET")
+          && r.path().startsWith("/v2/referred/env/referrers/" + digest));
+      // neither fallback was written
+      assertThat(registry.request("GET", "/v2/referred/env/manifests/" + RegistrySession.fallbackTag(digest),
+          Map.of("Accept", RegistrySession.OCI_INDEX)).statusCode()).isEqualTo(404);
+      assertThat(registry.request("GET", "/v2/referred/env/manifests/" + tag + ".log",
+          Map.of("Accept", LogArtifact.MANIFEST_MEDIA_TYPE)).statusCode()).isEqualTo(404);
+      assertNoSecret(LogRegistry.read(session(repo), logDigest));
+    }
   }
 
   @Test
