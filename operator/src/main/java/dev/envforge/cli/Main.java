@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         "3:I/O or internal error (stack trace with --debug)"},
     subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, TagsCommand.class,
         CheckLockCommand.class, SyncCommand.class, CheckCommand.class, DiffCommand.class, ExistsCommand.class,
+        LogsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;

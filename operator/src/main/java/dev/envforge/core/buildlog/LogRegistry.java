@@ -91,7 +91,8 @@ public final class LogRegistry {
         found.add(new FoundLog(r.digest(), "referrers", r.annotations() == null ? Map.of() : r.annotations()));
       }
     }
-    Optional<Manifest> tagged = session.manifest(LogArtifact.tagFor(image.tag()));
+    Optional<Manifest> tagged = image.tag() == null ? Optional.empty()
+        : session.manifest(LogArtifact.tagFor(image.tag()));
     if (tagged.isPresent()) {
       LogArtifact.logLayer(tagged.get().content());
       found.add(new FoundLog(tagged.get().digest(), "tag " + LogArtifact.tagFor(image.tag()),
