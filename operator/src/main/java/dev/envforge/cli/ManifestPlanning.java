@@ -50,8 +50,11 @@ final class ManifestPlanning {
         throw new IllegalArgumentException(project + ": not a folder (--project names the project folder)");
       }
       ProjectFiles files = ProjectFiles.of(project);
-      String lockFile = spec.getSource().getConfigMapRef() == null ? null
+      // a ConfigMap key is a file name in the folder only when such a file exists (kustomize's files: a=b renames)
+      String lockKey = spec.getSource().getConfigMapRef() == null ? null
           : spec.getSource().getConfigMapRef().getLockKey();
+      String lockFile = lockKey != null && project.resolve(lockKey).normalize().startsWith(project.normalize())
+          && Files.isRegularFile(project.resolve(lockKey)) ? lockKey : null;
       LockFormat explicit = spec.getSource().getFormat() == null ? null
           : LockFormat.fromId(spec.getSource().getFormat().value());
       LockDiscovery.Found found = LockDiscovery.find(project, files, explicit, lockFile);
