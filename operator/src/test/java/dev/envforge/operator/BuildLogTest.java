@@ -161,6 +161,35 @@ class BuildLogTest extends OperatorWithRegistry {
   }
 
   @Test
+  void aLogTheRegistryDidNotTakeKeepsItsTailAndIsStoredAtTheNextReconcile() {
+    try (RegistryProxy flaky = RegistryProxy.inFrontOf(registry)) {
+      String repo = flaky.hostPort() + "/flaky/env";
+      apply("flaky", repo);
+      Job job = k8s.awaitJob();
+      k8s.awaitCondition(NS, "flaky", Conditions.BUILDING, "True", null);
+      flaky.failWith(503);
+      String log = buildLog("error building image: failed to execute command: exit status 1");
+      k8s.podFinished(job, 1, "Error", "exit status 1", log);
+      k8s.finishJob(job, false, "BackoffLimitExceeded");
+
+      k8s.awaitOrDescribe("a build log the registry refused", () -> {
+        VariantStatus v = variant(NS, "flaky");
+        return v != null && v.getBuildLog() != null && v.getBuildLog().getMessage() != null;
+      });
+      BuildLogStatus refused = variant(NS, "flaky").getBuildLog();
+      assertThat(refused.getMessage()).contains("could not be stored", "503");
+      assertThat(refused.getArtifact()).isNull();
+      assertThat(refused.getTail()).endsWith("exit status 1\n");
+
+      flaky.behaveNormally();
+      k8s.reconcileWithoutChange(NS, "flaky");
+      VariantStatus stored = awaitArtifact("flaky");
+      assertThat(stored.getBuildLog().getMessage()).isNull();
+      assertThat(stored.getBuildLog().getTail()).isEqualTo(refused.getTail());
+    }
+  }
+
+  @Test
   void aBuildWhosePodLogIsGoneSaysSoAndIsNotAskedAgain() {
     String repo = registry.hostPort() + "/gone/env";
     apply("gone", repo);
