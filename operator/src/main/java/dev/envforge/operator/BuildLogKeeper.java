@@ -33,9 +33,12 @@ final class BuildLogKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(BuildLogKeeper.class);
   /** The tail kept in status. */
   static final int TAIL_BYTES = 4096;
-  /** The most of a log that is read and stored: its end, since the end says what failed. */
+  /**
+   * The most of a log that is read and stored: its end, since the end says what failed. The kubelet cuts by lines
+   * (limitBytes would keep the start of those lines, not the end), and the end is cut to bytes here.
+   */
+  static final int MAX_LOG_LINES = 50_000;
   static final int MAX_LOG_BYTES = 8 * 1024 * 1024;
-  static final int MAX_LOG_LINES = 200_000;
   /** The container of the build Pod (see BuildJobFactory). */
   static final String BUILD_CONTAINER = "build";
 
@@ -111,7 +114,7 @@ final class BuildLogKeeper {
     String text;
     try {
       text = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(podName)
-          .inContainer(BUILD_CONTAINER).limitBytes(MAX_LOG_BYTES).tailingLines(MAX_LOG_LINES).getLog();
+          .inContainer(BUILD_CONTAINER).tailingLines(MAX_LOG_LINES).getLog();
     } catch (KubernetesClientException e) {
       // 400: the container never ran; 404: the Pod is gone; 403: not allowed. None gets better by asking again.
       status.setMessage(Texts.oneLine("the build Pod's log cannot be read (HTTP " + e.getCode() + "): "
@@ -121,6 +124,9 @@ final class BuildLogKeeper {
       return status;
     }
     String redacted = BuildLogText.redact(text == null ? "" : text, secretValues.get());
+    if (redacted.length() > MAX_LOG_BYTES / 4) {
+      redacted = BuildLogText.tail(redacted, MAX_LOG_BYTES);
+    }
     byte[] bytes = redacted.getBytes(StandardCharsets.UTF_8);
     status.setBytes((long) bytes.length);
     status.setTail(BuildLogText.tail(redacted, TAIL_BYTES));
