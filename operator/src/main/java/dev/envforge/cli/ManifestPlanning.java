@@ -3,6 +3,7 @@ package dev.envforge.cli;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
 import dev.envforge.cli.ManifestReader.Manifest;
 import dev.envforge.core.lock.LockFormat;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
@@ -27,6 +28,8 @@ final class ManifestPlanning {
   private final LockFormat format;
   private final String lockFile;
   private final PlanningRequest request;
+  /** The lock is parsed once for all the manifest's variants. */
+  private final ParsedFiles parsed = ParsedFiles.forOnePlanning();
 
   private ManifestPlanning(Manifest manifest, ProjectFiles files, LockFormat format, String lockFile) {
     this.manifest = manifest;
@@ -100,7 +103,7 @@ final class ManifestPlanning {
   }
 
   VariantPlan plan(VariantRequest variant) {
-    return EnvironmentPlanner.plan(files, request, variant, lockFile);
+    return EnvironmentPlanner.plan(files, request, variant, lockFile, parsed);
   }
 
   /** The image reference the operator pushes a tag to: the canonical form of spec.image.repository and the tag. */

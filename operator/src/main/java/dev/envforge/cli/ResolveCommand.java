@@ -27,8 +27,11 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return print(spec.commandLine().getOut(), project, recipe, json);
+  }
+
+  static int print(PrintWriter out, ProjectOptions project, RecipeOptions recipe, boolean json) throws Exception {
     VariantPlan plan = project.plan(recipe);
-    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode node = PlanJson.toJson(plan.plan());
       node.put("hash", plan.hash().hex());

@@ -1,6 +1,7 @@
 package dev.envforge.operator;
 
 import dev.envforge.core.buildlog.LogRegistry;
+import dev.envforge.core.cache.BoundedCache;
 import dev.envforge.core.hash.PlanHasher;
 import dev.envforge.core.registry.RegistryException;
 import dev.envforge.core.registry.ImageReference;

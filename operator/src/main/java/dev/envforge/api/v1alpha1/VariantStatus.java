@@ -63,7 +63,8 @@ public class VariantStatus {
   @JsonPropertyDescription("Full Python version the variant was resolved for, e.g. 3.12.8.")
   private String python;
 
-  @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled.")
+  @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled; the reasons are listed in"
+      + " docs/reference.md.")
   private String reason;
 
   @JsonPropertyDescription("Human-readable detail of the current phase.")
@@ -183,8 +184,13 @@ public class VariantStatus {
     return reason;
   }
 
+  /** The reason as read from the API: a status written by a newer envforge may hold one this version does not know. */
   public void setReason(String reason) {
     this.reason = reason;
+  }
+
+  public void setReason(Reason reason) {
+    this.reason = reason == null ? null : reason.wire();
   }
 
   public String getMessage() {

@@ -34,7 +34,8 @@ class BuildContextRendererTest {
    * cannot change any image (none comes to mind) may update the fingerprint alone.
    */
   static final Map<Integer, String> FINGERPRINTS = Map.of(
-      2, "3fd20dcf1529a0324706ce88b832c93ba6f2b1990647ecfde78dcfce982f9d59");
+      2, "3fd20dcf1529a0324706ce88b832c93ba6f2b1990647ecfde78dcfce982f9d59",
+      3, "2b714d8547e5742dcd4b5c58bc162e3d151c881b4b6f67ce2a42e61d720bbd0e");
 
   static InstallPlan fixedPlan() {
     return new InstallPlan(LockFormat.UV, Selection.MAIN, MarkerEnvironment.linuxCPython("3.12.7", "x86_64"),
