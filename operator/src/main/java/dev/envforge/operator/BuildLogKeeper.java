@@ -5,6 +5,7 @@ import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.buildlog.BuildLogText;
 import dev.envforge.core.buildlog.LogArtifact;
+import dev.envforge.core.cache.BoundedCache;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.text.Texts;
 import dev.envforge.operator.VariantDecision.ExistingBuild;
