@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.BuildLogStatus;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.buildlog.BuildLogText;
@@ -58,7 +58,7 @@ class BuildLogTest extends OperatorWithRegistry {
     k8s.podFinished(job, 1, "Error", log.substring(log.length() - 300), log);
     k8s.finishJob(job, false, "BackoffLimitExceeded");
 
-    k8s.awaitCondition(NS, "failed", Conditions.FAILED, "True", Reasons.INSTALL_FAILED);
+    k8s.awaitCondition(NS, "failed", Conditions.FAILED, "True", Reason.INSTALL_FAILED.wire());
     VariantStatus variant = awaitArtifact("failed");
     assertThat(variant.getMessage()).as("the failure message quotes the log's end, without the credential")
         .contains("pushing with ***");
@@ -97,7 +97,7 @@ class BuildLogTest extends OperatorWithRegistry {
     k8s.podFinished(job, 0, "Completed", digest, buildLog("INFO[0042] Pushed " + repo + "@" + digest));
     k8s.finishJob(job, true, null);
 
-    k8s.awaitCondition(NS, "built", Conditions.READY, "True", Reasons.BUILT);
+    k8s.awaitCondition(NS, "built", Conditions.READY, "True", Reason.BUILT.wire());
     VariantStatus variant = awaitArtifact("built");
     assertThat(variant.getBuildLog().getReferrer()).as("distribution 2.8 has no referrers API").isFalse();
     assertThat(variant.getBuildLog().getTail()).endsWith("@" + digest + "\n");
@@ -141,7 +141,7 @@ class BuildLogTest extends OperatorWithRegistry {
       k8s.podFinished(job, 0, "Completed", digest, buildLog("INFO[0042] Pushed " + repo + "@" + digest));
       k8s.finishJob(job, true, null);
 
-      k8s.awaitCondition(NS, "referred", Conditions.READY, "True", Reasons.BUILT);
+      k8s.awaitCondition(NS, "referred", Conditions.READY, "True", Reason.BUILT.wire());
       VariantStatus variant = awaitArtifact("referred");
       assertThat(variant.getBuildLog().getReferrer()).isTrue();
       String logDigest = digestOf(variant.getBuildLog().getArtifact());
