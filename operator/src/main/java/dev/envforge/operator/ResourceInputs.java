@@ -118,8 +118,10 @@ final class ResourceInputs {
         throw new SpecProblemException(Reason.PYTHON_EXCLUDED, "spec.python: " + refused.problem().message());
       }
       if (outcome instanceof Refused refused) {
-        throw new SpecProblemException(reasonFor(refused.problem().kind()), "spec.variants[" + i + "] ("
-            + variant.name() + "): " + refused.problem().message());
+        String where = refused.problem().kind() == PlanningProblem.Kind.BUILDER
+            ? "spec.builder.mode (variant " + variant.name() + "): "
+            : "spec.variants[" + i + "] (" + variant.name() + "): ";
+        throw new SpecProblemException(reasonFor(refused.problem().kind()), where + refused.problem().message());
       }
       variantPlans.add((Planned) outcome);
     }
@@ -130,7 +132,7 @@ final class ResourceInputs {
   static Reason reasonFor(PlanningProblem.Kind kind) {
     return switch (kind) {
       case LOCK, BUILD_CONTEXT -> Reason.INVALID_LOCK;
-      case RECIPE -> Reason.INVALID_SPEC;
+      case RECIPE, BUILDER -> Reason.INVALID_SPEC;
       case PYTHON -> Reason.PYTHON_EXCLUDED;
     };
   }

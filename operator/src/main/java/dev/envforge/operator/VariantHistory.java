@@ -51,8 +51,7 @@ final class VariantHistory {
     v.setPhase(VariantPhase.Cached);
     v.setReason(Reason.ROLLED_BACK);
     v.setMessage("back to the image this variant used since " + earlier.getSince() + "; nothing to build");
-    VariantProjection.setPackageCounts(v, plan.plan());
-    v.setPython(plan.recipe().python());
+    VariantProjection.setPlanFacts(v, plan);
     v.setGeneration(generation);
     v.setRebuildToken(before.getRebuildToken());
     return v;

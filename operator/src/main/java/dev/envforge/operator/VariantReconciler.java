@@ -5,7 +5,9 @@ import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.buildlog.BuildLogText;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
+import dev.envforge.core.recipe.Builder;
 import dev.envforge.core.registry.ImageReference;
+import dev.envforge.core.text.Texts;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
 import dev.envforge.core.planner.PlanOutcome.Planned;
@@ -131,6 +133,23 @@ final class VariantReconciler {
         : new BuildOutcome(outcome.state(), outcome.reason(), message, outcome.digest());
   }
 
+  private static BuildContext projectWithoutCredentials(Inputs inputs) {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    inputs.project().contents().forEach((path, text) -> files.put(path, Texts.withoutUrlCredentials(text)));
+    return new BuildContext(files);
+  }
+
+  /**
+   * What {@code envforge assemble} needs to plan the variant as the operator did: the full Python version the
+   * markers were evaluated for (the recipe keeps only its minor version).
+   */
+  private static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan) {
+    var format = inputs.project().format();
+    return new BuildJobSpec.AssembleInputs(format.lockFile(), format.id(), plan.plan().selection().groups(),
+        plan.plan().selection().extras(), plan.plan().environment().pythonFullVersion(), plan.recipe().baseImage(),
+        plan.variant());
+  }
+
   /**
    * A build of this namespace that failed before it could start (builder image not pullable, rejected by Pod
    * Security) and still runs.
@@ -158,12 +177,16 @@ final class VariantReconciler {
       return new ClaimedElsewhere(holder.get());
     }
     VariantPlan plan = planned.plan();
-    // the checked context, fetched through the mirrors and uv image of the resource and the operator
-    BuildContext buildContext = plan.render(FetchSettings.of(builderDefaults.pod(), resource.getSpec().getBuilder()));
+    boolean assemble = plan.recipe().builder() == Builder.ASSEMBLE;
+    // Kaniko builds the rendered context, fetched through the mirrors and uv image of the resource and the
+    // operator; the assembler plans again from the project's own files, handed on without credentials in URLs
+    // (the plan has none either; the build gets them from the index Secret)
+    var fetch = FetchSettings.of(builderDefaults.pod(), resource.getSpec().getBuilder());
+    BuildContext buildContext = assemble ? projectWithoutCredentials(inputs) : plan.render(fetch);
     Job created;
     try {
       BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,
-          token, List.copyOf(buildContext.files().keySet()));
+          token, List.copyOf(buildContext.files().keySet()), assemble ? assembleInputs(inputs, plan) : null);
       created = buildObjects.create(spec, buildContext);
     } catch (KubernetesClientException e) {
       coordinator.release(imageKey);
@@ -176,8 +199,8 @@ final class VariantReconciler {
       throw e;
     }
     transitions.buildStarted(resource, plan, image, created);
-    LOG.info("resource={}/{} variant={} image={} job={} build started", namespace,
-        resource.getMetadata().getName(), plan.variant(), image, jobName);
+    LOG.info("resource={}/{} variant={} image={} job={} builder={} build started", namespace,
+        resource.getMetadata().getName(), plan.variant(), image, jobName, plan.recipe().builder().id());
     return new Created(jobName, token, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
   }
 }

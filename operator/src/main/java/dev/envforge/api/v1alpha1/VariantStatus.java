@@ -19,6 +19,8 @@ import java.util.Objects;
   "packages",
   "requestedPackages",
   "python",
+  "builder",
+  "builderReason",
   "reason",
   "message",
   "rebuildToken",
@@ -62,6 +64,14 @@ public class VariantStatus {
 
   @JsonPropertyDescription("Full Python version the variant was resolved for, e.g. 3.12.8.")
   private String python;
+
+  @JsonPropertyDescription("Which builder makes the variant's image: assemble or kaniko (spec.builder.mode, with auto"
+      + " resolved for this plan).")
+  private String builder;
+
+  @JsonPropertyDescription("Why that builder, e.g. \"package foo 1.0 has no wheel for CPython 3.12.8 on x86_64 with"
+      + " glibc 2.36 (only an sdist, which must be built)\" when auto falls back to Kaniko.")
+  private String builderReason;
 
   @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled; the reasons are listed in"
       + " docs/reference.md.")
@@ -180,6 +190,22 @@ public class VariantStatus {
     this.python = python;
   }
 
+  public String getBuilder() {
+    return builder;
+  }
+
+  public void setBuilder(String builder) {
+    this.builder = builder;
+  }
+
+  public String getBuilderReason() {
+    return builderReason;
+  }
+
+  public void setBuilderReason(String builderReason) {
+    this.builderReason = builderReason;
+  }
+
   public String getReason() {
     return reason;
   }
@@ -253,6 +279,8 @@ public class VariantStatus {
         && Objects.equals(packages, that.packages)
         && Objects.equals(requestedPackages, that.requestedPackages)
         && Objects.equals(python, that.python)
+        && Objects.equals(builder, that.builder)
+        && Objects.equals(builderReason, that.builderReason)
         && Objects.equals(reason, that.reason)
         && Objects.equals(message, that.message)
         && Objects.equals(rebuildToken, that.rebuildToken)
@@ -264,8 +292,8 @@ public class VariantStatus {
   @Override
   public int hashCode() {
     return Objects.hash(
-        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, reason,
-        message, rebuildToken, generation, buildLog, history);
+        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, builder,
+        builderReason, reason, message, rebuildToken, generation, buildLog, history);
   }
 
   @Override
@@ -273,7 +301,7 @@ public class VariantStatus {
     return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
         + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python
-        + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
+        + ", builder=" + builder + ", builderReason=" + builderReason + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
         + generation + ", buildLog=" + buildLog + ", history=" + history + "}";
   }
 }

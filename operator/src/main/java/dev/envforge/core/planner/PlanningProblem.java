@@ -17,6 +17,8 @@ public record PlanningProblem(Kind kind, String message) {
     /** The target's Python version: one the project's requires-python excludes. */
     PYTHON,
     /** A lock that reads fine but whose packages cannot be installed by a build (the build context refuses them). */
-    BUILD_CONTEXT
+    BUILD_CONTEXT,
+    /** The builder asked for cannot build the plan (builder mode assemble, a package without a wheel). */
+    BUILDER
   }
 }
