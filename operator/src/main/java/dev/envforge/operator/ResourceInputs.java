@@ -67,6 +67,44 @@ final class ResourceInputs {
     return new Inputs(plan(spec, project), repository, access, project);
   }
 
+  /**
+   * The values of the Secrets the resource's builds are given (push and index credentials), as they could appear
+   * in a build log; empty when there are none or they are gone.
+   */
+  java.util.Set<String> secretValues(PythonEnvironment resource) {
+    PythonEnvironmentSpec spec = resource.getSpec();
+    String namespace = resource.getMetadata().getNamespace();
+    List<String> names = new ArrayList<>();
+    if (spec.getImage() != null && spec.getImage().getPushSecretRef() != null) {
+      names.add(spec.getImage().getPushSecretRef().getName());
+    }
+    if (spec.getIndexCredentialsSecretRef() != null) {
+      names.add(spec.getIndexCredentialsSecretRef().getName());
+    }
+    List<String> values = new ArrayList<>();
+    for (String name : names) {
+      Secret secret = name == null ? null : secret(namespace, name);
+      if (secret == null) {
+        continue;
+      }
+      if (secret.getData() != null) {
+        secret.getData().values().forEach(v -> values.add(decode(v)));
+      }
+      if (secret.getStringData() != null) {
+        values.addAll(secret.getStringData().values());
+      }
+    }
+    return dev.envforge.core.buildlog.SecretValues.of(values);
+  }
+
+  private static String decode(String base64) {
+    try {
+      return new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return base64;
+    }
+  }
+
   /** Every variant's plan and build context, checked here so that no input problem waits for a build to start. */
   private List<Planned> plan(PythonEnvironmentSpec spec, LoadedProject project) {
     PlanningRequest request = SpecPlanning.request(spec, project.format());

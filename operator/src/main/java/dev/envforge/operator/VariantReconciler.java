@@ -2,6 +2,7 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
+import dev.envforge.core.buildlog.BuildLogText;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.Builder;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +53,18 @@ final class VariantReconciler {
   private final OperatorMetrics metrics;
   private final TransitionEvents transitions;
   private final Clock clock;
+  private final BuildLogKeeper logs;
+  private final Function<PythonEnvironment, Set<String>> secretValues;
 
+  /**
+   * @param secretValues the values of the Secrets a resource's builds are given, which its build logs must not show
+   */
   VariantReconciler(BuildCoordinator coordinator, Function<Job, List<Pod>> podsOf, ImageRegistry registry,
       BuildObjects buildObjects, BuilderDefaults builderDefaults, OperatorMetrics metrics,
-      TransitionEvents transitions, Clock clock) {
+      TransitionEvents transitions, Clock clock, BuildLogKeeper logs,
+      Function<PythonEnvironment, Set<String>> secretValues) {
+    this.logs = logs;
+    this.secretValues = secretValues;
     this.coordinator = coordinator;
     this.podsOf = podsOf;
     this.registry = registry;
@@ -75,7 +85,7 @@ final class VariantReconciler {
     // a Job in the cache needs no claim any more
     job.ifPresent(j -> coordinator.release(imageKey));
     Situation situation = new Situation(before, plan, image, generation, resource.getSpec().getRebuildToken(),
-        job.map(j -> ExistingBuild.of(j, namespace, analyze(j))).orElse(null),
+        job.map(j -> ExistingBuild.of(j, namespace, analyze(j, resource))).orElse(null),
         job.isPresent() ? null : coordinator.pendingClaim(imageKey)
             .map(ref -> VariantDecision.relativeJobRef(ref, namespace)).orElse(null),
         null);
@@ -102,14 +112,25 @@ final class VariantReconciler {
     if (projection.cacheHit()) {
       metrics.cacheHit();
     }
+    logs.attach(before, projection.status(), situation.existingBuild(), job.orElse(null),
+        job.map(podsOf).orElse(List.of()), image, inputs.access(), () -> secretValues.apply(resource));
     return new VariantResult(projection.status(), projection.registryProblem());
   }
 
-  /** The build's outcome; the Job's FailedCreate events are read only while it has no Pod. */
-  private BuildOutcome analyze(Job job) {
+  /**
+   * The build's outcome; the Job's FailedCreate events are read only while it has no Pod. A failure's message
+   * quotes the end of the build log, which may print a credential the build was given: those values are removed.
+   */
+  private BuildOutcome analyze(Job job, PythonEnvironment resource) {
     List<Pod> pods = podsOf.apply(job);
-    return BuildFailureAnalyzer.analyze(job, pods, BuildFailureAnalyzer.mayHaveCreationFailures(job, pods)
-        ? buildObjects.creationFailures(job) : List.of());
+    BuildOutcome outcome = BuildFailureAnalyzer.analyze(job, pods,
+        BuildFailureAnalyzer.mayHaveCreationFailures(job, pods) ? buildObjects.creationFailures(job) : List.of());
+    if (outcome.reason() == null || outcome.message() == null) {
+      return outcome;
+    }
+    String message = BuildLogText.redact(outcome.message(), secretValues.apply(resource));
+    return message.equals(outcome.message()) ? outcome
+        : new BuildOutcome(outcome.state(), outcome.reason(), message, outcome.digest());
   }
 
   private static BuildContext projectWithoutCredentials(Inputs inputs) {

@@ -25,6 +25,7 @@ import java.util.Objects;
   "message",
   "rebuildToken",
   "generation",
+  "buildLog",
   "history"
 })
 public class VariantStatus {
@@ -86,6 +87,10 @@ public class VariantStatus {
   @JsonPropertyDescription("The metadata.generation this variant's phase was reached at; a failed build is retried"
       + " only at a newer generation or with a new rebuildToken.")
   private Long generation;
+
+  @JsonPropertyDescription("The log of the variant's last finished build: its tail, and the full log's artifact in"
+      + " the registry.")
+  private BuildLogStatus buildLog;
 
   @JsonPropertyDescription("The images this variant used, oldest first, at most spec.historyLimit (default 10):"
       + " hash, image, since when, and the packages changed against the entry before.")
@@ -238,6 +243,14 @@ public class VariantStatus {
     this.history = history;
   }
 
+  public BuildLogStatus getBuildLog() {
+    return buildLog;
+  }
+
+  public void setBuildLog(BuildLogStatus buildLog) {
+    this.buildLog = buildLog;
+  }
+
   public Long getGeneration() {
     return generation;
   }
@@ -272,6 +285,7 @@ public class VariantStatus {
         && Objects.equals(message, that.message)
         && Objects.equals(rebuildToken, that.rebuildToken)
         && Objects.equals(generation, that.generation)
+        && Objects.equals(buildLog, that.buildLog)
         && Objects.equals(history, that.history);
   }
 
@@ -279,7 +293,7 @@ public class VariantStatus {
   public int hashCode() {
     return Objects.hash(
         name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, builder,
-        builderReason, reason, message, rebuildToken, generation, history);
+        builderReason, reason, message, rebuildToken, generation, buildLog, history);
   }
 
   @Override
@@ -288,6 +302,6 @@ public class VariantStatus {
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
         + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python
         + ", builder=" + builder + ", builderReason=" + builderReason + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
-        + generation + ", history=" + history + "}";
+        + generation + ", buildLog=" + buildLog + ", history=" + history + "}";
   }
 }
