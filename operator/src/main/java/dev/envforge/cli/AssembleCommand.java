@@ -13,6 +13,7 @@ import dev.envforge.core.assemble.WheelFetcher;
 import dev.envforge.core.plan.PackageSource;
 import dev.envforge.core.plan.PlannedPackage;
 import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.recipe.Builder;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.RegistryClient;
 import dev.envforge.core.registry.RegistryCredentials;
@@ -98,6 +99,13 @@ final class AssembleCommand implements Callable<Integer> {
           + " assemble or auto (the tag is then the one the operator computes for an assembled image)");
     }
     VariantPlan plan = project.plan(recipe);
+    if (plan.recipe().builder() != Builder.ASSEMBLE) {
+      // under auto the operator builds this plan with Kaniko, under a Kaniko tag: assembling it would mislabel it
+      spec.commandLine().getErr().println(Texts.oneLine("envforge: cannot assemble: " + plan.builderReason()
+          + " (build with the Kaniko recipe instead)"));
+      spec.commandLine().getErr().flush();
+      return EXIT_NOT_ASSEMBLABLE;
+    }
     ImageReference target = parse("--to", to);
     boolean tagGiven = to.lastIndexOf(':') > to.lastIndexOf('/');
     String tag = tagGiven ? target.tag() : plan.hash().tag();
