@@ -86,7 +86,7 @@ final class ResourceInputs {
   static String reasonFor(PlanningProblem.Kind kind) {
     return switch (kind) {
       case LOCK, BUILD_CONTEXT -> Reasons.INVALID_LOCK;
-      case RECIPE -> Reasons.INVALID_SPEC;
+      case RECIPE, RUNTIME -> Reasons.INVALID_SPEC;
     };
   }
 

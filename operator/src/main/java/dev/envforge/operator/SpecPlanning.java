@@ -28,8 +28,8 @@ public final class SpecPlanning {
     List<Variant> variants = spec.getVariants() == null || spec.getVariants().isEmpty()
         ? PythonEnvironmentSpec.defaultVariants() : spec.getVariants();
     return variants.stream().map(v -> new VariantRequest(v.getName(), new Selection(
-        v.getGroups() == null ? List.of() : v.getGroups(), v.getExtras() == null ? List.of() : v.getExtras())))
-        .toList();
+        v.getGroups() == null ? List.of() : v.getGroups(), v.getExtras() == null ? List.of() : v.getExtras()),
+        v.getRuntimeGroups())).toList();
   }
 
   /** A two-part version ("3.12") targets that minor version's first release for markers on the full version. */

@@ -15,6 +15,11 @@ public record PlanningProblem(Kind kind, String message) {
     /** A recipe value: base image, Python version, platform or installer. */
     RECIPE,
     /** A lock that reads fine but whose packages cannot be installed by a build (the build context refuses them). */
-    BUILD_CONTEXT
+    BUILD_CONTEXT,
+    /**
+     * The variant's runtime groups: an unknown group, a package that conflicts with the image's plan, or one that
+     * cannot be installed at start-up (no hashes, no wheel, not from an index).
+     */
+    RUNTIME
   }
 }

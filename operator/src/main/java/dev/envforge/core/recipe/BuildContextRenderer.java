@@ -45,9 +45,9 @@ public final class BuildContextRenderer {
   static final String CONTEXT_IN_IMAGE = "/usr/share/envforge/";
   private static final String COMPILE_SCRIPT_TEXT = resource(BuildContext.COMPILE_SCRIPT);
 
-  private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
-  private static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
-  private static final Pattern HASH = Pattern.compile("^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$");
+  static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
+  static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
+  static final Pattern HASH = Pattern.compile("^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$");
   private static final Pattern COMMIT = Pattern.compile("^[0-9a-f]{7,64}$");
   private static final Pattern SUBDIRECTORY = Pattern.compile("^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,200}$");
   private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9._:+=,!/@-]*$");
@@ -111,7 +111,7 @@ public final class BuildContextRenderer {
     return new BuildContext(files);
   }
 
-  private static String withHashes(String requirement, Set<String> hashes) {
+  static String withHashes(String requirement, Set<String> hashes) {
     StringBuilder sb = new StringBuilder(requirement);
     for (String h : hashes) {
       sb.append(" \\\n    --hash=").append(h);
@@ -222,14 +222,14 @@ public final class BuildContextRenderer {
     df.append(" \\\n      ").append(key).append("=\"").append(value).append('"');
   }
 
-  private static String checked(Pattern pattern, String value, String what) {
+  static String checked(Pattern pattern, String value, String what) {
     if (value == null || !pattern.matcher(value).matches()) {
       throw new RecipeInputException(what + " is not safe to install: " + Texts.quote(value));
     }
     return value;
   }
 
-  private static String checkedUrl(String url, String what) {
+  static String checkedUrl(String url, String what) {
     if (url == null) {
       throw new RecipeInputException(what + " is missing");
     }
