@@ -19,6 +19,8 @@ import java.util.Objects;
   "packages",
   "requestedPackages",
   "python",
+  "runtimeConfigMap",
+  "runtimePackages",
   "reason",
   "message",
   "rebuildToken",
@@ -61,6 +63,14 @@ public class VariantStatus {
 
   @JsonPropertyDescription("Full Python version the variant was resolved for, e.g. 3.12.8.")
   private String python;
+
+  @JsonPropertyDescription("ConfigMap holding the runtime requirements of spec.variants[].runtimeGroups (key"
+      + " requirements.txt), for Pods to mount at /etc/envforge/runtime; absent without runtime groups. Its name"
+      + " changes with its content.")
+  private String runtimeConfigMap;
+
+  @JsonPropertyDescription("Number of packages the runtime groups add on top of the image.")
+  private Integer runtimePackages;
 
   @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled.")
   private String reason;
@@ -174,6 +184,22 @@ public class VariantStatus {
     this.python = python;
   }
 
+  public String getRuntimeConfigMap() {
+    return runtimeConfigMap;
+  }
+
+  public void setRuntimeConfigMap(String runtimeConfigMap) {
+    this.runtimeConfigMap = runtimeConfigMap;
+  }
+
+  public Integer getRuntimePackages() {
+    return runtimePackages;
+  }
+
+  public void setRuntimePackages(Integer runtimePackages) {
+    this.runtimePackages = runtimePackages;
+  }
+
   public String getReason() {
     return reason;
   }
@@ -234,6 +260,8 @@ public class VariantStatus {
         && Objects.equals(packages, that.packages)
         && Objects.equals(requestedPackages, that.requestedPackages)
         && Objects.equals(python, that.python)
+        && Objects.equals(runtimeConfigMap, that.runtimeConfigMap)
+        && Objects.equals(runtimePackages, that.runtimePackages)
         && Objects.equals(reason, that.reason)
         && Objects.equals(message, that.message)
         && Objects.equals(rebuildToken, that.rebuildToken)
@@ -244,8 +272,8 @@ public class VariantStatus {
   @Override
   public int hashCode() {
     return Objects.hash(
-        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, reason,
-        message, rebuildToken, generation, history);
+        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python,
+        runtimeConfigMap, runtimePackages, reason, message, rebuildToken, generation, history);
   }
 
   @Override
@@ -253,7 +281,8 @@ public class VariantStatus {
     return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
         + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python
-        + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
+        + ", runtimeConfigMap=" + runtimeConfigMap + ", runtimePackages=" + runtimePackages + ", reason=" + reason
+        + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
         + generation + ", history=" + history + "}";
   }
 }

@@ -44,6 +44,13 @@ public final class BuildContextRenderer {
   /** Where the COPY instruction puts the context's files in the image. */
   static final String CONTEXT_IN_IMAGE = "/usr/share/envforge/";
   private static final String COMPILE_SCRIPT_TEXT = resource(BuildContext.COMPILE_SCRIPT);
+  private static final String LAUNCHER_TEXT = resource(BuildContext.LAUNCHER);
+  /** The image's entrypoint ({@value BuildContext#LAUNCHER} in the context). */
+  public static final String LAUNCHER_IN_IMAGE = "/usr/share/envforge/" + BuildContext.LAUNCHER;
+  /** Where a Pod mounts the runtime requirements (the key of the runtime ConfigMap) for the launcher. */
+  public static final String RUNTIME_REQUIREMENTS_MOUNT = "/etc/envforge/runtime";
+  /** Where the launcher installs runtime packages: a writable directory, an emptyDir in a Pod. */
+  public static final String RUNTIME_DIRECTORY = "/var/lib/envforge/runtime";
 
   static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
   static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
@@ -108,6 +115,7 @@ public final class BuildContextRenderer {
     files.put(BuildContext.DIRECT_REQUIREMENTS, requirements(indexes, direct));
     files.put(BuildContext.PACKAGE_LIST, packageList.toString());
     files.put(BuildContext.COMPILE_SCRIPT, COMPILE_SCRIPT_TEXT);
+    files.put(BuildContext.LAUNCHER, LAUNCHER_TEXT);
     return new BuildContext(files);
   }
 
@@ -152,7 +160,8 @@ public final class BuildContextRenderer {
     df.append("FROM ").append(recipe.baseImage()).append('\n');
     df.append("COPY ").append(BuildContext.HASHED_REQUIREMENTS).append(' ')
         .append(BuildContext.DIRECT_REQUIREMENTS).append(' ').append(BuildContext.PACKAGE_LIST).append(' ')
-        .append(BuildContext.COMPILE_SCRIPT).append(' ').append(CONTEXT_IN_IMAGE).append('\n');
+        .append(BuildContext.COMPILE_SCRIPT).append(' ').append(BuildContext.LAUNCHER).append(' ')
+        .append(CONTEXT_IN_IMAGE).append('\n');
     if (recipe.installer() == Installer.UV) {
       df.append("COPY --from=uv /uv /usr/local/bin/uv\n");
     }
@@ -170,6 +179,9 @@ public final class BuildContextRenderer {
     label(df, "org.opencontainers.image.base.name", recipe.baseImage());
     df.append('\n');
     df.append("USER ").append(IMAGE_USER).append('\n');
+    // ENTRYPOINT resets an inherited CMD, so the image names its default command itself
+    df.append("ENTRYPOINT [\"").append(LAUNCHER_IN_IMAGE).append("\"]\n");
+    df.append("CMD [\"python3\"]\n");
     return df.toString();
   }
 
@@ -200,7 +212,9 @@ public final class BuildContextRenderer {
         + "--require-hashes -r " + req + BuildContext.HASHED_REQUIREMENTS + "; fi; "
         + "if grep -q '^[^#-]' " + req + BuildContext.DIRECT_REQUIREMENTS + "; then " + install
         + "-r " + req + BuildContext.DIRECT_REQUIREMENTS + "; fi; "
-        + "PYTHONHASHSEED=0 " + VENV + "/bin/python " + req + BuildContext.COMPILE_SCRIPT;
+        + "PYTHONHASHSEED=0 " + VENV + "/bin/python " + req + BuildContext.COMPILE_SCRIPT + "; "
+        // a ConfigMap context gives its files no execute bit
+        + "chmod 0755 " + req + BuildContext.LAUNCHER;
   }
 
   private static String resource(String name) {

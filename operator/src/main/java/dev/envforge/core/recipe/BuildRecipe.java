@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 public record BuildRecipe(String baseImage, String python, String platform, Installer installer) {
   /**
    * Bumped whenever the rendered build context changes in a way that changes images. 2: a venv without pip, the
-   * installer run from outside it, checked-hash bytecode.
+   * installer run from outside it, checked-hash bytecode. 3: the launcher as the entrypoint (runtime groups).
    */
-  public static final int RECIPE_VERSION = 2;
+  public static final int RECIPE_VERSION = 3;
 
   private static final Pattern PYTHON_VERSION = Pattern.compile("^3\\.[0-9]{1,2}\\.[0-9]{1,3}$");
 
