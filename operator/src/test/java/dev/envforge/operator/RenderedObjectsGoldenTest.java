@@ -111,7 +111,8 @@ class RenderedObjectsGoldenTest {
     BuildContext context = plan.render();
 
     assertThat(context.files()).containsOnlyKeys(BuildContext.DOCKERFILE, BuildContext.HASHED_REQUIREMENTS,
-        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT);
+        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT,
+        BuildContext.LAUNCHER);
     context.files().forEach((name, text) ->
         Golden.assertMatches("recipe-" + installer.id() + "-uv-langchain-ai-langgraph/" + name, text));
     assertThat(context.files().get(BuildContext.HASHED_REQUIREMENTS)).contains("--hash=sha256:");
@@ -193,7 +194,8 @@ class RenderedObjectsGoldenTest {
       assertThat(owner.getUid()).isEqualTo(job.getMetadata().getUid());
     });
     assertThat(context.getData()).containsOnlyKeys(BuildContext.DOCKERFILE, BuildContext.HASHED_REQUIREMENTS,
-        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT);
+        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT,
+        BuildContext.LAUNCHER);
   }
 
   /**

@@ -35,7 +35,7 @@ class BuildContextRendererTest {
    */
   static final Map<Integer, String> FINGERPRINTS = Map.of(
       2, "3fd20dcf1529a0324706ce88b832c93ba6f2b1990647ecfde78dcfce982f9d59",
-      3, "unknown");
+      3, "a1069ab254134676a1049caeb5e645d649223de8cd68309c76c92fd685848844");
 
   static InstallPlan fixedPlan() {
     return new InstallPlan(LockFormat.UV, Selection.MAIN, MarkerEnvironment.linuxCPython("3.12.7", "x86_64"),
