@@ -128,4 +128,36 @@ class RuntimeGroupsOperatorTest extends OperatorWithRegistry {
         .startsWith("spec.variants[0] (default): runtimeGroups: ").contains("nope");
     assertThat(runtimeConfigMaps()).isEmpty();
   }
+
+  @Test
+  void aPolicyForbiddingRuntimeGroupsStopsTheVariantAndItsConfigMap() {
+    String governed = "production";
+    k8s.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(governed).addToLabels("envforge.dev/stage", "production").endMetadata().build()).create();
+    dev.envforge.api.v1alpha1.EnvironmentPolicy policy = new dev.envforge.api.v1alpha1.EnvironmentPolicy();
+    policy.getMetadata().setName("no-runtime-groups");
+    dev.envforge.api.v1alpha1.EnvironmentPolicySpec spec = new dev.envforge.api.v1alpha1.EnvironmentPolicySpec();
+    io.fabric8.kubernetes.api.model.LabelSelector selector = new io.fabric8.kubernetes.api.model.LabelSelector();
+    selector.setMatchLabels(Map.of("envforge.dev/stage", "production"));
+    spec.setNamespaceSelector(selector);
+    dev.envforge.api.v1alpha1.PolicyRulesSpec rules = new dev.envforge.api.v1alpha1.PolicyRulesSpec();
+    rules.setForbidRuntimeGroups(true);
+    spec.setRules(rules);
+    policy.setSpec(spec);
+    k8s.client.resource(policy).create();
+    String repo = registry.hostPort() + "/runtime/prod";
+    registry.pushRandomImage("runtime/prod", GovernanceTest.tagOf(GovernanceTest.LOCK, List.of()));
+
+    k8s.apply(OperatorHarness.environment(governed, "env", GovernanceTest.PYPROJECT, GovernanceTest.LOCK, repo,
+        withRuntime("default", "exp")));
+    PythonEnvironment pe = k8s.awaitCondition(governed, "env", Conditions.POLICY_VIOLATION, "True",
+        Reasons.POLICY_VIOLATED);
+
+    assertThat(pe.getStatus().condition(Conditions.POLICY_VIOLATION).get().getMessage())
+        .contains("policy no-runtime-groups: forbidRuntimeGroups: variant default: runtime groups ['exp']");
+    assertThat(pe.getStatus().getVariants().get(0).getReason()).isEqualTo(Reasons.POLICY_VIOLATED);
+    assertThat(pe.getStatus().getVariants().get(0).getRuntimeConfigMap()).isNull();
+    assertThat(k8s.client.configMaps().inNamespace(governed).withLabel(Labels.COMPONENT,
+        RuntimeConfigMaps.COMPONENT).list().getItems()).isEmpty();
+  }
 }
