@@ -67,6 +67,12 @@ check_expectations() {
   return "$failed"
 }
 
+# --helm-path: only fetch helm when needed and print its path (.ci/run gives it to the tests as ENVFORGE_HELM)
+if [[ "${1:-}" == "--helm-path" ]]; then
+  find_helm
+  exit 0
+fi
+
 helm_bin="$(find_helm)"
 echo "using $("$helm_bin" version --short) from $helm_bin"
 

@@ -65,7 +65,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if $requests }}{{- $_ := set $resources "requests" $requests }}{{- end }}
 {{- if $limits }}{{- $_ := set $resources "limits" $limits }}{{- end }}
 {{- if $resources }}{{- $_ := set $settings "resources" $resources }}{{- end }}
-{{- range $key := list "serviceAccountName" "nodeSelector" "tolerations" "affinity" "priorityClassName" "runtimeClassName" "imagePullSecrets" "env" "podLabels" "podAnnotations" "registryMirrors" }}
+{{- range $key := list "serviceAccountName" "nodeSelector" "tolerations" "affinity" "priorityClassName" "runtimeClassName" "imagePullSecrets" "env" "podLabels" "podAnnotations" "registryMirrors" "uvImage" "indexMirrors" }}
 {{- with index $b $key }}{{- $_ := set $settings $key . }}{{- end }}
 {{- end }}
 {{- if $settings }}{{ toYaml $settings }}{{ else }}{}{{ end }}

@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +49,10 @@ final class CheckCommand implements Callable<Integer> {
       description = "The repository images would be pushed to, for allowedImageRepositories.")
   String imageRepository;
 
+  @Option(names = "--json", description = "Print one JSON object: {\"policies\", \"complies\", \"violations\":"
+      + " [{\"policy\", \"rule\", \"variant\", \"package\", \"file\", \"line\", \"column\", \"message\"}]}.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -70,8 +76,30 @@ final class CheckCommand implements Callable<Integer> {
     return report(evaluate(policies, files, plan, project, imageRepository), policies);
   }
 
-  private int report(List<Violation> violations, List<Policy> policies) {
+  private int report(List<Violation> violations, List<Policy> policies) throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("policies", policies.stream().map(Policy::name).toList());
+      document.put("complies", violations.isEmpty());
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (Violation v : violations) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("policy", v.policy());
+        item.put("rule", v.rule());
+        item.put("variant", v.variant());
+        item.put("package", v.packageName());
+        item.put("file", v.position() == null ? null : v.position().file());
+        item.put("line", v.position() == null ? null : v.position().line());
+        item.put("column", v.position() == null ? null : v.position().column());
+        item.put("message", v.withoutPosition());
+        list.add(item);
+      }
+      document.put("violations", list);
+      out.println(JsonOutput.write(document));
+      out.flush();
+      return violations.isEmpty() ? 0 : EXIT_VIOLATIONS;
+    }
     violations.forEach(out::println);
     out.println(violations.isEmpty()
         ? "complies with " + String.join(", ", policies.stream().map(Policy::name).toList())

@@ -1,18 +1,22 @@
 package dev.envforge.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.envforge.core.lock.LockFormat;
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.ProjectFiles;
-import dev.envforge.core.lock.poetry.PoetryContentHash;
-import dev.envforge.core.lock.toml.Location;
 import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.lock.toml.TomlTable;
+import dev.envforge.core.lockcheck.LintRules;
+import dev.envforge.core.lockcheck.LockProblem;
+import dev.envforge.core.lockcheck.PoetryLockCheck;
+import dev.envforge.core.lockcheck.PyprojectDeclarations;
+import dev.envforge.core.lockcheck.UvLockCheck;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,15 +25,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "check-lock", mixinStandardHelpOptions = true,
-    description = "Exits 1 when the lock is out of date with pyproject.toml (Poetry's content-hash).")
+    description = "Exits 1 when poetry.lock or uv.lock is out of date with pyproject.toml (Poetry's content-hash, uv's"
+        + " recorded requirements and sources, a dependency or group missing from the lock), or when a dependency"
+        + " breaks a lint rule of [tool.envforge.lint].")
 final class CheckLockCommand implements Callable<Integer> {
-  static final int CHECK_FAILED = 1;
+  static final int CHECK_FAILED = Main.EXIT_CHECK_FAILED;
+  private static final String PYPROJECT = "pyproject.toml";
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The project folder (pyproject.toml and poetry.lock).")
+  @Parameters(index = "0", paramLabel = "DIR",
+      description = "The project folder (pyproject.toml with poetry.lock or uv.lock).")
   Path dir;
 
-  @Option(names = "--json", description = "Print one JSON object: {\"lock\", \"upToDate\", \"problems\": [{\"file\","
-      + " \"line\", \"column\", \"message\"}]}.")
+  @Option(names = "--json", description = "Print one JSON object: {\"lock\", \"locks\", \"upToDate\", \"passed\","
+      + " \"problems\": [{\"file\", \"line\", \"column\", \"check\", \"rule\", \"message\"}]}.")
   boolean json;
 
   @Spec CommandSpec spec;
@@ -40,52 +48,73 @@ final class CheckLockCommand implements Callable<Integer> {
       throw new IllegalArgumentException(dir + ": not a folder (DIR names the project folder)");
     }
     ProjectFiles files = ProjectFiles.of(dir);
-    String lockName = LockFormat.POETRY.lockFile();
-    String lockText = files.read(lockName).orElse(null);
-    if (lockText == null) {
+    String pyprojectText = files.read(PYPROJECT).orElseThrow(() -> new LockInputException(
+        files.displayName(PYPROJECT), 1, 1, "no such file (check-lock compares the lock with it)"));
+    TomlTable pyproject = Toml.parse(files.displayName(PYPROJECT), pyprojectText);
+    LintRules lint = LintRules.of(pyproject);
+    PyprojectDeclarations declared = PyprojectDeclarations.of(pyproject);
+
+    List<String> locks = new ArrayList<>();
+    List<LockProblem> problems = new ArrayList<>();
+    for (LockFormat format : List.of(LockFormat.POETRY, LockFormat.UV)) {
+      String name = format.lockFile();
+      String text = files.read(name).orElse(null);
+      if (text == null) {
+        continue;
+      }
+      locks.add(files.displayName(name));
+      TomlTable lock = Toml.parse(files.displayName(name), text);
+      problems.addAll(format == LockFormat.POETRY ? PoetryLockCheck.check(pyproject, lock, declared)
+          : UvLockCheck.check(files, name, lock));
+    }
+    if (locks.isEmpty()) {
       String other = null;
       for (LockFormat format : LockFormat.values()) {
         if (files.read(format.lockFile()).isPresent()) {
           other = format.lockFile();
         }
       }
-      throw new LockInputException(files.displayName(other == null ? lockName : other), 1, 1, other == null
-          ? "no such file (check-lock compares poetry.lock with pyproject.toml)"
-          : "check-lock compares poetry.lock with pyproject.toml; " + other + " is not checked by this version");
+      throw new LockInputException(files.displayName(other == null ? LockFormat.POETRY.lockFile() : other), 1, 1,
+          other == null ? "no such file (check-lock looked for poetry.lock and uv.lock next to pyproject.toml)"
+              : "check-lock compares poetry.lock or uv.lock with pyproject.toml; " + other
+                  + " is not checked by this version");
     }
-    String pyprojectText = files.read("pyproject.toml").orElseThrow(() -> new LockInputException(
-        files.displayName("pyproject.toml"), 1, 1, "no such file (check-lock compares the lock with it)"));
-    TomlTable lock = Toml.parse(files.displayName(lockName), lockText);
-    TomlTable pyproject = Toml.parse(files.displayName("pyproject.toml"), pyprojectText);
-    TomlTable metadata = lock.table("metadata");
-    if (metadata == null || metadata.string("content-hash") == null) {
-      throw (metadata == null ? lock : metadata).error("no [metadata] content-hash; regenerate the lock with"
-          + " poetry lock");
-    }
-    String recorded = metadata.string("content-hash");
-    String actual = PoetryContentHash.of(pyproject);
-    boolean upToDate = recorded.equals(actual);
-    Location where = metadata.location("content-hash");
-    String problem = where + ": content-hash " + recorded + " does not match pyproject.toml (its dependencies,"
-        + " groups, sources or extras hash to " + actual + "); run poetry lock";
+    boolean upToDate = problems.isEmpty();
+    problems.addAll(lint.check(declared.dependencies()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      ObjectNode root = mapper.createObjectNode();
-      root.put("lock", files.displayName(lockName));
-      root.put("upToDate", upToDate);
-      var problems = root.putArray("problems");
-      if (!upToDate) {
-        problems.addObject().put("file", where.file()).put("line", where.line()).put("column", where.column())
-            .put("message", "content-hash does not match pyproject.toml; run poetry lock");
-      }
-      out.println(mapper.writeValueAsString(root));
-    } else if (upToDate) {
-      out.println(files.displayName(lockName) + ": up to date with pyproject.toml");
+      out.println(json(locks, upToDate, problems));
     } else {
-      out.println(problem);
+      problems.forEach(out::println);
+      if (problems.isEmpty()) {
+        out.println(String.join(", ", locks) + ": up to date with pyproject.toml"
+            + (lint.isEmpty() ? "" : "; lint rules pass"));
+      } else {
+        out.println("# " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s"));
+      }
     }
     out.flush();
-    return upToDate ? 0 : CHECK_FAILED;
+    return problems.isEmpty() ? 0 : CHECK_FAILED;
+  }
+
+  private static String json(List<String> locks, boolean upToDate, List<LockProblem> problems) throws Exception {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("lock", locks.get(0));
+    root.put("locks", locks);
+    root.put("upToDate", upToDate);
+    root.put("passed", problems.isEmpty());
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (LockProblem p : problems) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("file", p.file());
+      item.put("line", p.line());
+      item.put("column", p.column());
+      item.put("check", p.check());
+      item.put("rule", p.rule());
+      item.put("message", p.message());
+      list.add(item);
+    }
+    root.put("problems", list);
+    return JsonOutput.write(root);
   }
 }

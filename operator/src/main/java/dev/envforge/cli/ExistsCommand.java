@@ -63,8 +63,6 @@ final class ExistsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public Integer call() throws IOException {
     ImageReference image;
@@ -100,7 +98,7 @@ final class ExistsCommand implements Callable<Integer> {
       document.put("exists", check.isUnknown() ? null : check.isPresent());
       document.put("digest", check.isPresent() ? check.digest() : null);
       document.put("reason", check.isUnknown() ? Texts.redact(check.reason()) : null);
-      out.println(JSON.writeValueAsString(document));
+      out.println(new ObjectMapper().writeValueAsString(document)); // Jackson only with --json
     } else if (check.isPresent()) {
       out.println("present " + image + "@" + check.digest());
     } else if (check.isAbsent()) {

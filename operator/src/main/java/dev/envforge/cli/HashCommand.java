@@ -1,5 +1,6 @@
 package dev.envforge.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,14 +20,12 @@ final class HashCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (json) {
-      spec.commandLine().getOut().println(JsonOutput.plan(project, recipe));
-      spec.commandLine().getOut().flush();
-      return 0;
-    }
-    String tag = project.plan(recipe).hash().tag();
-    spec.commandLine().getOut().println(tag);
-    spec.commandLine().getOut().flush();
+    return print(spec.commandLine().getOut(), project, recipe, json);
+  }
+
+  static int print(PrintWriter out, ProjectOptions project, RecipeOptions recipe, boolean json) throws Exception {
+    out.println(json ? JsonOutput.plan(project, recipe) : project.plan(recipe).hash().tag());
+    out.flush();
     return 0;
   }
 }

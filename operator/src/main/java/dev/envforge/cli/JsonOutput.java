@@ -32,6 +32,11 @@ final class JsonOutput {
     return JSON.writeValueAsString(node);
   }
 
+  /** Any document of maps, lists, strings, numbers, booleans and nulls, indented as the other commands print. */
+  static String write(Object document) throws JsonProcessingException {
+    return JSON.writeValueAsString(document);
+  }
+
   private static void put(ObjectNode node, VariantPlan plan) {
     node.put("variant", plan.variant());
     node.put("tag", plan.hash().tag());

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,10 +28,8 @@ import picocli.CommandLine.ScopeType;
         + " build recipes, and runs the envforge operator.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:a check failed", "2:bad input (FILE:LINE:COLUMN: problem, or a flag)",
-        "3:I/O or internal error (stack trace with --debug)"},
-    subcommands = {ResolveCommand.class, HashCommand.class, RenderCommand.class, TagsCommand.class,
-        CheckLockCommand.class, SyncCommand.class, CheckCommand.class, DiffCommand.class, ExistsCommand.class,
-        CommandLine.HelpCommand.class})
+        "3:I/O or internal error (stack trace with --debug)",
+        "4:assemble: the plan or base image cannot be assembled; build with the Kaniko recipe"})
 public final class Main {
   public static final int EXIT_OK = 0;
   /** A check the command makes found a problem (the command ran correctly). */
@@ -39,6 +40,25 @@ public final class Main {
   public static final int EXIT_ERROR = 3;
 
   static final String DEBUG = "--debug";
+
+  /**
+   * The commands in the order of the usage help. picocli reads a command's annotations by reflection when it is
+   * added, which costs more than a short command's work, so a run adds only the command it runs.
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("resolve", ResolveCommand::new);
+    COMMANDS.put("hash", HashCommand::new);
+    COMMANDS.put("render", RenderCommand::new);
+    COMMANDS.put("tags", TagsCommand::new);
+    COMMANDS.put("check-lock", CheckLockCommand::new);
+    COMMANDS.put("sync", SyncCommand::new);
+    COMMANDS.put("check", CheckCommand::new);
+    COMMANDS.put("diff", DiffCommand::new);
+    COMMANDS.put("exists", ExistsCommand::new);
+    COMMANDS.put("assemble", AssembleCommand::new);
+  }
 
   @Option(names = DEBUG, scope = ScopeType.INHERIT,
       description = "On an error, print the stack trace too.")
@@ -55,7 +75,11 @@ public final class Main {
 
   /** Runs the command line with its own output and error streams, as tests do. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine();
+    Integer quick = QuickStart.run(out, err, args);
+    if (quick != null) {
+      return quick;
+    }
+    CommandLine cli = commandLine(commandName(args));
     cli.setOut(out);
     cli.setErr(err);
     try {
@@ -69,8 +93,33 @@ public final class Main {
     }
   }
 
+  /** The command line with every command. */
   static CommandLine commandLine() {
+    return commandLine(null);
+  }
+
+  /** The first argument that is not an option: the command's name, or null. */
+  private static String commandName(String[] args) {
+    for (String arg : args) {
+      if (!arg.startsWith("-")) {
+        return arg;
+      }
+    }
+    return null;
+  }
+
+  /** The command line with only {@code command} when it is one of envforge's, else with every command. */
+  static CommandLine commandLine(String command) {
     CommandLine cli = new CommandLine(new Main());
+    boolean one = command != null && (COMMANDS.containsKey(command) || command.equals(RunCommandHook.RUN));
+    for (Map.Entry<String, Supplier<Object>> entry : COMMANDS.entrySet()) {
+      if (!one || entry.getKey().equals(command)) {
+        cli.addSubcommand(entry.getKey(), entry.getValue().get());
+      }
+    }
+    if (!one) {
+      cli.addSubcommand("help", new CommandLine.HelpCommand());
+    }
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         report(commandLine.getErr(), ex, parseResult.originalArgs().contains(DEBUG)));
     cli.setParameterExceptionHandler((ex, args) -> {
@@ -81,7 +130,9 @@ public final class Main {
       return EXIT_BAD_INPUT;
     });
     cli.setExitCodeExceptionMapper(Main::exitCode);
-    RunCommandHook.register(cli);
+    if (!one || command.equals(RunCommandHook.RUN)) {
+      RunCommandHook.register(cli);
+    }
     return cli;
   }
 

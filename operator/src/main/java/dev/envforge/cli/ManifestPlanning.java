@@ -3,6 +3,7 @@ package dev.envforge.cli;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
 import dev.envforge.cli.ManifestReader.Manifest;
 import dev.envforge.core.lock.LockFormat;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
@@ -27,6 +28,8 @@ final class ManifestPlanning {
   private final LockFormat format;
   private final String lockFile;
   private final PlanningRequest request;
+  /** The lock is parsed once for all the manifest's variants. */
+  private final ParsedFiles parsed = ParsedFiles.forOnePlanning();
 
   private ManifestPlanning(Manifest manifest, ProjectFiles files, LockFormat format, String lockFile) {
     this.manifest = manifest;
@@ -50,8 +53,11 @@ final class ManifestPlanning {
         throw new IllegalArgumentException(project + ": not a folder (--project names the project folder)");
       }
       ProjectFiles files = ProjectFiles.of(project);
-      String lockFile = spec.getSource().getConfigMapRef() == null ? null
+      // a ConfigMap key is a file name in the folder only when such a file exists (kustomize's files: a=b renames)
+      String lockKey = spec.getSource().getConfigMapRef() == null ? null
           : spec.getSource().getConfigMapRef().getLockKey();
+      String lockFile = lockKey != null && project.resolve(lockKey).normalize().startsWith(project.normalize())
+          && Files.isRegularFile(project.resolve(lockKey)) ? lockKey : null;
       LockFormat explicit = spec.getSource().getFormat() == null ? null
           : LockFormat.fromId(spec.getSource().getFormat().value());
       LockDiscovery.Found found = LockDiscovery.find(project, files, explicit, lockFile);
@@ -102,7 +108,7 @@ final class ManifestPlanning {
   }
 
   VariantPlan plan(VariantRequest variant) {
-    return EnvironmentPlanner.plan(files, request, variant, lockFile);
+    return EnvironmentPlanner.plan(files, request, variant, lockFile, parsed);
   }
 
   /** The image reference the operator pushes a tag to: the canonical form of spec.image.repository and the tag. */

@@ -51,7 +51,8 @@ final class ProjectOptions {
   List<String> extras = new ArrayList<>();
 
   @Option(names = "--python", paramLabel = "VERSION",
-      description = "Target CPython version, such as 3.12.7 (default: 3.12.7 unless requires-python excludes it).")
+      description = "Target CPython version, 3.x or 3.x.y; the image is for 3.x, and markers on python_full_version"
+          + " see 3.x.7 unless a full version is given (default: 3.12 unless requires-python excludes it).")
   String python;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH", defaultValue = Target.DEFAULT_PLATFORM,
@@ -220,7 +221,10 @@ final class ProjectOptions {
     }
   }
 
-  private ParameterException bad(String message) {
+  private RuntimeException bad(String message) {
+    if (command == null) {
+      return new QuickStart.HandOver(); // run without picocli: picocli reports bad usage
+    }
     return new ParameterException(command.commandLine(), message);
   }
 }

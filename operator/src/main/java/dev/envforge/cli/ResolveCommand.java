@@ -40,6 +40,15 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return print(spec.commandLine().getOut(), project, recipe, json, runtimeGroups);
+  }
+
+  static int print(PrintWriter out, ProjectOptions project, RecipeOptions recipe, boolean json) throws Exception {
+    return print(out, project, recipe, json, List.of());
+  }
+
+  static int print(PrintWriter out, ProjectOptions project, RecipeOptions recipe, boolean json,
+      List<String> runtimeGroups) throws Exception {
     VariantPlan plan;
     RuntimePlan runtime;
     if (project.manifest != null) {
@@ -57,7 +66,6 @@ final class ResolveCommand implements Callable<Integer> {
       plan = EnvironmentPlanner.plan(files, request, variant, project.lockFile);
       runtime = EnvironmentPlanner.runtime(files, request, variant, project.lockFile, plan);
     }
-    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode node = PlanJson.toJson(plan.plan());
       node.put("hash", plan.hash().hex());

@@ -14,6 +14,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 final class RunCommandHook {
   static final String RUN_COMMAND = "dev.envforge.operator.RunCommand";
+  static final String RUN = "run";
 
   private RunCommandHook() {}
 

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,6 +43,10 @@ final class SyncCommand implements Callable<Integer> {
       description = "The project folder of manifests whose source is a ConfigMap (default: the ConfigMaps in the"
           + " manifest's file).")
   Path project;
+
+  @Option(names = "--json", description = "Print one JSON object: {\"check\", \"current\", \"changes\": [{\"file\","
+      + " \"line\", \"column\", \"from\", \"to\"}]}.")
+  boolean json;
 
   @Spec CommandSpec spec;
 
@@ -98,6 +103,25 @@ final class SyncCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("check", check);
+      document.put("current", changes.isEmpty());
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (Change c : changes) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("file", c.file().toString());
+        item.put("line", c.line());
+        item.put("column", c.column());
+        item.put("from", c.from());
+        item.put("to", c.to());
+        list.add(item);
+      }
+      document.put("changes", list);
+      out.println(JsonOutput.write(document));
+      out.flush();
+      return check && !changes.isEmpty() ? CheckLockCommand.CHECK_FAILED : 0;
+    }
     for (Change c : changes) {
       out.println(c.file() + ":" + c.line() + ":" + c.column() + ": " + (check ? "not current: " : "updated: ")
           + c.from() + " -> " + c.to());

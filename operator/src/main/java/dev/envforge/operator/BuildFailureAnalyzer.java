@@ -1,6 +1,6 @@
 package dev.envforge.operator;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -33,7 +33,7 @@ public final class BuildFailureAnalyzer {
   /** Reason of the Job controller's event when it cannot create the Job's Pod. */
   static final String FAILED_CREATE = "FailedCreate";
   /** Failures of a build that never started and never will: its Job is removed at once. */
-  static final Set<String> NEVER_STARTS = Set.of(Reasons.BUILDER_IMAGE_PULL_FAILED, Reasons.POD_SECURITY_REJECTED);
+  static final Set<Reason> NEVER_STARTS = Set.of(Reason.BUILDER_IMAGE_PULL_FAILED, Reason.POD_SECURITY_REJECTED);
   /** Kaniko runs as root and unpacks images with the default capabilities: the baseline level allows that. */
   static final String KANIKO_NEEDS = "Kaniko runs as root, so the build namespace needs the Pod Security level"
       + " baseline (label pod-security.kubernetes.io/enforce=baseline), or builds in a namespace that has it";
@@ -67,7 +67,7 @@ public final class BuildFailureAnalyzer {
     if (cannotStart != null && !outcome.finished()) {
       return cannotStart;
     }
-    if (cannotStart != null && Reasons.DEADLINE_EXCEEDED.equals(outcome.reason())) {
+    if (cannotStart != null && Reason.DEADLINE_EXCEEDED.equals(outcome.reason())) {
       // it never started: the deadline is not what to change
       return BuildOutcome.failed(cannotStart.reason(), "the build never started before its deadline of "
           + job.getSpec().getActiveDeadlineSeconds() + "s: " + cannotStart.message());
@@ -83,18 +83,18 @@ public final class BuildFailureAnalyzer {
           .orElseThrow();
       String message = redact(nullToEmpty(newest.getMessage())).strip();
       if (POD_SECURITY.matcher(message).find()) {
-        return BuildOutcome.failed(Reasons.POD_SECURITY_REJECTED, "the namespace's Pod Security admission rejects"
+        return BuildOutcome.failed(Reason.POD_SECURITY_REJECTED, "the namespace's Pod Security admission rejects"
             + " the build Pod; " + KANIKO_NEEDS + ": " + message);
       }
       if (QUOTA.matcher(message).find()) {
-        return BuildOutcome.pending(Reasons.QUOTA_EXCEEDED, "a ResourceQuota forbids the build Pod; the Job retries"
+        return BuildOutcome.pending(Reason.QUOTA_EXCEEDED, "a ResourceQuota forbids the build Pod; the Job retries"
             + " when quota frees up, or lower spec.builder.resources: " + message);
       }
       if (SERVICE_ACCOUNT.matcher(message).find()) {
-        return BuildOutcome.pending(Reasons.SERVICE_ACCOUNT_NOT_FOUND, "the build Pod's ServiceAccount does not"
+        return BuildOutcome.pending(Reason.SERVICE_ACCOUNT_NOT_FOUND, "the build Pod's ServiceAccount does not"
             + " exist; create it or change spec.builder.serviceAccountName: " + message);
       }
-      return BuildOutcome.pending(Reasons.BUILD_CANNOT_START, "the build Pod cannot be created: " + message);
+      return BuildOutcome.pending(Reason.BUILD_CANNOT_START, "the build Pod cannot be created: " + message);
     }
     for (Pod pod : pods) {
       if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
@@ -103,7 +103,7 @@ public final class BuildFailureAnalyzer {
       for (PodCondition c : pod.getStatus().getConditions()) {
         if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
             && "Unschedulable".equals(c.getReason())) {
-          return BuildOutcome.pending(Reasons.UNSCHEDULABLE, "no node can take the build Pod; check"
+          return BuildOutcome.pending(Reason.UNSCHEDULABLE, "no node can take the build Pod; check"
               + " spec.builder.nodeSelector, tolerations, affinity and resources, and spec.platform: "
               + redact(nullToEmpty(c.getMessage())).strip());
         }
@@ -134,7 +134,7 @@ public final class BuildFailureAnalyzer {
     JobCondition failed = condition(job, "Failed");
     if (failed != null) {
       if ("DeadlineExceeded".equals(failed.getReason())) {
-        return BuildOutcome.failed(Reasons.DEADLINE_EXCEEDED, "the build ran longer than its deadline of "
+        return BuildOutcome.failed(Reason.DEADLINE_EXCEEDED, "the build ran longer than its deadline of "
             + job.getSpec().getActiveDeadlineSeconds() + "s; raise spec.builder.activeDeadlineSeconds or give the"
             + " build more resources");
       }
@@ -144,7 +144,7 @@ public final class BuildFailureAnalyzer {
           return fromPod;
         }
       }
-      return BuildOutcome.failed(Reasons.BUILD_FAILED, "the build Job failed: "
+      return BuildOutcome.failed(Reason.BUILD_FAILED, "the build Job failed: "
           + redact(nullToEmpty(failed.getReason()) + " " + nullToEmpty(failed.getMessage())).trim());
     }
     for (Pod pod : newestFirst) {
@@ -152,7 +152,7 @@ public final class BuildFailureAnalyzer {
       ContainerStateWaiting waiting = status == null || status.getState() == null ? null
           : status.getState().getWaiting();
       if (waiting != null && IMAGE_PULL_FAILURES.contains(waiting.getReason())) {
-        return BuildOutcome.failed(Reasons.BUILDER_IMAGE_PULL_FAILED, "the builder image "
+        return BuildOutcome.failed(Reason.BUILDER_IMAGE_PULL_FAILED, "the builder image "
             + status.getImage() + " cannot be pulled (" + waiting.getReason() + "): "
             + redact(nullToEmpty(waiting.getMessage())));
       }
@@ -173,7 +173,7 @@ public final class BuildFailureAnalyzer {
     }
     String message = nullToEmpty(t.getMessage());
     if ("OOMKilled".equals(t.getReason())) {
-      return BuildOutcome.failed(Reasons.OOM_KILLED, "the build ran out of memory (OOMKilled); raise"
+      return BuildOutcome.failed(Reason.OOM_KILLED, "the build ran out of memory (OOMKilled); raise"
           + " spec.builder.resources.limits.memory");
     }
     // the termination message is the end of the build log: the installer's output comes before Kaniko's final
@@ -181,17 +181,17 @@ public final class BuildFailureAnalyzer {
     String pushError = lastLineMatching(message, PUSH_ERROR);
     if (pushError != null) {
       if (REFUSAL.matcher(pushError).find()) {
-        return BuildOutcome.failed(Reasons.PUSH_DENIED, "the registry refused the push; check that"
+        return BuildOutcome.failed(Reason.PUSH_DENIED, "the registry refused the push; check that"
             + " spec.image.pushSecretRef grants push to the repository: " + tail(message));
       }
-      return BuildOutcome.failed(Reasons.BUILD_FAILED, "pushing the image failed (exit code " + t.getExitCode()
+      return BuildOutcome.failed(Reason.BUILD_FAILED, "pushing the image failed (exit code " + t.getExitCode()
           + "): " + tail(message));
     }
     if (lastLineMatching(message, RUN_FAILED) != null) {
-      return BuildOutcome.failed(Reasons.INSTALL_FAILED, "installing the packages failed (exit code "
+      return BuildOutcome.failed(Reason.INSTALL_FAILED, "installing the packages failed (exit code "
           + t.getExitCode() + "): " + tail(message));
     }
-    return BuildOutcome.failed(Reasons.BUILD_FAILED, "the build failed (exit code " + t.getExitCode() + ")"
+    return BuildOutcome.failed(Reason.BUILD_FAILED, "the build failed (exit code " + t.getExitCode() + ")"
         + (message.isBlank() ? "" : ": " + tail(message)));
   }
 

@@ -68,11 +68,45 @@ final class BuildInformers {
     return jobs.list(namespace, job -> ownerUid.equals(label(job, Labels.OWNER_UID))).toList();
   }
 
-  /** The resources other than {@code except} whose status names the image key: they wait for or use its build. */
+  /**
+   * Whether resources other than {@code except} may wait for the build Job: one whose status names its image key,
+   * or one whose status has not caught up with its spec yet and pushes to the Job's repository (it may be about to
+   * follow the build; its status is written only at the end of its reconcile). When unsure, the build is kept: a
+   * build nobody needs only pushes an image, while a build stopped under a follower makes it start a second one.
+   */
   static boolean wantedByOthers(io.javaoperatorsdk.operator.api.reconciler.Context<PythonEnvironment> context,
-      String imageKey, String except) {
-    return context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, imageKey).stream()
+      Job job, String except) {
+    String imageKey = label(job, Labels.IMAGE_KEY);
+    boolean named = imageKey != null && context.getPrimaryCache().byIndex(PRIMARY_IMAGE_INDEX, imageKey).stream()
         .anyMatch(p -> !except.equals(p.getMetadata().getUid()) && p.getMetadata().getDeletionTimestamp() == null);
+    if (named) {
+      return true;
+    }
+    String repository = repositoryOf(job.getMetadata().getAnnotations() == null ? null
+        : job.getMetadata().getAnnotations().get(Labels.IMAGE_ANNOTATION));
+    return repository != null && context.getPrimaryCache().list()
+        .anyMatch(p -> !except.equals(p.getMetadata().getUid()) && p.getMetadata().getDeletionTimestamp() == null
+            && !settled(p) && p.getSpec() != null && p.getSpec().getImage() != null
+            && repository.equals(repositoryOf(p.getSpec().getImage().getRepository())));
+  }
+
+  /** Whether the resource's status describes its current spec. */
+  private static boolean settled(PythonEnvironment p) {
+    return p.getStatus() != null && p.getStatus().getObservedGeneration() != null
+        && p.getStatus().getObservedGeneration().equals(p.getMetadata().getGeneration());
+  }
+
+  /** "registry/repository" of an image reference, or null when it is not one. */
+  private static String repositoryOf(String reference) {
+    if (reference == null) {
+      return null;
+    }
+    try {
+      ImageReference image = ImageReference.parse(reference);
+      return image.registry() + "/" + image.repository();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** The build Jobs of an image, in any watched namespace. */

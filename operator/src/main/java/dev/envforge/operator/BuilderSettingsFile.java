@@ -43,6 +43,11 @@ public final class BuilderSettingsFile {
           + BuilderSpec.MIN_ACTIVE_DEADLINE_SECONDS + " to " + BuilderSpec.MAX_ACTIVE_DEADLINE_SECONDS + ", not "
           + deadline);
     }
+    try {
+      FetchSettings.checkOperatorWide(settings);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
     return settings;
   }
 }

@@ -1,7 +1,10 @@
 package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.core.lock.ParsedFiles;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
@@ -30,8 +33,15 @@ public final class EnvforgeOperator implements AutoCloseable {
   private final AtomicBoolean closing;
   private final InformerHealth informers;
 
+  /** The Lease this replica competes for, or null without leader election. */
+  private final LeaseHandle lease;
+
+  /** Where the Lease is and who this replica is in it. */
+  private record LeaseHandle(KubernetesClient client, String namespace, String name, String identity) {}
+
   private EnvforgeOperator(Operator operator, RegisteredController<PythonEnvironment> controller,
-      OperatorMetrics metrics, PlanCache plans, AtomicBoolean closing, InformerHealth informers) {
+      OperatorMetrics metrics, PlanCache plans, AtomicBoolean closing, InformerHealth informers, LeaseHandle lease) {
+    this.lease = lease;
     this.closing = closing;
     this.informers = informers;
     this.operator = operator;
@@ -50,9 +60,12 @@ public final class EnvforgeOperator implements AutoCloseable {
     OperatorMetrics metrics = new OperatorMetrics(meters);
     ImageRegistry images = registry != null ? registry
         : new PooledImageRegistry(settings.registryCacheTtl(), settings.registryTimeout(), metrics);
-    PlanCache plans = new PlanCache(2048);
+    // the operator's caches are made here and live as long as it does
+    PlanCache plans = new PlanCache(2048, new ParsedFiles(64));
     AtomicBoolean closing = new AtomicBoolean();
     InformerHealth informers = new InformerHealth();
+    LeaseHandle lease = settings.leaderElection() ? new LeaseHandle(client, settings.leaseNamespace() != null
+        ? settings.leaseNamespace() : client.getNamespace(), settings.leaseName(), identity(settings)) : null;
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -64,7 +77,7 @@ public final class EnvforgeOperator implements AutoCloseable {
           // no per-resource series: resource names never become metric labels
           .withMetrics(new ReadyGaugeMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters), metrics));
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(leaderElection(settings, closing));
+        o.withLeaderElectionConfiguration(leaderElection(settings, lease.identity(), closing));
       }
     });
     PythonEnvironmentReconciler reconciler = new PythonEnvironmentReconciler(client, settings.builder(), images,
@@ -91,7 +104,7 @@ public final class EnvforgeOperator implements AutoCloseable {
       c.watchingAllNamespaces();
     });
     operator.start();
-    return new EnvforgeOperator(operator, controller, metrics, plans, closing, informers);
+    return new EnvforgeOperator(operator, controller, metrics, plans, closing, informers, lease);
   }
 
   /**
@@ -100,7 +113,8 @@ public final class EnvforgeOperator implements AutoCloseable {
    * from inside the shutdown hook that stops the operator, and a JVM that is already shutting down then waits
    * forever: SIGTERM would never end the process.)
    */
-  private static LeaderElectionConfiguration leaderElection(OperatorSettings settings, AtomicBoolean closing) {
+  private static LeaderElectionConfiguration leaderElection(OperatorSettings settings, String identity,
+      AtomicBoolean closing) {
     LeaderCallbacks callbacks = new LeaderCallbacks(
         () -> LOG.info("leader-election lease {} taken; reconciling", settings.leaseName()),
         () -> {
@@ -120,7 +134,39 @@ public final class EnvforgeOperator implements AutoCloseable {
     if (settings.leaseNamespace() != null) {
       builder.withLeaseNamespace(settings.leaseNamespace());
     }
-    return builder.build();
+    return builder.withIdentity(identity).build();
+  }
+
+  /** This replica in the Lease: as set, else the host name (the Pod's name), else a random one. */
+  private static String identity(OperatorSettings settings) {
+    String identity = settings.leaseIdentity() != null ? settings.leaseIdentity() : System.getenv("HOSTNAME");
+    return identity == null || identity.isBlank() ? java.util.UUID.randomUUID().toString() : identity;
+  }
+
+  /**
+   * Gives the Lease up after the operator stopped, so another replica takes over at once rather than after the
+   * lease duration (as client-go's ReleaseOnCancel does). Only a Lease this replica still holds is touched, and
+   * only with the version it read: a failure just means the others wait for the lease to expire.
+   */
+  private static void release(LeaseHandle lease) {
+    try {
+      Lease current = lease.client().leases().inNamespace(lease.namespace()).withName(lease.name()).get();
+      if (current == null || current.getSpec() == null
+          || !lease.identity().equals(current.getSpec().getHolderIdentity())) {
+        return;
+      }
+      java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+      current.getSpec().setHolderIdentity("");
+      current.getSpec().setLeaseDurationSeconds(1);
+      current.getSpec().setAcquireTime(now);
+      current.getSpec().setRenewTime(now);
+      // an update names the resourceVersion read: a Lease taken meanwhile by another replica is left alone
+      lease.client().leases().inNamespace(lease.namespace()).resource(current).update();
+      LOG.info("leader-election lease {} released", lease.name());
+    } catch (KubernetesClientException e) {
+      LOG.info("leader-election lease {} not released (HTTP {}); the others take over when it expires",
+          lease.name(), e.getCode());
+    }
   }
 
   /** Whether every informer has synced and watches, and the controller is reconciling. */
@@ -172,6 +218,9 @@ public final class EnvforgeOperator implements AutoCloseable {
   public void close() {
     closing.set(true);
     operator.stop();
+    if (lease != null) {
+      release(lease);
+    }
     metrics.close();
   }
 }

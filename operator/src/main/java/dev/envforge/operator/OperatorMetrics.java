@@ -2,6 +2,7 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.ConditionStatus;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import dev.envforge.core.registry.ManifestCheck;
@@ -32,6 +33,11 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
   static final List<String> READY_STATUSES = List.of(ConditionStatus.TRUE, ConditionStatus.FALSE,
       ConditionStatus.UNKNOWN);
 
+  /** The reasons a build fails with (BuildFailureAnalyzer); each has a series from the start. */
+  static final List<String> BUILD_FAILURE_REASONS = java.util.stream.Stream.of(Reason.BUILD_FAILED,
+      Reason.OOM_KILLED, Reason.DEADLINE_EXCEEDED, Reason.BUILDER_IMAGE_PULL_FAILED, Reason.PUSH_DENIED,
+      Reason.INSTALL_FAILED, Reason.POD_SECURITY_REJECTED).map(Reason::wire).toList();
+
   private final MeterRegistry registry;
   private final Counter buildsStarted;
   private final Counter buildsSucceeded;
@@ -39,6 +45,9 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
   private final JvmGcMetrics gc = new JvmGcMetrics();
   /** The last Ready status of each resource, by namespace/name; only counted, never exported by name. */
   private final Map<String, String> readyByResource = new ConcurrentHashMap<>();
+  /** Resources whose RegistryUnavailable condition is True, by namespace/name; only counted. */
+  private final Map<String, Boolean> registryUnavailable = new ConcurrentHashMap<>();
+  private final Counter reconcileErrors;
   /** Finished reconciles by namespace/name, for tests and diagnostics; never exported. */
   private final Map<String, Long> reconciles = new ConcurrentHashMap<>();
 
@@ -56,6 +65,22 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
               m -> m.values().stream().filter(status::equals).count())
           .description("PythonEnvironments by the status of their Ready condition (no status yet counts as Unknown)")
           .tag("ready", status).register(registry);
+    }
+    Gauge.builder("envforge.registry.unavailable.resources", registryUnavailable, Map::size)
+        .description("PythonEnvironments whose registry gives no answer (RegistryUnavailable=True)")
+        .register(registry);
+    this.reconcileErrors = Counter.builder("envforge.reconcile.errors")
+        .description("Reconciles that failed with an error and are retried with backoff (reason ReconcileError)")
+        .register(registry);
+    // every series alerts and dashboards use exists from the start, at zero, so rate() and absent() behave
+    for (String reason : BUILD_FAILURE_REASONS) {
+      buildsFailed(reason);
+    }
+    buildDuration(true);
+    buildDuration(false);
+    for (ManifestCheck.Outcome outcome : ManifestCheck.Outcome.values()) {
+      registryCheck(outcome, false);
+      registryCheck(outcome, true);
     }
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
@@ -79,18 +104,32 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
   }
 
   public void buildFailed(String reason) {
-    Counter.builder("envforge.builds.failed").description("Builds that failed, by reason")
-        .tag("reason", reason == null ? "Unknown" : reason).register(registry).increment();
+    buildsFailed(reason == null ? "Unknown" : reason).increment();
+  }
+
+  private Counter buildsFailed(String reason) {
+    return Counter.builder("envforge.builds.failed").description("Builds that failed, by reason")
+        .tag("reason", reason).register(registry);
   }
 
   /** A build that finished: how long its Job ran, by outcome (succeeded or failed). */
   public void buildFinished(boolean succeeded, Duration duration) {
-    Timer.builder("envforge.build.duration").description("Duration of builds from Job start to finish, by outcome")
+    buildDuration(succeeded).record(duration);
+  }
+
+  private Timer buildDuration(boolean succeeded) {
+    return Timer.builder("envforge.build.duration")
+        .description("Duration of builds from Job start to finish, by outcome")
         .tag("outcome", succeeded ? "succeeded" : "failed")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofSeconds(5))
         .maximumExpectedValue(Duration.ofHours(24))
-        .register(registry).record(duration);
+        .register(registry);
+  }
+
+  /** A reconcile failed with an error; JOSDK retries it with backoff. */
+  public void reconcileFailed() {
+    reconcileErrors.increment();
   }
 
   public void cacheHit() {
@@ -102,7 +141,15 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
     String ready = status == null ? ConditionStatus.UNKNOWN
         : status.condition(Conditions.READY).map(c -> c.getStatus())
             .filter(READY_STATUSES::contains).orElse(ConditionStatus.UNKNOWN);
-    readyByResource.put(key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()), ready);
+    String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+    readyByResource.put(key, ready);
+    boolean unavailable = status != null && status.condition(Conditions.REGISTRY_UNAVAILABLE)
+        .map(c -> ConditionStatus.TRUE.equals(c.getStatus())).orElse(false);
+    if (unavailable) {
+      registryUnavailable.put(key, true);
+    } else {
+      registryUnavailable.remove(key);
+    }
   }
 
   /** A reconcile of a resource finished without an exception. */
@@ -117,6 +164,7 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
 
   public void resourceDeleted(String namespace, String name) {
     readyByResource.remove(key(namespace, name));
+    registryUnavailable.remove(key(namespace, name));
   }
 
   private static String key(String namespace, String name) {
@@ -125,13 +173,17 @@ public final class OperatorMetrics implements RegistryCheckListener, AutoCloseab
 
   @Override
   public void onCheck(String registryHost, ManifestCheck check, long durationNanos) {
-    Timer.builder("envforge.registry.check").description("Registry manifest checks, by outcome")
-        .tag("outcome", check.outcome().name().toLowerCase(java.util.Locale.ROOT))
-        .tag("cached", Boolean.toString(check.cached()))
+    registryCheck(check.outcome(), check.cached()).record(Duration.ofNanos(durationNanos));
+  }
+
+  private Timer registryCheck(ManifestCheck.Outcome outcome, boolean cached) {
+    return Timer.builder("envforge.registry.check").description("Registry manifest checks, by outcome")
+        .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+        .tag("cached", Boolean.toString(cached))
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(60))
-        .register(registry).record(Duration.ofNanos(durationNanos));
+        .register(registry);
   }
 
   /** Stops listening to the JVM's garbage collections. */

@@ -1,7 +1,9 @@
 package dev.envforge.operator;
 
+import dev.envforge.core.cache.BoundedCache;
 import dev.envforge.core.hash.PlanHasher;
 import dev.envforge.core.lock.LockFormat;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanOutcome;
@@ -17,9 +19,15 @@ import java.util.TreeMap;
  */
 public final class PlanCache {
   private final BoundedCache<String, PlanOutcome> entries;
+  private final ParsedFiles parsed;
 
-  public PlanCache(int capacity) {
+  /**
+   * @param capacity how many outcomes are kept
+   * @param parsed the parsed lock and project files, kept for planning the variants and targets of one lock
+   */
+  public PlanCache(int capacity, ParsedFiles parsed) {
     this.entries = new BoundedCache<>(capacity);
+    this.parsed = parsed;
   }
 
   /** The planning outcome of a variant: its plan and checked build context, or the input problem. */
@@ -28,7 +36,7 @@ public final class PlanCache {
     // error messages name the files, so the same content under another name is another entry
     String key = key(files.displayName("") + "\n", contents, format, request, variant);
     return entries.computeIfAbsent(key, k -> EnvironmentPlanner.outcome(files, new PlanningRequest(format,
-        request.target(), request.baseImage(), request.installer()), variant, null));
+        request.target(), request.baseImage(), request.installer()), variant, null, parsed));
   }
 
   public int size() {

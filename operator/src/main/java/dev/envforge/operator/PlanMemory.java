@@ -1,8 +1,7 @@
 package dev.envforge.operator;
 
+import dev.envforge.core.cache.BoundedCache;
 import dev.envforge.core.plan.InstallPlan;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The plans this operator has seen, by hash, so a variant's new plan can be compared with the one it replaces
@@ -10,22 +9,17 @@ import java.util.Map;
  * gives no diff, and the history says so.
  */
 final class PlanMemory {
-  private final Map<String, InstallPlan> plans;
+  private final BoundedCache<String, InstallPlan> plans;
 
   PlanMemory(int capacity) {
-    this.plans = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, InstallPlan> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.plans = new BoundedCache<>(capacity);
   }
 
-  synchronized void remember(String hash, InstallPlan plan) {
+  void remember(String hash, InstallPlan plan) {
     plans.put(hash, plan);
   }
 
-  synchronized InstallPlan get(String hash) {
+  InstallPlan get(String hash) {
     return hash == null ? null : plans.get(hash);
   }
 }

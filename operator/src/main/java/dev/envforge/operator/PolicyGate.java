@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.envforge.api.v1alpha1.EnvforgeApi.ConditionStatus;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.EnvironmentPolicy;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
@@ -181,7 +181,7 @@ final class PolicyGate {
     List<Condition> conditions = new ArrayList<>();
     for (Condition c : status.getConditions()) {
       if (Conditions.READY.equals(c.getType()) && verdict.violated()) {
-        conditions.add(condition(Conditions.READY, false, Reasons.POLICY_VIOLATED, verdict.message(), generation,
+        conditions.add(condition(Conditions.READY, false, Reason.POLICY_VIOLATED, verdict.message(), generation,
             previous, clock));
       } else if (!Conditions.POLICY_VIOLATION.equals(c.getType())) {
         conditions.add(c);
@@ -190,9 +190,9 @@ final class PolicyGate {
     String compliant = verdict.policies().isEmpty() ? "no EnvironmentPolicy selects this namespace"
         : "complies with " + String.join(", ", verdict.policies());
     conditions.add(verdict.violated()
-        ? condition(Conditions.POLICY_VIOLATION, true, Reasons.POLICY_VIOLATED, verdict.message(), generation,
+        ? condition(Conditions.POLICY_VIOLATION, true, Reason.POLICY_VIOLATED, verdict.message(), generation,
             previous, clock)
-        : condition(Conditions.POLICY_VIOLATION, false, Reasons.POLICY_COMPLIANT, compliant, generation, previous,
+        : condition(Conditions.POLICY_VIOLATION, false, Reason.POLICY_COMPLIANT, compliant, generation, previous,
             clock));
     status.setConditions(conditions);
     status.setViolatedPolicies(verdict.violated() ? verdict.violatedPolicies() : null);
@@ -215,7 +215,7 @@ final class PolicyGate {
     v.setPython(plan.recipe().python());
     v.setGeneration(generation);
     v.setPhase(dev.envforge.api.v1alpha1.VariantPhase.Pending);
-    v.setReason(Reasons.POLICY_VIOLATED);
+    v.setReason(Reason.POLICY_VIOLATED);
     v.setMessage("not built: " + verdict.violations().stream()
         .filter(x -> x.variant() == null || x.variant().equals(plan.variant()))
         .map(Violation::toString).collect(Collectors.joining("; ")));
@@ -237,15 +237,9 @@ final class PolicyGate {
     return status;
   }
 
-  private static Condition condition(String type, boolean isTrue, String reason, String message, long generation,
+  private static Condition condition(String type, boolean isTrue, Reason reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
-    String status = isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE;
-    String transition = (previous == null ? Optional.<Condition>empty() : previous.condition(type))
-        .filter(c -> status.equals(c.getStatus()))
-        .map(Condition::getLastTransitionTime)
-        .orElseGet(() -> Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
-    return new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
-        .withMessage(message.length() > 32_000 ? message.substring(0, 31_997) + "..." : message)
-        .withObservedGeneration(generation).withLastTransitionTime(transition).build();
+    return StatusAggregator.condition(type, isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE, reason, message,
+        generation, previous, clock);
   }
 }

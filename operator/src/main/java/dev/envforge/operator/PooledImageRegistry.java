@@ -1,5 +1,6 @@
 package dev.envforge.operator;
 
+import dev.envforge.core.cache.BoundedCache;
 import dev.envforge.core.hash.PlanHasher;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;

@@ -2,7 +2,7 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.ConditionStatus;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -39,21 +39,21 @@ public final class ProgressConditions {
     Optional<Condition> failed = find(conditions, Conditions.FAILED).filter(ProgressConditions::isTrue);
 
     if (ready.filter(ProgressConditions::isTrue).isPresent()) {
-      return settled(Reasons.RECONCILED, "every variant image exists", generation, previous, clock);
+      return settled(Reason.RECONCILED, "every variant image exists", generation, previous, clock);
     }
     if (invalid.isPresent()) {
-      return stalled(invalid.get().getReason(), "needs a change of the spec or its inputs: "
+      return stalled(reasonOf(invalid.get(), Reason.INVALID_SPEC), "needs a change of the spec or its inputs: "
           + invalid.get().getMessage(), generation, previous, clock);
     }
     if (!working && failed.isPresent()) {
-      return stalled(failed.get().getReason(), "a build failed; change the spec or spec.rebuildToken to build"
+      return stalled(reasonOf(failed.get(), Reason.BUILD_FAILED), "a build failed; change the spec or spec.rebuildToken to build"
           + " again: " + failed.get().getMessage(), generation, previous, clock);
     }
-    String reason = ready.map(Condition::getReason).orElse(Reasons.CHECKING_REGISTRY);
+    Reason reason = ready.map(c -> reasonOf(c, Reason.CHECKING_REGISTRY)).orElse(Reason.CHECKING_REGISTRY);
     String message = ready.map(Condition::getMessage).orElse("checking the registry for the variants' images");
     List<Condition> result = new ArrayList<>();
     result.add(condition(Conditions.RECONCILING, ConditionStatus.TRUE, reason, message, generation, previous, clock));
-    result.add(condition(Conditions.STALLED, ConditionStatus.FALSE, Reasons.PROGRESSING, "the operator is working"
+    result.add(condition(Conditions.STALLED, ConditionStatus.FALSE, Reason.PROGRESSING, "the operator is working"
         + " towards the desired state", generation, previous, clock));
     return result;
   }
@@ -83,17 +83,17 @@ public final class ProgressConditions {
     List<Condition> conditions = new ArrayList<>();
     conditions.add(wasReady.isPresent()
         ? new ConditionBuilder(wasReady.get()).withObservedGeneration(generation).build()
-        : condition(Conditions.READY, ConditionStatus.FALSE, Reasons.SUSPENDED, message, generation, previous, clock));
+        : condition(Conditions.READY, ConditionStatus.FALSE, Reason.SUSPENDED, message, generation, previous, clock));
     conditions.addAll(kept);
-    conditions.add(condition(Conditions.RECONCILING, ConditionStatus.FALSE, Reasons.SUSPENDED, message, generation,
+    conditions.add(condition(Conditions.RECONCILING, ConditionStatus.FALSE, Reason.SUSPENDED, message, generation,
         previous, clock));
-    conditions.add(condition(Conditions.STALLED, ConditionStatus.FALSE, Reasons.SUSPENDED, message, generation,
+    conditions.add(condition(Conditions.STALLED, ConditionStatus.FALSE, Reason.SUSPENDED, message, generation,
         previous, clock));
     status.setConditions(conditions);
     return status;
   }
 
-  private static List<Condition> settled(String reason, String message, long generation,
+  private static List<Condition> settled(Reason reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
     List<Condition> result = new ArrayList<>();
     result.add(condition(Conditions.RECONCILING, ConditionStatus.FALSE, reason, message, generation, previous, clock));
@@ -101,7 +101,7 @@ public final class ProgressConditions {
     return result;
   }
 
-  private static List<Condition> stalled(String reason, String message, long generation,
+  private static List<Condition> stalled(Reason reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
     List<Condition> result = new ArrayList<>();
     result.add(condition(Conditions.RECONCILING, ConditionStatus.FALSE, reason, "nothing in progress; " + message,
@@ -114,11 +114,16 @@ public final class ProgressConditions {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
+  /** A condition's reason; one this version does not know reads as {@code otherwise}. */
+  private static Reason reasonOf(Condition c, Reason otherwise) {
+    return Reason.fromWire(c.getReason()).orElse(otherwise);
+  }
+
   private static boolean isTrue(Condition c) {
     return ConditionStatus.TRUE.equals(c.getStatus());
   }
 
-  private static Condition condition(String type, String status, String reason, String message, long generation,
+  private static Condition condition(String type, String status, Reason reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
     return StatusAggregator.condition(type, status, reason, message, generation, previous, clock);
   }

@@ -1,7 +1,7 @@
 package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.ConfigMapSource;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.LockSource;
 import dev.envforge.api.v1alpha1.ProjectFile;
 import dev.envforge.core.lock.LockFormat;
@@ -36,7 +36,7 @@ public final class ProjectSourceLoader {
       String lock = source.getInline().getLock();
       format = explicit != null ? explicit : LockFormats.sniff(lock == null ? "" : lock);
       if (format == null) {
-        throw new SpecProblemException(Reasons.UNSUPPORTED_LOCK_FORMAT, "spec.source.inline.lock: cannot tell"
+        throw new SpecProblemException(Reason.UNSUPPORTED_LOCK_FORMAT, "spec.source.inline.lock: cannot tell"
             + " which lock format this is; set spec.source.format (poetry, uv, pylock, requirements)");
       }
       files.put(format.lockFile(), lock);
@@ -48,7 +48,7 @@ public final class ProjectSourceLoader {
       prefix = "configmap/" + namespace + "/" + ref.getName() + ":";
       ConfigMap cm = configMaps.apply(namespace, ref.getName());
       if (cm == null) {
-        throw new SpecProblemException(Reasons.CONFIG_MAP_NOT_FOUND, "spec.source.configMapRef.name: ConfigMap "
+        throw new SpecProblemException(Reason.CONFIG_MAP_NOT_FOUND, "spec.source.configMapRef.name: ConfigMap "
             + namespace + "/" + ref.getName() + " does not exist");
       }
       Map<String, String> data = cm.getData() == null ? Map.of() : cm.getData();
@@ -62,7 +62,7 @@ public final class ProjectSourceLoader {
         for (LockFormat f : LockFormat.values()) {
           if ((format == null || format == f) && data.containsKey(f.lockFile())) {
             if (lockKey != null) {
-              throw new SpecProblemException(Reasons.UNSUPPORTED_LOCK_FORMAT, "spec.source.configMapRef: ConfigMap "
+              throw new SpecProblemException(Reason.UNSUPPORTED_LOCK_FORMAT, "spec.source.configMapRef: ConfigMap "
                   + ref.getName() + " holds several lock files; set spec.source.configMapRef.lockKey");
             }
             lockKey = f.lockFile();
@@ -70,20 +70,20 @@ public final class ProjectSourceLoader {
           }
         }
         if (lockKey == null) {
-          throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.source.configMapRef: ConfigMap "
+          throw new SpecProblemException(Reason.KEY_NOT_FOUND, "spec.source.configMapRef: ConfigMap "
               + ref.getName() + " has no lock file key (poetry.lock, uv.lock, pylock.toml, requirements.txt);"
               + " set spec.source.configMapRef.lockKey");
         }
       }
       String lock = data.get(lockKey);
       if (lock == null) {
-        throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.source.configMapRef.lockKey: ConfigMap "
+        throw new SpecProblemException(Reason.KEY_NOT_FOUND, "spec.source.configMapRef.lockKey: ConfigMap "
             + ref.getName() + " has no key " + lockKey);
       }
       if (format == null) {
         format = LockFormats.sniff(lock);
         if (format == null) {
-          throw new SpecProblemException(Reasons.UNSUPPORTED_LOCK_FORMAT, "spec.source.format: cannot tell the"
+          throw new SpecProblemException(Reason.UNSUPPORTED_LOCK_FORMAT, "spec.source.format: cannot tell the"
               + " format of key " + lockKey + "; set spec.source.format");
         }
       }
@@ -92,14 +92,14 @@ public final class ProjectSourceLoader {
         for (ProjectFile extra : ref.getFiles()) {
           String text = data.get(extra.getKey());
           if (text == null) {
-            throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.source.configMapRef.files: ConfigMap "
+            throw new SpecProblemException(Reason.KEY_NOT_FOUND, "spec.source.configMapRef.files: ConfigMap "
                 + ref.getName() + " has no key " + extra.getKey());
           }
           files.put(extra.getPath(), text);
         }
       }
     } else {
-      throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.source: set inline or configMapRef");
+      throw new SpecProblemException(Reason.INVALID_SPEC, "spec.source: set inline or configMapRef");
     }
     return new LoadedProject(ProjectFiles.of(files, prefix), format, Map.copyOf(files));
   }

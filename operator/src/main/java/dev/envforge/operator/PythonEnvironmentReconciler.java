@@ -1,6 +1,6 @@
 package dev.envforge.operator;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import dev.envforge.api.v1alpha1.VariantPhase;
@@ -54,6 +54,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final ResourceInputs resourceInputs;
   private final BuildObjects buildObjects;
   private final TransitionEvents transitions;
+  private final OperatorMetrics metrics;
   private final VariantReconciler variants;
   private final StatusWriter statusWriter;
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
@@ -83,6 +84,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     this.statusWriter = new StatusWriter(client);
     this.runtimeRequirements = new RuntimeRequirementsSync(client);
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics, planMemory);
+    this.metrics = metrics;
     this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
         job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock);
   }
@@ -119,7 +121,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     inputs.plans().forEach(p -> planMemory.remember(p.plan().hash().hex(), p.plan().plan()));
     PolicyGate.Verdict verdict = policyGate.evaluate(resource, inputs);
     if (verdict.violated()) {
-      LOG.info("resource={} reason={} violations={}", ResourceID.fromResource(resource), Reasons.POLICY_VIOLATED,
+      LOG.info("resource={} reason={} violations={}", ResourceID.fromResource(resource), Reason.POLICY_VIOLATED,
           verdict.violations().size());
       transitions.policyViolated(resource, previous, verdict.message());
     }
@@ -186,10 +188,11 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   public ErrorStatusUpdateControl<PythonEnvironment> updateErrorStatus(PythonEnvironment resource,
       Context<PythonEnvironment> context, Exception e) {
     String what = describe(e);
+    metrics.reconcileFailed();
     PythonEnvironmentStatus status = StatusAggregator.withReconcileError(resource.getStatus(), generationOf(resource),
         "reconciling failed, retrying with backoff: " + what, clock);
     LOG.warn("resource={}/{} reason={} message=\"{}\"", resource.getMetadata().getNamespace(),
-        resource.getMetadata().getName(), Reasons.RECONCILE_ERROR, what);
+        resource.getMetadata().getName(), Reason.RECONCILE_ERROR, what);
     transitions.statusComputed(resource, status);
     if (!status.equals(resource.getStatus())) {
       try {
@@ -223,8 +226,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     String namespace = resource.getMetadata().getNamespace();
     String uid = resource.getMetadata().getUid();
     for (Job job : informers.jobsCreatedBy(namespace, uid)) {
-      String imageKey = job.getMetadata().getLabels().get(Labels.IMAGE_KEY);
-      if (!finished(job) && imageKey != null && BuildInformers.wantedByOthers(context, imageKey, uid)) {
+      if (!finished(job) && BuildInformers.wantedByOthers(context, job, uid)) {
         // others follow this build: stopping it would make one of them start a second build of the same image
         buildObjects.handOver(job);
         LOG.info("resource={}/{} deleted; its build {} continues for the resources that wait on it", namespace,

@@ -1,6 +1,6 @@
 package dev.envforge.operator;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
 import dev.envforge.core.planner.PlanOutcome;
@@ -56,11 +56,12 @@ final class ResourceInputs {
     PythonEnvironmentSpec spec = resource.getSpec();
     String namespace = resource.getMetadata().getNamespace();
     if (spec == null || spec.getImage() == null || spec.getImage().getRepository() == null) {
-      throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.repository: required");
+      throw new SpecProblemException(Reason.INVALID_SPEC, "spec.image.repository: required");
     }
     ImageReference repository = repository(spec.getImage().getRepository());
     RegistryAccess access = registryAccess(namespace, spec);
     checkIndexCredentials(namespace, spec);
+    FetchSettings.checkResource(spec.getBuilder());
     LoadedProject project = ProjectSourceLoader.load(namespace, resource.getMetadata().getName(), spec.getSource(),
         objects::configMap);
     return new Inputs(plan(spec, project), repository, access, project);
@@ -74,6 +75,10 @@ final class ResourceInputs {
     for (int i = 0; i < variants.size(); i++) {
       VariantRequest variant = variants.get(i);
       PlanOutcome outcome = plans.outcome(project.contents(), project.files(), project.format(), request, variant);
+      if (outcome instanceof Refused refused && refused.problem().kind() == PlanningProblem.Kind.PYTHON) {
+        // one field for every variant: name it, not the variant
+        throw new SpecProblemException(Reason.PYTHON_EXCLUDED, "spec.python: " + refused.problem().message());
+      }
       if (outcome instanceof Refused refused) {
         throw new SpecProblemException(reasonFor(refused.problem().kind()), "spec.variants[" + i + "] ("
             + variant.name() + "): " + refused.problem().message());
@@ -83,23 +88,25 @@ final class ResourceInputs {
     return variantPlans;
   }
 
-  static String reasonFor(PlanningProblem.Kind kind) {
+  /** The one mapping of typed planning problems to reasons: a new kind does not compile until it has one. */
+  static Reason reasonFor(PlanningProblem.Kind kind) {
     return switch (kind) {
-      case LOCK, BUILD_CONTEXT -> Reasons.INVALID_LOCK;
-      case RECIPE, RUNTIME -> Reasons.INVALID_SPEC;
+      case LOCK, BUILD_CONTEXT -> Reason.INVALID_LOCK;
+      case RECIPE, RUNTIME -> Reason.INVALID_SPEC;
+      case PYTHON -> Reason.PYTHON_EXCLUDED;
     };
   }
 
   private static ImageReference repository(String text) {
     String lastPart = text.substring(text.lastIndexOf('/') + 1);
     if (text.contains("@") || lastPart.contains(":")) {
-      throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.repository: give the repository without a"
+      throw new SpecProblemException(Reason.INVALID_SPEC, "spec.image.repository: give the repository without a"
           + " tag or digest; envforge tags images itself");
     }
     try {
       return ImageReference.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.repository: " + e.getMessage());
+      throw new SpecProblemException(Reason.INVALID_SPEC, "spec.image.repository: " + e.getMessage());
     }
   }
 
@@ -109,19 +116,19 @@ final class ResourceInputs {
       String name = spec.getImage().getPushSecretRef().getName();
       Secret secret = secret(namespace, name);
       if (secret == null) {
-        throw new SpecProblemException(Reasons.SECRET_NOT_FOUND, "spec.image.pushSecretRef.name: Secret "
+        throw new SpecProblemException(Reason.SECRET_NOT_FOUND, "spec.image.pushSecretRef.name: Secret "
             + namespace + "/" + name + " does not exist");
       }
       String encoded = secret.getData() == null ? null : secret.getData().get(DOCKER_CONFIG_KEY);
       if (encoded == null) {
-        throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.image.pushSecretRef.name: Secret " + namespace
+        throw new SpecProblemException(Reason.KEY_NOT_FOUND, "spec.image.pushSecretRef.name: Secret " + namespace
             + "/" + name + " has no key " + DOCKER_CONFIG_KEY + " (use a Secret of type"
             + " kubernetes.io/dockerconfigjson)");
       }
       try {
         dockerConfig = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        throw new SpecProblemException(Reasons.INVALID_SPEC, "spec.image.pushSecretRef.name: Secret " + namespace
+        throw new SpecProblemException(Reason.INVALID_SPEC, "spec.image.pushSecretRef.name: Secret " + namespace
             + "/" + name + " key " + DOCKER_CONFIG_KEY + " is not valid base64");
       }
     }
@@ -131,12 +138,12 @@ final class ResourceInputs {
       String key = spec.getImage().getCaConfigMapRef().getKey();
       ConfigMap cm = objects.configMap(namespace, name);
       if (cm == null) {
-        throw new SpecProblemException(Reasons.CONFIG_MAP_NOT_FOUND, "spec.image.caConfigMapRef.name: ConfigMap "
+        throw new SpecProblemException(Reason.CONFIG_MAP_NOT_FOUND, "spec.image.caConfigMapRef.name: ConfigMap "
             + namespace + "/" + name + " does not exist");
       }
       ca = cm.getData() == null ? null : cm.getData().get(key);
       if (ca == null) {
-        throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.image.caConfigMapRef.key: ConfigMap "
+        throw new SpecProblemException(Reason.KEY_NOT_FOUND, "spec.image.caConfigMapRef.key: ConfigMap "
             + namespace + "/" + name + " has no key " + key);
       }
     }
@@ -152,11 +159,11 @@ final class ResourceInputs {
     String key = spec.getIndexCredentialsSecretRef().getKey();
     Secret secret = secret(namespace, name);
     if (secret == null) {
-      throw new SpecProblemException(Reasons.SECRET_NOT_FOUND, "spec.indexCredentialsSecretRef.name: Secret "
+      throw new SpecProblemException(Reason.SECRET_NOT_FOUND, "spec.indexCredentialsSecretRef.name: Secret "
           + namespace + "/" + name + " does not exist");
     }
     if (secret.getData() == null || !secret.getData().containsKey(key)) {
-      throw new SpecProblemException(Reasons.KEY_NOT_FOUND, "spec.indexCredentialsSecretRef.key: Secret "
+      throw new SpecProblemException(Reason.KEY_NOT_FOUND, "spec.indexCredentialsSecretRef.key: Secret "
           + namespace + "/" + name + " has no key " + key);
     }
   }

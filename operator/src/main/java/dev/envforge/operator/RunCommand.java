@@ -1,5 +1,6 @@
 package dev.envforge.operator;
 
+import dev.envforge.api.v1alpha1.BuilderSpec;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -46,10 +47,16 @@ public final class RunCommand implements Callable<Integer> {
       description = "Default builder (Kaniko executor) image (default: ${DEFAULT-VALUE}).")
   String builderImage;
 
+  @Option(names = "--uv-image", paramLabel = "IMAGE",
+      description = "Image the uv installer is copied from, a tag or repository@sha256:<64 hex>; it must hold uv "
+          + dev.envforge.core.recipe.Installer.UV_VERSION + " (default: ghcr.io/astral-sh/uv:"
+          + dev.envforge.core.recipe.Installer.UV_VERSION + "). The builder settings file's uvImage overrides it.")
+  String uvImage;
+
   @Option(names = "--builder-cache-repository", description = "Default layer cache repository (default: none).")
   String builderCacheRepository;
 
-  @Option(names = "--builder-deadline-seconds", defaultValue = "3600",
+  @Option(names = "--builder-deadline-seconds", defaultValue = "" + BuilderDefaults.DEFAULT_DEADLINE_SECONDS,
       description = "Default time limit of one build (default: ${DEFAULT-VALUE}).")
   long builderDeadlineSeconds;
 
@@ -70,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
           + " pod labels and annotations, resources, ...); its values override the --builder-* options.")
   java.nio.file.Path builderSettings;
 
-  @Option(names = "--build-ttl-seconds", defaultValue = "3600",
+  @Option(names = "--build-ttl-seconds", defaultValue = "" + BuilderDefaults.DEFAULT_TTL_SECONDS,
       description = "How long finished build Jobs are kept (default: ${DEFAULT-VALUE}).")
   int buildTtlSeconds;
 
@@ -91,8 +98,25 @@ public final class RunCommand implements Callable<Integer> {
     BuilderDefaults builder = new BuilderDefaults(builderImage, builderCacheRepository, builderDeadlineSeconds,
         BuilderDefaults.resources(builderCpuRequest, builderMemoryRequest, builderCpuLimit, builderMemoryLimit),
         buildTtlSeconds);
-    if (builderSettings != null) {
-      builder = builder.withSettings(BuilderSettingsFile.read(builderSettings));
+    BuilderSpec fileSettings = builderSettings != null ? BuilderSettingsFile.read(builderSettings) : null;
+    if (uvImage != null) {
+      // the file's value wins, as for every --builder-* flag
+      fileSettings = fileSettings != null ? fileSettings : new BuilderSpec();
+      if (fileSettings.getUvImage() == null) {
+        fileSettings.setUvImage(uvImage);
+      }
+    }
+    if (fileSettings != null) {
+      builder = builder.withSettings(fileSettings);
+    }
+    BuilderSpec flags = new BuilderSpec();
+    flags.setImage(builder.image());
+    flags.setUvImage(builder.pod().getUvImage());
+    try {
+      FetchSettings.checkOperatorWide(flags);
+    } catch (IllegalArgumentException e) {
+      LOG.error("reason=InvalidSettings message=\"{}\"", e.getMessage());
+      return 2;
     }
     OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(namespaces), builder,
         Duration.ofSeconds(registryCacheSeconds), Duration.ofSeconds(registryTimeoutSeconds), reconcileThreads,

@@ -17,7 +17,7 @@ public final class SpecPlanning {
   /** The target and recipe inputs a spec asks for, for a project whose lock is of {@code format}. */
   public static PlanningRequest request(PythonEnvironmentSpec spec, LockFormat format) {
     return new PlanningRequest(format,
-        new Target(spec.getPython() == null ? null : fullPython(spec.getPython()),
+        new Target(spec.getPython(),
             spec.getPlatform() == null ? Target.DEFAULT_PLATFORM : spec.getPlatform().value()),
         spec.getBaseImage(),
         spec.getInstaller() == null ? Installer.UV : Installer.fromId(spec.getInstaller().value()));
@@ -30,10 +30,5 @@ public final class SpecPlanning {
     return variants.stream().map(v -> new VariantRequest(v.getName(), new Selection(
         v.getGroups() == null ? List.of() : v.getGroups(), v.getExtras() == null ? List.of() : v.getExtras()),
         v.getRuntimeGroups())).toList();
-  }
-
-  /** A two-part version ("3.12") targets that minor version's first release for markers on the full version. */
-  static String fullPython(String python) {
-    return python.split("\\.").length == 2 ? python + ".0" : python;
   }
 }

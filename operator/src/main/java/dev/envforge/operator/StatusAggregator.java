@@ -2,7 +2,7 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.ConditionStatus;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public final class StatusAggregator {
   /** A problem that keeps the resource from being Ready: a CamelCase reason and a message. */
-  public record Problem(String reason, String message) {}
+  public record Problem(Reason reason, String message) {}
 
   private StatusAggregator() {}
 
@@ -41,44 +41,43 @@ public final class StatusAggregator {
     List<Condition> conditions = new ArrayList<>();
     Problem notReady = specProblem;
     if (notReady == null && !failed.isEmpty()) {
-      notReady = new Problem(failed.get(0).getReason(), describe(failed));
+      notReady = new Problem(reasonOf(failed.get(0), Reason.BUILD_FAILED), describe(failed));
     }
     if (notReady == null && registryProblem != null) {
       notReady = registryProblem;
     }
     if (notReady == null && !building.isEmpty()) {
-      notReady = new Problem(building.get(0).getReason() == null ? Reasons.BUILD_RUNNING
-          : building.get(0).getReason(), describe(building));
+      notReady = new Problem(reasonOf(building.get(0), Reason.BUILD_RUNNING), describe(building));
     }
     boolean allReady = specProblem == null && !variants.isEmpty() && ready == variants.size();
     if (allReady) {
       boolean allCached = variants.stream().allMatch(v -> v.getPhase() == VariantPhase.Cached);
-      conditions.add(condition(Conditions.READY, true, allCached ? Reasons.CACHED : Reasons.BUILT,
+      conditions.add(condition(Conditions.READY, true, allCached ? Reason.CACHED : Reason.BUILT,
           "all " + variants.size() + " variant images exist" + (building.isEmpty() ? ""
               : "; a rebuild is running"), generation, previous, clock));
     } else {
       Problem p = notReady != null ? notReady
-          : new Problem(Reasons.CHECKING_REGISTRY, "checking the registry for the variants' images");
+          : new Problem(Reason.CHECKING_REGISTRY, "checking the registry for the variants' images");
       // Unknown while the registry has not answered: nothing says yet whether the images exist
       boolean unknown = notReady == null || notReady == registryProblem;
       conditions.add(condition(Conditions.READY, unknown ? ConditionStatus.UNKNOWN : ConditionStatus.FALSE,
           p.reason(), p.message(), generation, previous, clock));
     }
     conditions.add(building.isEmpty()
-        ? condition(Conditions.BUILDING, false, Reasons.IDLE, "no build is running", generation, previous, clock)
-        : condition(Conditions.BUILDING, true, building.get(0).getReason() == null ? Reasons.BUILD_RUNNING
-            : building.get(0).getReason(), describe(building), generation, previous, clock));
+        ? condition(Conditions.BUILDING, false, Reason.IDLE, "no build is running", generation, previous, clock)
+        : condition(Conditions.BUILDING, true, reasonOf(building.get(0), Reason.BUILD_RUNNING), describe(building),
+            generation, previous, clock));
     conditions.add(failed.isEmpty()
-        ? condition(Conditions.FAILED, false, Reasons.NO_FAILURE, "no build has failed", generation, previous, clock)
-        : condition(Conditions.FAILED, true, failed.get(0).getReason(), describe(failed), generation, previous,
-            clock));
+        ? condition(Conditions.FAILED, false, Reason.NO_FAILURE, "no build has failed", generation, previous, clock)
+        : condition(Conditions.FAILED, true, reasonOf(failed.get(0), Reason.BUILD_FAILED), describe(failed),
+            generation, previous, clock));
     conditions.add(specProblem == null
-        ? condition(Conditions.INVALID_SPEC, false, Reasons.SPEC_VALID, "the spec and its inputs are valid",
+        ? condition(Conditions.INVALID_SPEC, false, Reason.SPEC_VALID, "the spec and its inputs are valid",
             generation, previous, clock)
         : condition(Conditions.INVALID_SPEC, true, specProblem.reason(), specProblem.message(), generation,
             previous, clock));
     conditions.add(registryProblem == null
-        ? condition(Conditions.REGISTRY_UNAVAILABLE, false, Reasons.REGISTRY_REACHABLE, "the registry answered",
+        ? condition(Conditions.REGISTRY_UNAVAILABLE, false, Reason.REGISTRY_REACHABLE, "the registry answered",
             generation, previous, clock)
         : condition(Conditions.REGISTRY_UNAVAILABLE, true, registryProblem.reason(), registryProblem.message(),
             generation, previous, clock));
@@ -116,7 +115,7 @@ public final class StatusAggregator {
       status.setViolatedPolicies(previous.getViolatedPolicies());
     }
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(Conditions.READY, false, Reasons.RECONCILE_ERROR, message, generation, previous, clock));
+    conditions.add(condition(Conditions.READY, false, Reason.RECONCILE_ERROR, message, generation, previous, clock));
     if (previous != null && previous.getConditions() != null) {
       previous.getConditions().stream()
           .filter(c -> !List.of(Conditions.READY, Conditions.RECONCILING, Conditions.STALLED).contains(c.getType()))
@@ -137,19 +136,30 @@ public final class StatusAggregator {
         || v.getPhase() == VariantPhase.Building);
   }
 
+  /** A variant's reason; one this version does not know (a newer envforge's) reads as {@code otherwise}. */
+  static Reason reasonOf(VariantStatus v, Reason otherwise) {
+    return Reason.fromWire(v.getReason()).orElse(otherwise);
+  }
+
   private static String describe(List<VariantStatus> variants) {
     return variants.stream().map(v -> "variant " + v.getName() + ": " + v.getMessage())
         .collect(Collectors.joining("; "));
   }
 
-  private static Condition condition(String type, boolean isTrue, String reason, String message, long generation,
+  private static Condition condition(String type, boolean isTrue, Reason reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
     return condition(type, isTrue ? ConditionStatus.TRUE : ConditionStatus.FALSE, reason, message, generation,
         previous, clock);
   }
 
-  /** A condition that keeps its lastTransitionTime while its status stays the same. */
-  static Condition condition(String type, String status, String reason, String message, long generation,
+  /** The longest condition message the API accepts (metav1.Condition's limit). */
+  static final int MAX_MESSAGE = 32_768;
+
+  /**
+   * A condition that keeps its lastTransitionTime while its status stays the same; every condition envforge writes
+   * is made here.
+   */
+  static Condition condition(String type, String status, Reason reason, String message, long generation,
       PythonEnvironmentStatus previous, Clock clock) {
     Optional<Condition> before = previous == null ? Optional.empty() : previous.condition(type);
     String transition = before.filter(c -> status.equals(c.getStatus()))
@@ -158,8 +168,9 @@ public final class StatusAggregator {
     return new ConditionBuilder()
         .withType(type)
         .withStatus(status)
-        .withReason(reason)
-        .withMessage(message)
+        .withReason(reason.wire())
+        .withMessage(message != null && message.length() > MAX_MESSAGE
+            ? message.substring(0, MAX_MESSAGE - 3) + "..." : message)
         .withObservedGeneration(generation)
         .withLastTransitionTime(transition)
         .build();

@@ -102,7 +102,7 @@ final class TransitionEvents {
         .filter(c -> problem.getMessage().equals(Objects.requireNonNullElse(c.getMessage(), "")))
         .isPresent();
     if (!reported) {
-      events.warning(resource, problem.reason(), "spec-" + generation, problem.getMessage());
+      events.warning(resource, problem.reason().wire(), "spec-" + generation, problem.getMessage());
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.envforge.operator;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.HistoryEntry;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
 import dev.envforge.api.v1alpha1.VariantPhase;
@@ -49,7 +49,7 @@ final class VariantHistory {
     v.setTag(plan.hash().tag());
     v.setImage(earlier.getImage());
     v.setPhase(VariantPhase.Cached);
-    v.setReason(Reasons.ROLLED_BACK);
+    v.setReason(Reason.ROLLED_BACK);
     v.setMessage("back to the image this variant used since " + earlier.getSince() + "; nothing to build");
     VariantProjection.setPackageCounts(v, plan.plan());
     v.setPython(plan.recipe().python());

@@ -1,6 +1,6 @@
 package dev.envforge.operator;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.planner.VariantPlan;
@@ -120,7 +120,7 @@ final class VariantProjection {
 
   private static VariantStatus pending(VariantStatus v, Situation s, String jobRef, String message) {
     v.setPhase(VariantPhase.Building);
-    v.setReason(Reasons.BUILD_PENDING);
+    v.setReason(Reason.BUILD_PENDING);
     v.setJobName(jobRef);
     v.setMessage(message);
     // an image that exists stays usable while its tag is built again
@@ -130,8 +130,8 @@ final class VariantProjection {
 
   private static VariantStatus building(VariantStatus v, Situation s, ExistingBuild build) {
     v.setPhase(VariantPhase.Building);
-    v.setReason(build.outcome().state() == BuildOutcome.State.RUNNING ? Reasons.BUILD_RUNNING
-        : build.outcome().reason() != null ? build.outcome().reason() : Reasons.BUILD_PENDING);
+    v.setReason(build.outcome().state() == BuildOutcome.State.RUNNING ? Reason.BUILD_RUNNING
+        : build.outcome().reason() != null ? build.outcome().reason() : Reason.BUILD_PENDING);
     v.setJobName(build.jobRef());
     v.setStartTime(build.startTime());
     v.setMessage(build.outcome().message());
@@ -161,7 +161,7 @@ final class VariantProjection {
     if (check.isPresent()) {
       v.setImage(s.image() + "@" + check.digest());
       v.setPhase(VariantPhase.Succeeded);
-      v.setReason(Reasons.BUILT);
+      v.setReason(Reason.BUILT);
       v.setMessage(pushed != null && !pushed.equals(check.digest())
           ? "image built; the registry now serves " + check.digest() + " for the tag (the build pushed "
               + pushed + ")"
@@ -175,7 +175,7 @@ final class VariantProjection {
       v.setMessage("the build finished; waiting for the registry to answer");
       return new Projection(v, problem, false);
     }
-    v.setReason(Reasons.CHECKING_REGISTRY);
+    v.setReason(Reason.CHECKING_REGISTRY);
     v.setMessage("the build finished but the registry does not show " + s.image() + " yet");
     return plain(v);
   }
@@ -187,7 +187,7 @@ final class VariantProjection {
     boolean builtHere = s.samePlan() && (before.getPhase() == VariantPhase.Succeeded
         || before.getPhase() == VariantPhase.Building);
     v.setPhase(builtHere ? VariantPhase.Succeeded : VariantPhase.Cached);
-    v.setReason(builtHere ? Reasons.BUILT : Reasons.CACHED);
+    v.setReason(builtHere ? Reason.BUILT : Reason.CACHED);
     v.setMessage(builtHere ? "image built and pushed" : "image already in the registry; nothing to build");
     if (builtHere) {
       v.setJobName(before.getJobName());
@@ -235,16 +235,16 @@ final class VariantProjection {
       // the image was there before; keep pointing at it while the registry cannot be asked
       v.setImage(before.getImage());
     }
-    v.setReason(Reasons.CHECKING_REGISTRY);
+    v.setReason(Reason.CHECKING_REGISTRY);
     v.setMessage("cannot tell whether the image exists: " + check.reason() + "; retrying");
     return v;
   }
 
   static Problem registryProblem(ManifestCheck check, ImageReference image) {
-    String reason = switch (check.kind()) {
-      case UNAUTHORIZED -> Reasons.REGISTRY_UNAUTHORIZED;
-      case TIMEOUT -> Reasons.REGISTRY_TIMEOUT;
-      default -> Reasons.REGISTRY_ERROR;
+    Reason reason = switch (check.kind()) {
+      case UNAUTHORIZED -> Reason.REGISTRY_UNAUTHORIZED;
+      case TIMEOUT -> Reason.REGISTRY_TIMEOUT;
+      default -> Reason.REGISTRY_ERROR;
     };
     return new Problem(reason, "registry " + image.registry() + " did not say whether " + image + " exists: "
         + check.reason() + "; retrying with backoff (nothing is built meanwhile)");

@@ -137,7 +137,8 @@ final class VariantReconciler {
       return new ClaimedElsewhere(holder.get());
     }
     VariantPlan plan = planned.plan();
-    BuildContext buildContext = planned.context();
+    // the checked context, fetched through the mirrors and uv image of the resource and the operator
+    BuildContext buildContext = plan.render(FetchSettings.of(builderDefaults.pod(), resource.getSpec().getBuilder()));
     Job created;
     try {
       BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,

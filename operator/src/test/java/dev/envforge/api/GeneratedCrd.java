@@ -1,8 +1,6 @@
 package dev.envforge.api;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi;
-import dev.envforge.api.v1alpha1.PythonEnvironment;
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -10,10 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The CRD that the crd-generator plugin wrote into target/classes while building, and where its copies live. */
 public final class GeneratedCrd {
@@ -28,7 +22,7 @@ public final class GeneratedCrd {
   /** File names of every CRD envforge defines. */
   static final String[] FILE_NAMES = {FILE_NAME, EnvforgeApi.POLICY_CRD_NAME + "-v1.yml"};
 
-  /** The generated CRD with its printer columns in the order declared on {@link PythonEnvironment}. */
+  /** The generated CRD, its printer columns put in declared order by {@link dev.envforge.api.PrinterColumnOrder}. */
   public static byte[] bytes() {
     return bytes(FILE_NAME);
   }
@@ -41,48 +35,10 @@ public final class GeneratedCrd {
         throw new IllegalStateException(
             resource + " is not on the class path: the crd-generator plugin runs at process-classes; build with Maven");
       }
-      if (!fileName.equals(FILE_NAME)) {
-        return in.readAllBytes();
-      }
-      String generated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return inDeclaredColumnOrder(generated).getBytes(StandardCharsets.UTF_8);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /**
-   * The generator sorts printer columns by JSON path, but kubectl shows them in the CRD's order: Ready, Variants,
-   * Image, Status, ..., Age as declared. Reorders the generated block's entries, byte for byte otherwise.
-   */
-  static String inDeclaredColumnOrder(String crd) {
-    String start = "  - additionalPrinterColumns:\n";
-    int from = crd.indexOf(start);
-    if (from < 0) {
-      throw new IllegalStateException("the generated CRD has no additionalPrinterColumns");
-    }
-    from += start.length();
-    int to = crd.indexOf("\n    name: ", from) + 1;
-    Map<String, String> entries = new LinkedHashMap<>();
-    for (String entry : crd.substring(from, to).split("(?m)^(?=    - )")) {
-      Matcher name = Pattern.compile("(?m)^      name: \"([^\"]+)\"$").matcher(entry);
-      if (!name.find()) {
-        throw new IllegalStateException("printer column without a name: " + entry);
-      }
-      entries.put(name.group(1), entry);
-    }
-    StringBuilder ordered = new StringBuilder();
-    for (AdditionalPrinterColumn column : PythonEnvironment.class.getAnnotationsByType(AdditionalPrinterColumn.class)) {
-      String entry = entries.remove(column.name());
-      if (entry == null) {
-        throw new IllegalStateException("the generated CRD lacks printer column " + column.name());
-      }
-      ordered.append(entry);
-    }
-    if (!entries.isEmpty()) {
-      throw new IllegalStateException("printer columns not declared on PythonEnvironment: " + entries.keySet());
-    }
-    return crd.substring(0, from) + ordered + crd.substring(to);
   }
 
   static CustomResourceDefinition parsed() {

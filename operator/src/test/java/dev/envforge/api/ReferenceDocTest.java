@@ -3,6 +3,7 @@ package dev.envforge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi;
+import dev.envforge.api.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -25,11 +26,11 @@ class ReferenceDocTest {
       "spec.builder.tolerations", "spec.builder.env", "spec.builder.imagePullSecrets");
 
   /** Reasons that say all is well or that work goes on; the troubleshooting page need not explain them. */
-  static final Set<String> NOT_PROBLEMS = Set.of(EnvforgeApi.Reasons.BUILT, EnvforgeApi.Reasons.CACHED,
-      EnvforgeApi.Reasons.SPEC_VALID, EnvforgeApi.Reasons.NO_FAILURE, EnvforgeApi.Reasons.IDLE,
-      EnvforgeApi.Reasons.REGISTRY_REACHABLE, EnvforgeApi.Reasons.RECONCILED, EnvforgeApi.Reasons.PROGRESSING,
-      EnvforgeApi.Reasons.CHECKING_REGISTRY, EnvforgeApi.Reasons.BUILD_RUNNING,
-      EnvforgeApi.Reasons.POLICY_COMPLIANT, EnvforgeApi.Reasons.ROLLED_BACK);
+  static final Set<Reason> NOT_PROBLEMS = Set.of(Reason.BUILT, Reason.CACHED,
+      Reason.SPEC_VALID, Reason.NO_FAILURE, Reason.IDLE,
+      Reason.REGISTRY_REACHABLE, Reason.RECONCILED, Reason.PROGRESSING,
+      Reason.CHECKING_REGISTRY, Reason.BUILD_RUNNING,
+      Reason.POLICY_COMPLIANT, Reason.ROLLED_BACK);
 
   @Test
   void everyFieldHasARowInTheReference() throws IOException {
@@ -48,15 +49,27 @@ class ReferenceDocTest {
     String reference = read("docs/reference.md");
     assertThat(constants(EnvforgeApi.Conditions.class)).filteredOn(type -> !reference.contains("| `" + type + "` |"))
         .as("condition types without a row").isEmpty();
-    assertThat(constants(EnvforgeApi.Reasons.class)).filteredOn(reason -> !reference.contains("`" + reason + "`"))
+    assertThat(Reason.values()).filteredOn(reason -> !reference.contains("`" + reason.wire() + "`"))
         .as("reasons not in docs/reference.md").isEmpty();
+  }
+
+  @Test
+  void theClosedListOfReasonsIsExactlyTheReasonEnum() throws Exception {
+    String reference = read("docs/reference.md");
+    java.util.regex.Matcher list = java.util.regex.Pattern.compile("The closed list of reasons envforge writes[^:]*:"
+        + "([^.]*)\\.").matcher(reference);
+    assertThat(list.find()).as("the list of reasons in docs/reference.md").isTrue();
+    List<String> listed = java.util.regex.Pattern.compile("`(\\w+)`").matcher(list.group(1)).results()
+        .map(m -> m.group(1)).toList();
+    assertThat(listed).containsExactlyInAnyOrder(java.util.Arrays.stream(Reason.values()).map(Reason::wire)
+        .toArray(String[]::new));
   }
 
   @Test
   void everyProblemReasonIsExplainedInTroubleshooting() throws Exception {
     String troubleshooting = read("docs/troubleshooting.md");
-    assertThat(constants(EnvforgeApi.Reasons.class)).filteredOn(reason -> !NOT_PROBLEMS.contains(reason))
-        .filteredOn(reason -> !troubleshooting.contains("`" + reason + "`"))
+    assertThat(Reason.values()).filteredOn(reason -> !NOT_PROBLEMS.contains(reason))
+        .filteredOn(reason -> !troubleshooting.contains("`" + reason.wire() + "`"))
         .as("reasons not in docs/troubleshooting.md").isEmpty();
   }
 

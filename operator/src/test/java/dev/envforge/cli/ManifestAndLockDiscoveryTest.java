@@ -90,6 +90,27 @@ class ManifestAndLockDiscoveryTest {
   }
 
   @Test
+  void aLockKeyThatIsNoFileInTheProjectFolderFindsTheLockAsTheOperatorDoes(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("env.yaml");
+    Files.writeString(manifest, """
+        apiVersion: envforge.dev/v1alpha1
+        kind: PythonEnvironment
+        metadata:
+          name: app
+        spec:
+          source:
+            configMapRef:
+              name: app-project
+              lockKey: app.lock
+          image:
+            repository: registry.example.com/team/app
+        """);
+    Result run = CliRunner.run("hash", "-f", manifest.toString(), "--project", POETRY.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo(CliRunner.run("hash", POETRY.toString()).out());
+  }
+
+  @Test
   void brokenYamlAndMissingFilesAreBadInputWithAPlace(@TempDir Path dir) throws Exception {
     Path broken = dir.resolve("broken.yaml");
     Files.writeString(broken, "apiVersion: envforge.dev/v1alpha1\nkind: [PythonEnvironment\n");

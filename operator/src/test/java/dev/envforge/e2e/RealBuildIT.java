@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.IndexCredentialsReference;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.Variant;
@@ -98,8 +98,8 @@ class RealBuildIT {
 
     assertThat(ready.getStatus().getVariants()).extracting(VariantStatus::getName, VariantStatus::getPhase,
         VariantStatus::getReason).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("default", VariantPhase.Succeeded, Reasons.BUILT),
-            org.assertj.core.groups.Tuple.tuple("full", VariantPhase.Succeeded, Reasons.BUILT));
+            org.assertj.core.groups.Tuple.tuple("default", VariantPhase.Succeeded, Reason.BUILT.wire()),
+            org.assertj.core.groups.Tuple.tuple("full", VariantPhase.Succeeded, Reason.BUILT.wire()));
     assertThat(builtJobs(ns)).hasSize(2);
     assertImageHolds(ready, "default", "alpha==1.0", "beta==2.0");
     assertImageHolds(ready, "full", "alpha==1.0", "beta==2.0", "epsilon==3.0", "gamma==0.5");
@@ -158,7 +158,7 @@ class RealBuildIT {
     assertThat(newJobs).as("exactly one new build, for the edited variant").hasSize(1);
     assertThat(world.executor().executions()).hasSize(executionsBefore + 1);
     assertThat(variant(afterVariantEdit, "default").getImage()).isEqualTo(variant(first, "default").getImage());
-    assertThat(variant(afterVariantEdit, "full").getReason()).isEqualTo(Reasons.BUILT);
+    assertThat(variant(afterVariantEdit, "full").getReason()).isEqualTo(Reason.BUILT.wire());
     assertImageHolds(afterVariantEdit, "full", "alpha==1.0", "beta==2.0", "gamma==0.5");
   }
 
@@ -171,7 +171,7 @@ class RealBuildIT {
     Variant dev = new Variant("dev", List.of("dev"), List.of());
     world.apply(world.environment(ns, "app", project, "e2e/uv-app", dev));
 
-    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reason.BUILT.wire(),
         BUILD_TIMEOUT);
 
     assertImageHolds(ready, "dev", "alpha==1.0", "beta==2.0", "epsilon==3.0");
@@ -190,7 +190,7 @@ class RealBuildIT {
     VariantStatus v = variant(failed, "default");
     report("tampered wheel: %s: %s", v.getReason(), v.getMessage());
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Failed);
-    assertThat(v.getReason()).isEqualTo(Reasons.INSTALL_FAILED);
+    assertThat(v.getReason()).isEqualTo(Reason.INSTALL_FAILED.wire());
     assertThat(v.getMessage()).as("pip's own words reach the status")
         .contains("THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE")
         .contains("tampered==1.0")
@@ -228,7 +228,7 @@ class RealBuildIT {
     pe.getSpec().setIndexCredentialsSecretRef(credentials);
     world.apply(pe);
 
-    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reason.BUILT.wire(),
         BUILD_TIMEOUT);
 
     assertImageHolds(ready, "default", "alpha==1.0", "beta==2.0");
@@ -285,7 +285,7 @@ class RealBuildIT {
         LockedTestProjects.Options.standard());
     world.apply(world.environmentInLoginRegistry(ns, "app", project, "e2e/pushed", "push-credentials", MAIN));
 
-    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reason.BUILT.wire(),
         BUILD_TIMEOUT);
 
     VariantStatus v = variant(ready, "default");
@@ -309,7 +309,7 @@ class RealBuildIT {
     RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.POETRY, world.index().simpleUrl(),
         LockedTestProjects.Options.standard());
     world.apply(world.environment(ns, "app", project, "e2e/reproducible", FULL));
-    PythonEnvironment first = world.awaitCondition(ns, "app", Conditions.READY, "True", Reasons.BUILT,
+    PythonEnvironment first = world.awaitCondition(ns, "app", Conditions.READY, "True", Reason.BUILT.wire(),
         BUILD_TIMEOUT);
     VariantStatus built = variant(first, "full");
 
@@ -358,7 +358,7 @@ class RealBuildIT {
     Variant experimental = new Variant("default");
     experimental.setRuntimeGroups(List.of("dev"));
     world.apply(world.environment(ns, "plain", project, "e2e/runtime", MAIN));
-    PythonEnvironment plain = world.awaitCondition(ns, "plain", Conditions.READY, "True", Reasons.BUILT,
+    PythonEnvironment plain = world.awaitCondition(ns, "plain", Conditions.READY, "True", Reason.BUILT.wire(),
         BUILD_TIMEOUT);
     world.apply(world.environment(ns, "trial", project, "e2e/runtime", experimental));
     PythonEnvironment trial = world.awaitCondition(ns, "trial", Conditions.READY, "True", null, BUILD_TIMEOUT);

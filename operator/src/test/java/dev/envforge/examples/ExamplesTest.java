@@ -15,6 +15,8 @@ import dev.envforge.api.CrdSchemaValidator;
 import dev.envforge.api.GeneratedCrd;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
+import dev.envforge.cli.CliRunner;
+import dev.envforge.cli.CliRunner.Result;
 import dev.envforge.core.plan.PackageSource;
 import dev.envforge.core.plan.PlannedPackage;
 import dev.envforge.core.planner.EnvironmentPlanner;
@@ -31,7 +33,9 @@ import dev.envforge.operator.SpecPlanning;
 import dev.envforge.operator.ProjectSourceLoader.LoadedProject;
 import dev.envforge.testing.Corpus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -316,7 +320,7 @@ class ExamplesTest {
       assertThat(configMap.has("binaryData")).isFalse();
     }
     List<JsonNode> written = kustomization.buildWithoutKubectl();
-    // kustomize orders resources by kind; the order carries no meaning
+    // kustomize orders its output by kind
     assertThat(withoutGeneratedConfigMaps(rendered, kustomization)).as("resources other than the generated ones")
         .containsExactlyInAnyOrderElementsOf(withoutGeneratedConfigMaps(written, kustomization));
   }
@@ -348,6 +352,75 @@ class ExamplesTest {
     String newName = generatedConfigMap(changed, generator).at("/metadata/name").asText();
     assertThat(newName).isNotEqualTo(hashedName).startsWith(generator.name() + "-");
     assertThat(configMapReference(changed)).isEqualTo(newName);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void imagesMarkedWithASetterCarryTheCurrentTagAndFollowTheirResourceInALaterWave(Path dir, @TempDir Path tmp)
+      throws IOException {
+    List<Path> marked = yamlFiles(dir).stream().filter(ExamplesTest::hasSetter).toList();
+    assumeTrue(!marked.isEmpty(), "no image marked with a setter comment");
+    List<String> args = new ArrayList<>(List.of("sync", "--check", "--project", dir.resolve(PROJECT_DIR).toString()));
+    marked.forEach(file -> args.add(file.toString()));
+    Result check = CliRunner.run(args.toArray(String[]::new));
+    assertThat(check.exitCode()).as("envforge %s: %s%s", args, check.out(), check.err()).isZero();
+
+    for (Path file : marked) {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        Matcher setter = SETTER.matcher(line);
+        if (!setter.find()) {
+          continue;
+        }
+        Path manifest = file.getParent().resolve(setter.group(2).replaceFirst(":[^:/]*$", ""));
+        assertThat(manifest).as("the manifest a setter of %s names", file.getFileName()).isRegularFile();
+        JsonNode environment = Kustomize.documents(manifest).stream()
+            .filter(o -> kind(o).equals("PythonEnvironment")).findFirst().orElseThrow();
+        ImageReference image = ImageReference.parse(setter.group(1));
+        ImageReference pushed = ImageReference.parse(environment.at("/spec/image/repository").asText());
+        assertThat(image.registry() + "/" + image.repository())
+            .as("the marked image is pulled from where the operator pushes")
+            .isEqualTo(pushed.registry() + "/" + pushed.repository());
+        for (JsonNode object : Kustomize.documents(file)) {
+          if (object.has("spec")) {
+            assertThat(wave(object)).as("sync wave of %s %s, which runs the image of PythonEnvironment %s",
+                    kind(object), object.at("/metadata/name").asText(), environment.at("/metadata/name").asText())
+                .isGreaterThan(wave(environment));
+          }
+        }
+      }
+    }
+    assertThat(GeneratedCrd.repoRoot().resolve(
+        "integrations/argocd/resource_customizations/envforge.dev/PythonEnvironment/health.lua"))
+        .as("Argo CD waits on the PythonEnvironment's health").isRegularFile();
+
+    // a tag that is not current is found, at its line and column
+    copyTree(dir, tmp);
+    Path first = tmp.resolve(dir.relativize(marked.get(0)).toString());
+    String text = Files.readString(first, StandardCharsets.UTF_8);
+    String stale = text.replaceFirst(":ef-[0-9a-f]{32}( +#)", ":ef-" + "0".repeat(32) + "$1");
+    assertThat(stale).isNotEqualTo(text);
+    Files.writeString(first, stale, StandardCharsets.UTF_8);
+    Result stalecheck = CliRunner.run("sync", "--check", "--project", tmp.resolve(PROJECT_DIR).toString(),
+        first.toString());
+    assertThat(stalecheck.exitCode()).isEqualTo(1);
+    assertThat(stalecheck.out()).startsWith(first + ":").contains("not current: ")
+        .contains(":ef-" + "0".repeat(32) + " -> ");
+  }
+
+  private static final Pattern SETTER =
+      Pattern.compile("image:\\s+[\"']?([^\\s\"'#]+)[\"']?\\s+#\\s*\\{\\s*\"\\$envforge\"\\s*:\\s*\"([^\"]+)\"");
+
+  private static boolean hasSetter(Path file) {
+    try {
+      return SETTER.matcher(Files.readString(file, StandardCharsets.UTF_8)).find();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An object's Argo CD sync wave (0 without the annotation). */
+  private static int wave(JsonNode object) {
+    return Integer.parseInt(object.at("/metadata/annotations").path("argocd.argoproj.io/sync-wave").asText("0"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -455,9 +528,9 @@ class ExamplesTest {
 
   /** Checks one Kubernetes object of an example; {@code where} names its file in messages. */
   private static void checkObject(JsonNode object, String where) throws IOException {
-    assertThat(kind(object)).as("kind of a document in %s (examples hold PythonEnvironments, ConfigMaps,"
-        + " Secrets and Deployments of their images)", where).isIn("PythonEnvironment", "ConfigMap", "Secret",
-            "Deployment");
+    assertThat(kind(object)).as("kind of a document in %s (examples hold PythonEnvironments, ConfigMaps, Secrets"
+        + " and Deployments that run their images)", where).isIn("PythonEnvironment", "ConfigMap", "Secret",
+        "Deployment");
     String name = object.at("/metadata/name").asText("");
     assertThat(name).as("metadata.name of a %s in %s", kind(object), where).matches(DNS_SUBDOMAIN);
     switch (kind(object)) {
@@ -483,13 +556,6 @@ class ExamplesTest {
         }
         assertThat(size).as("data bytes of ConfigMap %s", name).isLessThanOrEqualTo(MAX_OBJECT_DATA_BYTES);
       }
-      case "Deployment" -> {
-        assertThat(object.path("apiVersion").asText()).isEqualTo("apps/v1");
-        io.fabric8.kubernetes.api.model.apps.Deployment deployment = KUBERNETES.convertValue(object,
-            io.fabric8.kubernetes.api.model.apps.Deployment.class);
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).as("containers of %s", name)
-            .isNotEmpty();
-      }
       case "Secret" -> {
         assertThat(object.path("apiVersion").asText()).isEqualTo("v1");
         Secret secret = KUBERNETES.convertValue(object, Secret.class);
@@ -503,8 +569,31 @@ class ExamplesTest {
               .as(".dockerconfigjson of %s has auths", name).isTrue();
         }
       }
+      case "Deployment" -> checkDeployment(object, name, where);
       default -> fail("%s: unexpected kind %s", where, kind(object));
     }
+  }
+
+  /**
+   * A Deployment is read by fabric8's model, which keeps fields it does not know aside: none may be there, its
+   * selector must select its pods, and each container needs a name and an image.
+   */
+  private static void checkDeployment(JsonNode object, String name, String where) {
+    assertThat(object.path("apiVersion").asText()).isEqualTo("apps/v1");
+    Deployment deployment = KUBERNETES.convertValue(object, Deployment.class);
+    assertThat(deployment.getAdditionalProperties()).as("unknown fields of Deployment %s in %s", name, where)
+        .isEmpty();
+    assertThat(deployment.getSpec().getAdditionalProperties()).as("unknown fields of its spec").isEmpty();
+    PodTemplateSpec template = deployment.getSpec().getTemplate();
+    assertThat(template.getSpec().getAdditionalProperties()).as("unknown fields of its pod spec").isEmpty();
+    assertThat(template.getMetadata().getLabels()).as("the selector of Deployment %s selects its pods", name)
+        .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(template.getSpec().getContainers()).isNotEmpty().allSatisfy(container -> {
+      assertThat(container.getAdditionalProperties()).as("unknown fields of container %s", container.getName())
+          .isEmpty();
+      assertThat(container.getName()).matches(DNS_SUBDOMAIN);
+      assertThatCode(() -> ImageReference.parse(container.getImage())).doesNotThrowAnyException();
+    });
   }
 
   /** A Secret's values as the API server stores them: data (base64) merged with stringData. */

@@ -1,7 +1,7 @@
 package dev.envforge.gitops;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.ConfigMapSource;
 import dev.envforge.api.v1alpha1.ImageTarget;
 import dev.envforge.api.v1alpha1.LockSource;
@@ -49,38 +49,38 @@ public final class OperatorStatuses {
   }
 
   private static final List<State> STATES = List.of(
-      new State(VariantPhase.Pending, Reasons.CHECKING_REGISTRY),
-      new State(VariantPhase.Checking, Reasons.CHECKING_REGISTRY),
-      new State(VariantPhase.Cached, Reasons.CACHED),
-      new State(VariantPhase.Building, Reasons.BUILD_PENDING),
-      new State(VariantPhase.Building, Reasons.BUILD_RUNNING),
-      new State(VariantPhase.Building, Reasons.QUOTA_EXCEEDED),
-      new State(VariantPhase.Building, Reasons.SERVICE_ACCOUNT_NOT_FOUND),
-      new State(VariantPhase.Building, Reasons.UNSCHEDULABLE),
-      new State(VariantPhase.Building, Reasons.BUILD_CANNOT_START),
-      new State(VariantPhase.Succeeded, Reasons.BUILT),
-      new State(VariantPhase.Failed, Reasons.BUILD_FAILED),
-      new State(VariantPhase.Failed, Reasons.OOM_KILLED),
-      new State(VariantPhase.Failed, Reasons.DEADLINE_EXCEEDED),
-      new State(VariantPhase.Failed, Reasons.BUILDER_IMAGE_PULL_FAILED),
-      new State(VariantPhase.Failed, Reasons.PUSH_DENIED),
-      new State(VariantPhase.Failed, Reasons.INSTALL_FAILED),
-      new State(VariantPhase.Failed, Reasons.POD_SECURITY_REJECTED),
-      new State(VariantPhase.Failed, Reasons.UNSCHEDULABLE),
-      new State(VariantPhase.Failed, Reasons.QUOTA_EXCEEDED));
+      new State(VariantPhase.Pending, Reason.CHECKING_REGISTRY.wire()),
+      new State(VariantPhase.Checking, Reason.CHECKING_REGISTRY.wire()),
+      new State(VariantPhase.Cached, Reason.CACHED.wire()),
+      new State(VariantPhase.Building, Reason.BUILD_PENDING.wire()),
+      new State(VariantPhase.Building, Reason.BUILD_RUNNING.wire()),
+      new State(VariantPhase.Building, Reason.QUOTA_EXCEEDED.wire()),
+      new State(VariantPhase.Building, Reason.SERVICE_ACCOUNT_NOT_FOUND.wire()),
+      new State(VariantPhase.Building, Reason.UNSCHEDULABLE.wire()),
+      new State(VariantPhase.Building, Reason.BUILD_CANNOT_START.wire()),
+      new State(VariantPhase.Succeeded, Reason.BUILT.wire()),
+      new State(VariantPhase.Failed, Reason.BUILD_FAILED.wire()),
+      new State(VariantPhase.Failed, Reason.OOM_KILLED.wire()),
+      new State(VariantPhase.Failed, Reason.DEADLINE_EXCEEDED.wire()),
+      new State(VariantPhase.Failed, Reason.BUILDER_IMAGE_PULL_FAILED.wire()),
+      new State(VariantPhase.Failed, Reason.PUSH_DENIED.wire()),
+      new State(VariantPhase.Failed, Reason.INSTALL_FAILED.wire()),
+      new State(VariantPhase.Failed, Reason.POD_SECURITY_REJECTED.wire()),
+      new State(VariantPhase.Failed, Reason.UNSCHEDULABLE.wire()),
+      new State(VariantPhase.Failed, Reason.QUOTA_EXCEEDED.wire()));
 
   private static final List<Problem> REGISTRY_PROBLEMS = List.of(
-      new Problem(Reasons.REGISTRY_UNAUTHORIZED, "the registry answered 401"),
-      new Problem(Reasons.REGISTRY_ERROR, "the registry answered 500"),
-      new Problem(Reasons.REGISTRY_TIMEOUT, "the registry did not answer in 10s"));
+      new Problem(Reason.REGISTRY_UNAUTHORIZED, "the registry answered 401"),
+      new Problem(Reason.REGISTRY_ERROR, "the registry answered 500"),
+      new Problem(Reason.REGISTRY_TIMEOUT, "the registry did not answer in 10s"));
 
   private static final List<Problem> SPEC_PROBLEMS = List.of(
-      new Problem(Reasons.INVALID_SPEC, "spec.variants[0].groups: unknown group \"docs\""),
-      new Problem(Reasons.INVALID_LOCK, "poetry.lock:3:1: expected a table"),
-      new Problem(Reasons.UNSUPPORTED_LOCK_FORMAT, "the lock's format could not be detected"),
-      new Problem(Reasons.SECRET_NOT_FOUND, "Secret \"index\" not found"),
-      new Problem(Reasons.CONFIG_MAP_NOT_FOUND, "ConfigMap \"lock\" not found"),
-      new Problem(Reasons.KEY_NOT_FOUND, "ConfigMap \"lock\" has no key \"uv.lock\""));
+      new Problem(Reason.INVALID_SPEC, "spec.variants[0].groups: unknown group \"docs\""),
+      new Problem(Reason.INVALID_LOCK, "poetry.lock:3:1: expected a table"),
+      new Problem(Reason.UNSUPPORTED_LOCK_FORMAT, "the lock's format could not be detected"),
+      new Problem(Reason.SECRET_NOT_FOUND, "Secret \"index\" not found"),
+      new Problem(Reason.CONFIG_MAP_NOT_FOUND, "ConfigMap \"lock\" not found"),
+      new Problem(Reason.KEY_NOT_FOUND, "ConfigMap \"lock\" has no key \"uv.lock\""));
 
   private OperatorStatuses() {}
 

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -32,12 +32,12 @@ class ApiServerErrorTest {
 
     k8s.apply(OperatorHarness.environment(NS, NAME, null, BuildFailureTest.LOCK, "registry.example.com/team/env"));
 
-    PythonEnvironment failing = k8s.awaitCondition(NS, NAME, Conditions.READY, "False", Reasons.RECONCILE_ERROR);
+    PythonEnvironment failing = k8s.awaitCondition(NS, NAME, Conditions.READY, "False", Reason.RECONCILE_ERROR.wire());
     assertThat(failing.getStatus().condition(Conditions.READY).get().getMessage())
         .contains("HTTP 403", forbidden, "retrying");
     Job job = k8s.awaitJob();
     PythonEnvironment building = k8s.awaitCondition(NS, NAME, Conditions.BUILDING, "True", null);
-    assertThat(building.getStatus().condition(Conditions.READY).get().getReason()).isEqualTo(Reasons.BUILD_PENDING);
+    assertThat(building.getStatus().condition(Conditions.READY).get().getReason()).isEqualTo(Reason.BUILD_PENDING.wire());
     assertThat(k8s.jobs()).singleElement();
     // the context made before the failed attempts is the one the Job uses, and the Job owns it
     assertThat(k8s.awaitBuildContext(NS, job.getMetadata().getName()).getMetadata().getOwnerReferences())

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.junit.jupiter.api.Test;
@@ -21,11 +21,11 @@ class BuildCannotStartFlowTest extends OperatorWithRegistry {
   void aQuotaRefusalIsShownWhileTheBuildWaits() {
     k8s.apply(OperatorHarness.environment(NS, NAME, null, LOCK, registry.hostPort() + "/quota/env"));
     Job job = k8s.awaitJob();
-    k8s.awaitCondition(NS, NAME, Conditions.BUILDING, "True", Reasons.BUILD_PENDING);
+    k8s.awaitCondition(NS, NAME, Conditions.BUILDING, "True", Reason.BUILD_PENDING.wire());
     record(job, BuildCannotStartTest.QUOTA);
     k8s.reconcileWithoutChange(NS, NAME);
 
-    PythonEnvironment waiting = k8s.awaitCondition(NS, NAME, Conditions.READY, "False", Reasons.QUOTA_EXCEEDED);
+    PythonEnvironment waiting = k8s.awaitCondition(NS, NAME, Conditions.READY, "False", Reason.QUOTA_EXCEEDED.wire());
     assertThat(waiting.getStatus().condition(Conditions.READY).get().getMessage())
         .contains("limited: limits.memory=4Gi");
     assertThat(waiting.getStatus().condition(Conditions.RECONCILING).get().getStatus()).isEqualTo("True");
@@ -36,12 +36,12 @@ class BuildCannotStartFlowTest extends OperatorWithRegistry {
   void aPodSecurityRejectionFailsTheBuildAndRemovesItsJob() {
     k8s.apply(OperatorHarness.environment(NS, NAME, null, LOCK, registry.hostPort() + "/psa/env"));
     Job job = k8s.awaitJob();
-    k8s.awaitCondition(NS, NAME, Conditions.BUILDING, "True", Reasons.BUILD_PENDING);
+    k8s.awaitCondition(NS, NAME, Conditions.BUILDING, "True", Reason.BUILD_PENDING.wire());
     record(job, BuildCannotStartTest.POD_SECURITY);
     k8s.reconcileWithoutChange(NS, NAME);
 
     PythonEnvironment failed = k8s.awaitCondition(NS, NAME, Conditions.STALLED, "True",
-        Reasons.POD_SECURITY_REJECTED);
+        Reason.POD_SECURITY_REJECTED.wire());
     assertThat(failed.getStatus().condition(Conditions.FAILED).get().getMessage()).contains("baseline");
     k8s.awaitOrDescribe("the rejected Job is removed", () -> k8s.jobs().isEmpty());
   }

@@ -2,7 +2,7 @@ package dev.envforge.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -56,18 +56,18 @@ class BuildCannotStartTest {
     BuildOutcome outcome = BuildFailureAnalyzer.analyze(WAITING, List.of(),
         List.of(failedCreate(POD_SECURITY, "2030-01-01T00:00:05Z")));
     assertThat(outcome.state()).isEqualTo(BuildOutcome.State.FAILED);
-    assertThat(outcome.reason()).isEqualTo(Reasons.POD_SECURITY_REJECTED);
+    assertThat(outcome.reason()).isEqualTo(Reason.POD_SECURITY_REJECTED);
     assertThat(outcome.message()).contains("baseline", "runs as root", "restricted:latest")
         .doesNotContain("activeDeadlineSeconds");
-    assertThat(BuildFailureAnalyzer.NEVER_STARTS).contains(Reasons.POD_SECURITY_REJECTED);
+    assertThat(BuildFailureAnalyzer.NEVER_STARTS).contains(Reason.POD_SECURITY_REJECTED);
   }
 
   @Test
   void eachKindOfCreationFailureHasItsReason() {
-    assertThat(reasonOf(QUOTA)).isEqualTo(Reasons.QUOTA_EXCEEDED);
-    assertThat(reasonOf(QUOTA_NEEDS_LIMITS)).isEqualTo(Reasons.QUOTA_EXCEEDED);
-    assertThat(reasonOf(NO_SERVICE_ACCOUNT)).isEqualTo(Reasons.SERVICE_ACCOUNT_NOT_FOUND);
-    assertThat(reasonOf(WEBHOOK)).isEqualTo(Reasons.BUILD_CANNOT_START);
+    assertThat(reasonOf(QUOTA)).isEqualTo(Reason.QUOTA_EXCEEDED);
+    assertThat(reasonOf(QUOTA_NEEDS_LIMITS)).isEqualTo(Reason.QUOTA_EXCEEDED);
+    assertThat(reasonOf(NO_SERVICE_ACCOUNT)).isEqualTo(Reason.SERVICE_ACCOUNT_NOT_FOUND);
+    assertThat(reasonOf(WEBHOOK)).isEqualTo(Reason.BUILD_CANNOT_START);
     BuildOutcome quota = BuildFailureAnalyzer.analyze(WAITING, List.of(), List.of(failedCreate(QUOTA, "t1")));
     assertThat(quota.state()).as("quota may free up: the build waits").isEqualTo(BuildOutcome.State.PENDING);
     assertThat(quota.message()).contains("limited: limits.memory=4Gi");
@@ -77,7 +77,7 @@ class BuildCannotStartTest {
   void theNewestEventCounts() {
     BuildOutcome outcome = BuildFailureAnalyzer.analyze(WAITING, List.of(), List.of(
         failedCreate(NO_SERVICE_ACCOUNT, "2030-01-01T00:00:05Z"), failedCreate(QUOTA, "2030-01-01T00:01:05Z")));
-    assertThat(outcome.reason()).isEqualTo(Reasons.QUOTA_EXCEEDED);
+    assertThat(outcome.reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
   }
 
   @Test
@@ -85,7 +85,7 @@ class BuildCannotStartTest {
     Job active = new JobBuilder(WAITING).withNewStatus().withActive(1).endStatus().build();
     BuildOutcome outcome = BuildFailureAnalyzer.analyze(active, List.of(unschedulable()), List.of());
     assertThat(outcome.state()).isEqualTo(BuildOutcome.State.PENDING);
-    assertThat(outcome.reason()).isEqualTo(Reasons.UNSCHEDULABLE);
+    assertThat(outcome.reason()).isEqualTo(Reason.UNSCHEDULABLE);
     assertThat(outcome.message()).contains("didn't match Pod's node affinity/selector");
   }
 
@@ -93,13 +93,13 @@ class BuildCannotStartTest {
   void aDeadlineReachedBeforeStartingNamesTheCauseNotTheDeadline() {
     BuildOutcome neverScheduled = BuildFailureAnalyzer.analyze(DEADLINE, List.of(unschedulable()), List.of());
     assertThat(neverScheduled.state()).isEqualTo(BuildOutcome.State.FAILED);
-    assertThat(neverScheduled.reason()).isEqualTo(Reasons.UNSCHEDULABLE);
+    assertThat(neverScheduled.reason()).isEqualTo(Reason.UNSCHEDULABLE);
     assertThat(neverScheduled.message()).startsWith("the build never started before its deadline of 3600s")
         .doesNotContain("raise spec.builder.activeDeadlineSeconds");
 
     BuildOutcome neverCreated = BuildFailureAnalyzer.analyze(DEADLINE, List.of(), List.of(failedCreate(QUOTA,
         "t")));
-    assertThat(neverCreated.reason()).isEqualTo(Reasons.QUOTA_EXCEEDED);
+    assertThat(neverCreated.reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
   }
 
   @Test
@@ -109,7 +109,7 @@ class BuildCannotStartTest {
     assertThat(BuildFailureAnalyzer.mayHaveCreationFailures(WAITING, List.of(unschedulable()))).isFalse();
   }
 
-  private static String reasonOf(String message) {
+  private static Reason reasonOf(String message) {
     return BuildFailureAnalyzer.analyze(WAITING, List.of(), List.of(failedCreate(message, "t"))).reason();
   }
 }

@@ -2,7 +2,7 @@ package dev.envforge.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -32,7 +32,7 @@ class BuildFailureAnalyzerTest {
         "error pushing image: failed to push to destination r.example/app:ef-1: PUT https://r.example/v2/app/"
             + "manifests/ef-1: unexpected status code 500 Internal Server Error")));
 
-    assertThat(outcome.reason()).isEqualTo(Reasons.BUILD_FAILED);
+    assertThat(outcome.reason()).isEqualTo(Reason.BUILD_FAILED);
     assertThat(outcome.message()).startsWith("pushing the image failed").contains("500 Internal Server Error");
   }
 
@@ -44,7 +44,7 @@ class BuildFailureAnalyzerTest {
         error building image: error building stage: failed to execute command: waiting for process to exit: \
         exit status 1""")));
 
-    assertThat(outcome.reason()).isEqualTo(Reasons.INSTALL_FAILED);
+    assertThat(outcome.reason()).isEqualTo(Reason.INSTALL_FAILED);
     assertThat(outcome.message()).contains("No matching distribution found for torch==9.9.9");
   }
 
@@ -54,7 +54,7 @@ class BuildFailureAnalyzerTest {
         "error building image: unable to complete operation after 0 attempts, last error: GET"
             + " https://index.docker.io/v2/library/python/manifests/3.12-slim-bookworm: TOOMANYREQUESTS")));
 
-    assertThat(outcome.reason()).isEqualTo(Reasons.BUILD_FAILED);
+    assertThat(outcome.reason()).isEqualTo(Reason.BUILD_FAILED);
     assertThat(outcome.message()).contains("TOOMANYREQUESTS");
   }
 

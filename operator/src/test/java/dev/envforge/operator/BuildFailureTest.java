@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.BuilderSpec;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.PythonEnvironmentStatus;
 import dev.envforge.api.v1alpha1.VariantPhase;
@@ -87,22 +87,22 @@ class BuildFailureTest {
 
   static Stream<Failure> failures() {
     return Stream.of(
-        new Failure(Reasons.OOM_KILLED, (k8s, job) -> {
+        new Failure(Reason.OOM_KILLED.wire(), (k8s, job) -> {
           k8s.podFinished(job, 137, "OOMKilled", "");
           k8s.finishJob(job, false, "BackoffLimitExceeded");
         }, List.of("out of memory", "spec.builder.resources.limits.memory"), List.of()),
-        new Failure(Reasons.DEADLINE_EXCEEDED, (k8s, job) -> k8s.finishJob(job, false, "DeadlineExceeded"),
+        new Failure(Reason.DEADLINE_EXCEEDED.wire(), (k8s, job) -> k8s.finishJob(job, false, "DeadlineExceeded"),
             List.of("deadline of 3600s", "spec.builder.activeDeadlineSeconds"), List.of()),
-        new Failure(Reasons.BUILDER_IMAGE_PULL_FAILED, (k8s, job) -> {
+        new Failure(Reason.BUILDER_IMAGE_PULL_FAILED.wire(), (k8s, job) -> {
           k8s.markJobRunning(job);
           k8s.podWaiting(job, "ImagePullBackOff",
               "Back-off pulling image \"" + BuilderDefaults.DEFAULT_IMAGE + "\"");
         }, List.of("ImagePullBackOff", BuilderDefaults.DEFAULT_IMAGE), List.of()),
-        new Failure(Reasons.PUSH_DENIED, (k8s, job) -> {
+        new Failure(Reason.PUSH_DENIED.wire(), (k8s, job) -> {
           k8s.podFinished(job, 1, "Error", KANIKO_PUSH_DENIED_LOG);
           k8s.finishJob(job, false, "BackoffLimitExceeded");
         }, List.of("spec.image.pushSecretRef", "UNAUTHORIZED: authentication required"), List.of()),
-        new Failure(Reasons.INSTALL_FAILED, (k8s, job) -> {
+        new Failure(Reason.INSTALL_FAILED.wire(), (k8s, job) -> {
           k8s.podFinished(job, 1, "Error", PIP_HASH_MISMATCH_LOG);
           k8s.finishJob(job, false, "BackoffLimitExceeded");
         }, List.of("THESE PACKAGES DO NOT MATCH THE HASHES",
@@ -148,7 +148,7 @@ class BuildFailureTest {
 
     // no retry storm: reconciles that change nothing leave the failure as it is
     k8s.reconcileWithoutChange(NS, NAME);
-    if (failure.reason().equals(Reasons.BUILDER_IMAGE_PULL_FAILED)) {
+    if (failure.reason().equals(Reason.BUILDER_IMAGE_PULL_FAILED.wire())) {
       // a build stuck on its builder image is stopped at once rather than left to its deadline
       k8s.awaitOrDescribe("the stuck build Job deleted", () -> k8s.jobs().isEmpty());
       k8s.reconcileWithoutChange(NS, NAME);
@@ -166,7 +166,7 @@ class BuildFailureTest {
     Job job = startBuild();
     k8s.podFinished(job, 1, "Error", PIP_HASH_MISMATCH_LOG);
     k8s.finishJob(job, false, "BackoffLimitExceeded");
-    PythonEnvironment failed = k8s.awaitCondition(NS, NAME, Conditions.FAILED, "True", Reasons.INSTALL_FAILED);
+    PythonEnvironment failed = k8s.awaitCondition(NS, NAME, Conditions.FAILED, "True", Reason.INSTALL_FAILED.wire());
 
     // what the TTL controller does after ttlSecondsAfterFinished
     k8s.changeAndAwaitReconcile(NS, NAME, () -> k8s.client.resource(job).delete());
@@ -175,7 +175,7 @@ class BuildFailureTest {
     assertThat(k8s.jobs()).isEmpty();
     assertThat(k8s.get(NS, NAME).getStatus().getVariants()).isEqualTo(failed.getStatus().getVariants());
     assertThat(k8s.get(NS, NAME).getStatus().condition(Conditions.FAILED).get().getReason())
-        .isEqualTo(Reasons.INSTALL_FAILED);
+        .isEqualTo(Reason.INSTALL_FAILED.wire());
   }
 
   @Test
@@ -229,7 +229,7 @@ class BuildFailureTest {
     Job job = startBuild();
     k8s.podFinished(job, 1, "Error", PIP_HASH_MISMATCH_LOG);
     k8s.finishJob(job, false, "BackoffLimitExceeded");
-    k8s.awaitCondition(NS, NAME, Conditions.FAILED, "True", Reasons.INSTALL_FAILED);
+    k8s.awaitCondition(NS, NAME, Conditions.FAILED, "True", Reason.INSTALL_FAILED.wire());
     return job;
   }
 

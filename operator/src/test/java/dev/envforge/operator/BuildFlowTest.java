@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.api.v1alpha1.VariantPhase;
@@ -43,7 +43,7 @@ class BuildFlowTest extends OperatorWithRegistry {
 
     k8s.apply(OperatorHarness.environment(NS, "hit", PYPROJECT, LOCK, repository(repo)));
 
-    PythonEnvironment pe = k8s.awaitCondition(NS, "hit", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment pe = k8s.awaitCondition(NS, "hit", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(pe.getStatus().getVariants()).singleElement().satisfies(v -> {
       assertThat(v.getPhase()).isEqualTo(VariantPhase.Cached);
       assertThat(v.getImage()).isEqualTo(repository(repo) + ":" + tagOf(LOCK, List.of()) + "@" + digest);
@@ -69,7 +69,7 @@ class BuildFlowTest extends OperatorWithRegistry {
     k8s.podFinished(job, 0, "Completed", digest);
     k8s.finishJob(job, true, null);
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "miss", Conditions.READY, "True", Reasons.BUILT);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "miss", Conditions.READY, "True", Reason.BUILT.wire());
     assertThat(ready.getStatus().getVariants().get(0).getImage()).isEqualTo(repository(repo) + ":" + tag + "@"
         + digest);
     assertThat(ready.getStatus().getVariants().get(0).getPhase()).isEqualTo(VariantPhase.Succeeded);
@@ -88,12 +88,12 @@ class BuildFlowTest extends OperatorWithRegistry {
     k8s.podFinished(job, 0, "Completed", reportedDigest);
     k8s.finishJob(job, true, null);
 
-    PythonEnvironment checking = k8s.awaitCondition(NS, "late", Conditions.READY, "Unknown", Reasons.CHECKING_REGISTRY);
+    PythonEnvironment checking = k8s.awaitCondition(NS, "late", Conditions.READY, "Unknown", Reason.CHECKING_REGISTRY.wire());
     assertThat(checking.getStatus().getVariants().get(0).getPhase()).isEqualTo(VariantPhase.Checking);
     // the registry shows the image later (replication, a slow mirror): no event tells the operator
     String digest = registry.pushRandomImage(repo, tagOf(LOCK, List.of()));
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "late", Conditions.READY, "True", Reasons.BUILT);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "late", Conditions.READY, "True", Reason.BUILT.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().getVariants().get(0).getMessage()).contains(digest, reportedDigest);
     assertThat(k8s.jobs()).hasSize(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.envforge.api.v1alpha1.BuilderSpec;
+import dev.envforge.api.v1alpha1.IndexMirror;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.Selection;
@@ -12,6 +13,7 @@ import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
+import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ImageReference;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
@@ -60,6 +62,8 @@ class BuilderSettingsMergeTest {
     op.setPodLabels(Map.of("cost", "platform"));
     op.setPodAnnotations(Map.of("sidecar.istio.io/inject", "false"));
     op.setRegistryMirrors(List.of("mirror.example/dockerhub"));
+    op.setUvImage("mirror.example/uv@sha256:" + "b".repeat(64));
+    op.setIndexMirrors(List.of(new IndexMirror("https://pypi.org/simple", "https://mirror.example/pypi/simple")));
     return op;
   }
 
@@ -83,28 +87,34 @@ class BuilderSettingsMergeTest {
     SETTERS.put("podLabels", (b, x) -> b.setPodLabels(Map.of("team", "c")));
     SETTERS.put("podAnnotations", (b, x) -> b.setPodAnnotations(Map.of("safe-to-evict", "false")));
     SETTERS.put("registryMirrors", (b, x) -> b.setRegistryMirrors(List.of("team-mirror.example")));
+    SETTERS.put("uvImage", (b, x) -> b.setUvImage("team-mirror.example/uv:0.9.5"));
+    SETTERS.put("indexMirrors", (b, x) -> b.setIndexMirrors(List.of(new IndexMirror("https://pypi.org/simple/",
+        "https://team-mirror.example/simple"))));
   }
 
   /** The parts of a rendered Job that each field decides. */
-  static final Map<String, Function<Job, Object>> PARTS = new LinkedHashMap<>();
+  static final Map<String, Function<Built, Object>> PARTS = new LinkedHashMap<>();
 
   static {
-    PARTS.put("image", j -> container(j).getImage());
-    PARTS.put("resources", j -> container(j).getResources());
-    PARTS.put("activeDeadlineSeconds", j -> j.getSpec().getActiveDeadlineSeconds());
-    PARTS.put("cacheRepository", j -> container(j).getArgs().stream().filter(a -> a.startsWith("--cache")).toList());
-    PARTS.put("serviceAccountName", j -> j.getSpec().getTemplate().getSpec().getServiceAccountName());
-    PARTS.put("nodeSelector", j -> j.getSpec().getTemplate().getSpec().getNodeSelector());
-    PARTS.put("tolerations", j -> j.getSpec().getTemplate().getSpec().getTolerations());
-    PARTS.put("affinity", j -> j.getSpec().getTemplate().getSpec().getAffinity());
-    PARTS.put("priorityClassName", j -> j.getSpec().getTemplate().getSpec().getPriorityClassName());
-    PARTS.put("runtimeClassName", j -> j.getSpec().getTemplate().getSpec().getRuntimeClassName());
-    PARTS.put("imagePullSecrets", j -> j.getSpec().getTemplate().getSpec().getImagePullSecrets());
-    PARTS.put("env", j -> container(j).getEnv());
-    PARTS.put("podLabels", j -> j.getSpec().getTemplate().getMetadata().getLabels());
-    PARTS.put("podAnnotations", j -> j.getSpec().getTemplate().getMetadata().getAnnotations());
-    PARTS.put("registryMirrors", j -> container(j).getArgs().stream().filter(a -> a.startsWith("--registry-mirror"))
+    PARTS.put("image", b -> container(b.job()).getImage());
+    PARTS.put("resources", b -> container(b.job()).getResources());
+    PARTS.put("activeDeadlineSeconds", b -> b.job().getSpec().getActiveDeadlineSeconds());
+    PARTS.put("cacheRepository", b -> container(b.job()).getArgs().stream().filter(a -> a.startsWith("--cache")).toList());
+    PARTS.put("serviceAccountName", b -> b.job().getSpec().getTemplate().getSpec().getServiceAccountName());
+    PARTS.put("nodeSelector", b -> b.job().getSpec().getTemplate().getSpec().getNodeSelector());
+    PARTS.put("tolerations", b -> b.job().getSpec().getTemplate().getSpec().getTolerations());
+    PARTS.put("affinity", b -> b.job().getSpec().getTemplate().getSpec().getAffinity());
+    PARTS.put("priorityClassName", b -> b.job().getSpec().getTemplate().getSpec().getPriorityClassName());
+    PARTS.put("runtimeClassName", b -> b.job().getSpec().getTemplate().getSpec().getRuntimeClassName());
+    PARTS.put("imagePullSecrets", b -> b.job().getSpec().getTemplate().getSpec().getImagePullSecrets());
+    PARTS.put("env", b -> container(b.job()).getEnv());
+    PARTS.put("podLabels", b -> b.job().getSpec().getTemplate().getMetadata().getLabels());
+    PARTS.put("podAnnotations", b -> b.job().getSpec().getTemplate().getMetadata().getAnnotations());
+    PARTS.put("registryMirrors", b -> container(b.job()).getArgs().stream().filter(a -> a.startsWith("--registry-mirror"))
         .toList());
+    PARTS.put("uvImage", b -> b.context().dockerfile().lines().filter(l -> l.endsWith(" AS uv")).toList());
+    PARTS.put("indexMirrors", b -> b.context().files().get(BuildContext.HASHED_REQUIREMENTS).lines()
+        .filter(l -> l.startsWith("--")).toList());
   }
 
   @Test
@@ -118,8 +128,8 @@ class BuilderSettingsMergeTest {
   @Test
   void aFieldSetOnTheResourceChangesOnlyItsOwnPart() {
     BuilderDefaults defaults = BuilderDefaults.defaults().withSettings(operatorWide());
-    Job operatorOnly = job(defaults, null);
-    Job emptyBuilder = job(defaults, new BuilderSpec());
+    Built operatorOnly = built(defaults, null);
+    Built emptyBuilder = built(defaults, new BuilderSpec());
     for (String part : PARTS.keySet()) {
       assertThat(PARTS.get(part).apply(emptyBuilder)).as("an empty spec.builder: " + part)
           .isEqualTo(PARTS.get(part).apply(operatorOnly));
@@ -127,7 +137,7 @@ class BuilderSettingsMergeTest {
     for (String field : SETTERS.keySet()) {
       BuilderSpec resource = new BuilderSpec();
       SETTERS.get(field).accept(resource, true);
-      Job job = job(defaults, resource);
+      Built job = built(defaults, resource);
       for (String part : PARTS.keySet()) {
         Object mine = PARTS.get(part).apply(job);
         Object operators = PARTS.get(part).apply(operatorOnly);
@@ -182,6 +192,22 @@ class BuilderSettingsMergeTest {
     Path deadline = dir.resolve("deadline.yaml");
     Files.writeString(deadline, "activeDeadlineSeconds: 5\n");
     assertThatThrownBy(() -> BuilderSettingsFile.read(deadline)).hasMessageContaining("from 60 to 86400");
+  }
+
+  /** A rendered build: its Job and the build context it gets. */
+  record Built(Job job, BuildContext context) {}
+
+  private static Built built(BuilderDefaults defaults, BuilderSpec builder) {
+    return new Built(job(defaults, builder), plan().render(FetchSettings.of(defaults.pod(), builder)));
+  }
+
+  static final String LOCK =
+      "certifi==2026.7.22 \\\n    --hash=sha256:62f22742b58a1a33014a2b6b706588a8d7e2a88ae7bd1a6ebe8c992928483775\n";
+
+  private static VariantPlan plan() {
+    return EnvironmentPlanner.plan(ProjectFiles.of(Map.of("requirements.txt", LOCK), "inline/"),
+        new PlanningRequest(null, Target.DEFAULT, null, Installer.UV),
+        new VariantRequest("default", new Selection(List.of(), List.of())));
   }
 
   private static Job job(BuilderDefaults defaults, BuilderSpec builder) {

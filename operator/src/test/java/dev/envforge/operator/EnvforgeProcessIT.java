@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.testing.RegistryServer;
 import java.io.IOException;
@@ -86,7 +86,7 @@ class EnvforgeProcessIT {
     k8s.apply(OperatorHarness.environment("team-a", "env", null, lock, registry.hostPort() + "/process/env"));
     PythonEnvironment ready;
     try {
-      ready = k8s.awaitCondition("team-a", "env", Conditions.READY, "True", Reasons.CACHED);
+      ready = k8s.awaitCondition("team-a", "env", Conditions.READY, "True", Reason.CACHED.wire());
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\noperator log:\n" + Files.readString(log), e);
     }
@@ -101,6 +101,8 @@ class EnvforgeProcessIT {
     assertThat(metrics.body()).contains("envforge_cache_hits_total 1.0", "envforge_registry_check_seconds_count",
         "operator_sdk_reconciliations_success_total");
     MetricsScrape.assertOperatorMetrics(metrics.body(), List.of("team-a", "process/env", tag));
+    // the chart's alerts and dashboard use only what this operator exports
+    dev.envforge.chart.MonitoringChart.assertUsesOnlyExported(metrics.body());
     assertThat(k8s.client.leases().inNamespace("envforge-system").withName(OperatorSettings.DEFAULT_LEASE_NAME)
         .get()).as("the leader-election Lease").isNotNull();
 

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -27,14 +27,14 @@ class FaultsTest extends OperatorWithRegistry {
     k8s.apply(OperatorHarness.environment(NS, "env", PYPROJECT, LOCK, repo));
     Job job = k8s.awaitJob();
     k8s.markJobRunning(job);
-    k8s.awaitCondition(NS, "env", Conditions.BUILDING, "True", Reasons.BUILD_RUNNING);
+    k8s.awaitCondition(NS, "env", Conditions.BUILDING, "True", Reason.BUILD_RUNNING.wire());
 
     k8s.restartOperator();
     String digest = registry.pushRandomImage("restart/env", BuildFlowTest.tagOf(LOCK, List.of()));
     k8s.podFinished(job, 0, "Completed", digest);
     k8s.finishJob(job, true, null);
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.BUILT);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.BUILT.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().getVariants().get(0).getJobName()).isEqualTo(job.getMetadata().getName());
     assertThat(k8s.jobs()).singleElement().satisfies(j ->
@@ -54,7 +54,7 @@ class FaultsTest extends OperatorWithRegistry {
 
     k8s.apply(OperatorHarness.environment(NS, "env", PYPROJECT, LOCK, repo));
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
     assertThat(k8s.jobs()).isEmpty();
@@ -75,7 +75,7 @@ class FaultsTest extends OperatorWithRegistry {
     String digest = registry.pushRandomImage("deleted-job/env", BuildFlowTest.tagOf(LOCK, List.of()));
     k8s.podFinished(second, 0, "Completed", digest);
     k8s.finishJob(second, true, null);
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.BUILT);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.BUILT.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(k8s.jobs()).singleElement();
   }
@@ -109,6 +109,40 @@ class FaultsTest extends OperatorWithRegistry {
     assertThat(k8s.meters.counter("envforge.builds.started").count()).isEqualTo(1.0);
   }
 
+  /**
+   * The starter is deleted while no operator runs, and a follower that never had a status yet (so nothing names it
+   * as waiting on the build) is created meanwhile. Whichever of the two the new operator reconciles first, the
+   * running build is kept for the follower and no second build of the image starts.
+   */
+  @Test
+  void starterDeletedBeforeAFollowerEverWroteItsStatusStartsNoSecondBuild() {
+    String repo = registry.hostPort() + "/unsettled/env";
+    k8s.apply(OperatorHarness.environment("team-a", "starter", PYPROJECT, LOCK, repo));
+    Job job = k8s.awaitJob();
+    k8s.markJobRunning(job);
+    k8s.awaitCondition("team-a", "starter", Conditions.BUILDING, "True", Reason.BUILD_RUNNING.wire());
+
+    k8s.stopOperator();
+    k8s.apply(OperatorHarness.environment("team-b", "follower", PYPROJECT, LOCK, repo));
+    k8s.client.resources(PythonEnvironment.class).inNamespace("team-a").withName("starter").delete();
+    k8s.startOperatorAgain();
+
+    k8s.awaitOrDescribe("the starter gone", () -> k8s.get("team-a", "starter") == null);
+    PythonEnvironment following = k8s.awaitCondition("team-b", "follower", Conditions.BUILDING, "True", null);
+    assertThat(following.getStatus().getVariants().get(0).getJobName())
+        .isEqualTo("team-a/" + job.getMetadata().getName());
+    assertThat(k8s.jobs()).singleElement().satisfies(j ->
+        assertThat(j.getMetadata().getUid()).isEqualTo(job.getMetadata().getUid()));
+
+    String digest = registry.pushRandomImage("unsettled/env", BuildFlowTest.tagOf(LOCK, List.of()));
+    k8s.podFinished(job, 0, "Completed", digest);
+    k8s.finishJob(job, true, null);
+    PythonEnvironment follower = k8s.awaitCondition("team-b", "follower", Conditions.READY, "True", null);
+    assertThat(follower.getStatus().getImage()).endsWith("@" + digest);
+    assertThat(k8s.jobs()).singleElement();
+    assertThat(k8s.meters.counter("envforge.builds.started").count()).isEqualTo(1.0);
+  }
+
   @Test
   void missingPushSecretIsReportedAndTheResourceRecoversWhenItAppears() {
     String repo = registry.hostPort() + "/secret-later/env";
@@ -117,13 +151,13 @@ class FaultsTest extends OperatorWithRegistry {
     pe.getSpec().getImage().setPushSecretRef(OperatorHarness.secretRef("push"));
     k8s.apply(pe);
     PythonEnvironment invalid = k8s.awaitCondition(NS, "env", Conditions.INVALID_SPEC, "True",
-        Reasons.SECRET_NOT_FOUND);
+        Reason.SECRET_NOT_FOUND.wire());
     assertThat(invalid.getStatus().condition(Conditions.INVALID_SPEC).get().getMessage())
         .contains("spec.image.pushSecretRef.name", NS + "/push");
 
     k8s.createPushSecret(NS, "push", "{\"auths\":{}}");
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
   }
 }

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.EnvironmentPolicy;
 import dev.envforge.api.v1alpha1.EnvironmentPolicySpec;
 import dev.envforge.api.v1alpha1.HistoryEntry;
@@ -123,14 +123,14 @@ class GovernanceTest extends OperatorWithRegistry {
     String digest = registry.pushRandomImage("gov/env", tagOf(LOCK, List.of()));
     k8s.apply(OperatorHarness.environment(GOVERNED, "env", PYPROJECT, LOCK, repo));
     k8s.apply(OperatorHarness.environment(FREE, "env", PYPROJECT, LOCK, repo));
-    PythonEnvironment ready = k8s.awaitCondition(GOVERNED, "env", Conditions.READY, "True", Reasons.CACHED);
-    k8s.awaitCondition(FREE, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(GOVERNED, "env", Conditions.READY, "True", Reason.CACHED.wire());
+    k8s.awaitCondition(FREE, "env", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith(digest);
 
     // a new policy denies a package the lock holds: the Ready resource keeps its image and shows the violation
     policy("security", r -> r.setDeniedPackages(List.of(new PackageSelector("PyYAML", ">=6"))));
     PythonEnvironment violating = k8s.awaitCondition(GOVERNED, "env", Conditions.POLICY_VIOLATION, "True",
-        Reasons.POLICY_VIOLATED);
+        Reason.POLICY_VIOLATED.wire());
     assertThat(violating.getStatus().getImage()).isEqualTo(ready.getStatus().getImage());
     assertThat(violating.getStatus().getVariants().get(0).getImage()).isEqualTo(ready.getStatus().getImage());
     assertThat(violating.getStatus().getViolatedPolicies()).containsExactly("security");
@@ -156,7 +156,7 @@ class GovernanceTest extends OperatorWithRegistry {
     // the policy changes to allow what the lock holds: evaluated again at once, compliant, Ready
     policy("security", r -> r.setDeniedPackages(List.of(new PackageSelector("pyyaml", "<5.4"))));
     PythonEnvironment compliant = k8s.awaitCondition(GOVERNED, "env", Conditions.POLICY_VIOLATION, "False",
-        Reasons.POLICY_COMPLIANT);
+        Reason.POLICY_COMPLIANT.wire());
     k8s.awaitCondition(GOVERNED, "env", Conditions.READY, "True", null);
     assertThat(compliant.getStatus().getViolatedPolicies()).isNull();
     k8s.awaitOrDescribe("no violators", () -> Integer.valueOf(0).equals(getPolicy("security").getStatus()
@@ -171,7 +171,7 @@ class GovernanceTest extends OperatorWithRegistry {
     policy("registries", r -> r.setAllowedImageRepositories(List.of("registry.example.com/ml")));
     k8s.apply(OperatorHarness.environment(GOVERNED, "env", PYPROJECT, LOCK, repo));
     PythonEnvironment blocked = k8s.awaitCondition(GOVERNED, "env", Conditions.READY, "False",
-        Reasons.POLICY_VIOLATED);
+        Reason.POLICY_VIOLATED.wire());
     assertThat(blocked.getStatus().condition(Conditions.READY).get().getMessage())
         .contains("policy registries: allowedImageRepositories: image repository '" + repo + "'");
     assertThat(blocked.getStatus().getVariants().get(0).getPhase()).isEqualTo(VariantPhase.Pending);
@@ -180,7 +180,7 @@ class GovernanceTest extends OperatorWithRegistry {
     policy("registries", r -> r.setAllowedImageRepositories(List.of(registry.hostPort() + "/gov")));
     Job job = k8s.awaitJob();
     assertThat(job.getMetadata().getNamespace()).isEqualTo(GOVERNED);
-    k8s.awaitCondition(GOVERNED, "env", Conditions.POLICY_VIOLATION, "False", Reasons.POLICY_COMPLIANT);
+    k8s.awaitCondition(GOVERNED, "env", Conditions.POLICY_VIOLATION, "False", Reason.POLICY_COMPLIANT.wire());
   }
 
   @Test
@@ -199,7 +199,7 @@ class GovernanceTest extends OperatorWithRegistry {
     List<VariantStatus> variants = pe.getStatus().getVariants();
     assertThat(variants.get(0).getImage()).endsWith(mainDigest);
     assertThat(variants.get(1).getPhase()).isEqualTo(VariantPhase.Pending);
-    assertThat(variants.get(1).getReason()).isEqualTo(Reasons.POLICY_VIOLATED);
+    assertThat(variants.get(1).getReason()).isEqualTo(Reason.POLICY_VIOLATED.wire());
     assertThat(variants.get(1).getMessage()).contains("forbiddenGroups: variant experimental: group 'exp'")
         .contains("pyproject.toml:51:1");
     assertThat(variants.get(2).getPhase()).isEqualTo(VariantPhase.Building);

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.api.v1alpha1.VariantPhase;
@@ -62,7 +62,7 @@ class LockChangeTest extends OperatorWithRegistry {
     String repo = registry.hostPort() + "/cosmetic/env";
     String digest = registry.pushRandomImage("cosmetic/env", tagOf(LOCK, List.of()));
     k8s.apply(OperatorHarness.environment(NS, "env", PYPROJECT, LOCK, repo));
-    PythonEnvironment before = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment before = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     String edited = change.apply(LOCK);
     assertThat(edited).isNotEqualTo(LOCK);
 
@@ -82,7 +82,7 @@ class LockChangeTest extends OperatorWithRegistry {
     registry.pushRandomImage("variants/env", tagOf(LOCK, List.of("lint")));
     k8s.apply(OperatorHarness.environment(NS, "env", PYPROJECT, LOCK, repo, variant("default"),
         variant("lint", "lint")));
-    PythonEnvironment before = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment before = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(before.getStatus().getVariantsReady()).isEqualTo("2/2");
     String edited = LOCK.replace(CODESPELL_WHEEL_HASH, CODESPELL_WHEEL_HASH.replace('a', 'b'));
     assertThat(edited).isNotEqualTo(LOCK);

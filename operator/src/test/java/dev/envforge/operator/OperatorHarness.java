@@ -285,6 +285,11 @@ final class OperatorHarness implements AutoCloseable {
     restartOperator();
   }
 
+  /** Starts a new operator with the settings of the last one, after {@link #stopOperator()}; does not wait. */
+  void startOperatorAgain() {
+    start(settings, registry);
+  }
+
   /** Stops the operator and starts a new one with the same settings; returns once it reconciled every resource. */
   void restartOperator() {
     stopOperator();

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.EnvironmentPolicy;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.Variant;
@@ -72,7 +72,7 @@ class PolicyCliAndOperatorAgreeTest extends OperatorWithRegistry {
     lint.setGroups(List.of("lint"));
     k8s.apply(OperatorHarness.environment("ds", "env", pyproject, lock, registry.hostPort() + "/agree/env", lint));
     PythonEnvironment pe = k8s.awaitCondition("ds", "env", Conditions.POLICY_VIOLATION, "True",
-        Reasons.POLICY_VIOLATED);
+        Reason.POLICY_VIOLATED.wire());
     String message = pe.getStatus().condition(Conditions.POLICY_VIOLATION).get().getMessage();
     List<String> fromOperator = new java.util.ArrayList<>();
     for (String part : message.substring(message.indexOf(": ") + 2).split("; ")) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.CaBundleReference;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.testing.RegistryProxy;
@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The registry check against real registries: Basic auth with good, wrong and no credentials, a server error, a
@@ -64,7 +66,7 @@ class RegistryAccessTest {
 
     k8s.apply(withPushSecret(environment(registry.hostPort(), "auth/env"), "push"));
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
     assertThat(ready.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getStatus()).isEqualTo("False");
   }
@@ -75,7 +77,7 @@ class RegistryAccessTest {
 
     k8s.apply(environment(registry.hostPort()));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_UNAUTHORIZED);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_UNAUTHORIZED.wire());
   }
 
   @Test
@@ -87,37 +89,68 @@ class RegistryAccessTest {
 
     k8s.apply(withPushSecret(environment(registry.hostPort()), "push"));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_UNAUTHORIZED);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_UNAUTHORIZED.wire());
   }
 
-  @Test
-  void serverErrorIsRetriedWithoutBuildingAndRecovers() {
+  @ParameterizedTest(name = "HTTP {0}")
+  @ValueSource(ints = {500, 503, 429})
+  void serverErrorIsRetriedWithoutBuildingAndRecovers(int status) {
     start(RegistryServer.Options.plain());
     String digest = registry.pushRandomImage("flaky/env", tag());
     proxy = RegistryProxy.inFrontOf(registry);
-    proxy.failWith(500);
+    proxy.failWith(status);
 
     k8s.apply(environment(proxy.hostPort(), "flaky/env"));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_ERROR);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_ERROR.wire());
     proxy.behaveNormally();
-    // retried with backoff (5 s after the first failure): no event or edit is needed
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
-    assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
-    assertThat(ready.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getReason())
-        .isEqualTo(Reasons.REGISTRY_REACHABLE);
-    assertThat(k8s.jobs()).isEmpty();
+    assertRecoversWithoutBuild(digest);
   }
 
   @Test
-  void slowRegistryTimesOutAndBuildsNothing() {
+  void registryDownIsRetriedWithoutBuildingAndRecoversWhenItComesUp() throws java.io.IOException {
     start(RegistryServer.Options.plain());
+    String digest = registry.pushRandomImage("down/env", tag());
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+
+    k8s.apply(environment("127.0.0.1:" + port, "down/env"));
+
+    PythonEnvironment down = assertUnavailableWithoutBuild(Reason.REGISTRY_ERROR.wire());
+    assertThat(down.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getMessage())
+        .contains("127.0.0.1:" + port);
+    proxy = RegistryProxy.inFrontOf(registry, port);
+    assertRecoversWithoutBuild(digest);
+  }
+
+  @Test
+  void slowRegistryTimesOutBuildsNothingAndRecovers() {
+    start(RegistryServer.Options.plain());
+    String digest = registry.pushRandomImage("slow/env", tag());
     proxy = RegistryProxy.inFrontOf(registry);
     proxy.delayAnswers(REGISTRY_TIMEOUT.multipliedBy(4));
 
     k8s.apply(environment(proxy.hostPort(), "slow/env"));
 
-    assertUnavailableWithoutBuild(Reasons.REGISTRY_TIMEOUT);
+    assertUnavailableWithoutBuild(Reason.REGISTRY_TIMEOUT.wire());
+    // each check gave up at the time limit: the registry is asked again, never waited on
+    assertThat(k8s.get(NS, NAME).getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getMessage())
+        .contains("retrying");
+    proxy.behaveNormally();
+    assertRecoversWithoutBuild(digest);
+  }
+
+  /** Ready with the image once the registry answers again, by the operator's own retry, and still no Job. */
+  private void assertRecoversWithoutBuild(String digest) {
+    // retried with backoff (5 s after the first failure): no event or edit is needed
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
+    assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
+    assertThat(ready.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getReason())
+        .isEqualTo(Reason.REGISTRY_REACHABLE.wire());
+    assertThat(k8s.jobs()).isEmpty();
+    assertThat(k8s.events(NS)).noneMatch(e -> List.of("BuildStarted", "BuildFailed").contains(e.getReason()));
   }
 
   @Test
@@ -133,7 +166,7 @@ class RegistryAccessTest {
 
     k8s.apply(pe);
 
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getStatus().getImage()).endsWith("@" + digest);
   }
 
@@ -145,7 +178,7 @@ class RegistryAccessTest {
 
     k8s.apply(pe);
 
-    PythonEnvironment failing = assertUnavailableWithoutBuild(Reasons.REGISTRY_ERROR);
+    PythonEnvironment failing = assertUnavailableWithoutBuild(Reason.REGISTRY_ERROR.wire());
     assertThat(failing.getStatus().condition(Conditions.REGISTRY_UNAVAILABLE).get().getMessage()).containsIgnoringCase("tls");
   }
 

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.api.v1alpha1.VariantStatus;
@@ -60,7 +60,7 @@ class RuntimeGroupsOperatorTest extends OperatorWithRegistry {
     registry.pushRandomImage("runtime/env", tag);
     PythonEnvironment applied = k8s.apply(OperatorHarness.environment(NS, "env", GovernanceTest.PYPROJECT,
         GovernanceTest.LOCK, repo, withRuntime("default", "exp")));
-    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
 
     VariantStatus v = ready.getStatus().getVariants().get(0);
     assertThat(v.getTag()).as("the tag of the variant without runtime groups").isEqualTo(tag);
@@ -122,7 +122,7 @@ class RuntimeGroupsOperatorTest extends OperatorWithRegistry {
     k8s.apply(OperatorHarness.environment(NS, "bad", GovernanceTest.PYPROJECT, GovernanceTest.LOCK, repo,
         withRuntime("default", "nope")));
 
-    PythonEnvironment pe = k8s.awaitCondition(NS, "bad", Conditions.READY, "False", Reasons.INVALID_SPEC);
+    PythonEnvironment pe = k8s.awaitCondition(NS, "bad", Conditions.READY, "False", Reason.INVALID_SPEC.wire());
 
     assertThat(pe.getStatus().condition(Conditions.READY).get().getMessage())
         .startsWith("spec.variants[0] (default): runtimeGroups: ").contains("nope");
@@ -151,11 +151,11 @@ class RuntimeGroupsOperatorTest extends OperatorWithRegistry {
     k8s.apply(OperatorHarness.environment(governed, "env", GovernanceTest.PYPROJECT, GovernanceTest.LOCK, repo,
         withRuntime("default", "exp")));
     PythonEnvironment pe = k8s.awaitCondition(governed, "env", Conditions.POLICY_VIOLATION, "True",
-        Reasons.POLICY_VIOLATED);
+        Reason.POLICY_VIOLATED.wire());
 
     assertThat(pe.getStatus().condition(Conditions.POLICY_VIOLATION).get().getMessage())
         .contains("policy no-runtime-groups: forbidRuntimeGroups: variant default: runtime groups ['exp']");
-    assertThat(pe.getStatus().getVariants().get(0).getReason()).isEqualTo(Reasons.POLICY_VIOLATED);
+    assertThat(pe.getStatus().getVariants().get(0).getReason()).isEqualTo(Reason.POLICY_VIOLATED.wire());
     assertThat(pe.getStatus().getVariants().get(0).getRuntimeConfigMap()).isNull();
     assertThat(k8s.client.configMaps().inNamespace(governed).withLabel(Labels.COMPONENT,
         RuntimeConfigMaps.COMPONENT).list().getItems()).isEmpty();

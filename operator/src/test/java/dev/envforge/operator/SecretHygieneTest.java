@@ -10,7 +10,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.IndexCredentialsReference;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.testing.RegistryServer;
@@ -73,14 +73,14 @@ class SecretHygieneTest {
         registry.hostPort() + "/cached/env")));
     k8s.apply(withSecrets(OperatorHarness.environment(NS, "built", null, BuildFailureTest.LOCK,
         registry.hostPort() + "/built/env")));
-    k8s.awaitCondition(NS, "cached", Conditions.READY, "True", Reasons.CACHED);
+    k8s.awaitCondition(NS, "cached", Conditions.READY, "True", Reason.CACHED.wire());
     Job job = k8s.awaitJob();
     // pip names the index it could not read, with the credentials it was given
     k8s.podFinished(job, 1, "Error", "ERROR: Could not find a version that satisfies the requirement certifi\n"
         + "  Looking in indexes: https://" + USER + ":" + INDEX_PASSWORD + "@pypi.internal.example/simple\n"
         + "error building image: error building stage: failed to execute command: exit status 1\n");
     k8s.finishJob(job, false, "BackoffLimitExceeded");
-    PythonEnvironment failed = k8s.awaitCondition(NS, "built", Conditions.FAILED, "True", Reasons.INSTALL_FAILED);
+    PythonEnvironment failed = k8s.awaitCondition(NS, "built", Conditions.FAILED, "True", Reason.INSTALL_FAILED.wire());
     assertThat(failed.getStatus().getVariants().get(0).getMessage())
         .as("the index URL is kept, its credentials are not").contains("pypi.internal.example/simple");
     k8s.awaitOrDescribe("a BuildFailed event", () -> k8s.events(NS).stream()

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -27,10 +27,10 @@ class SharedTagTest extends OperatorWithRegistry {
     String firstDigest = registry.pushRandomImage("rebuilt/env", tag);
     k8s.podFinished(first, 0, "Completed", firstDigest);
     k8s.finishJob(first, true, null);
-    k8s.awaitCondition("team-a", "starter", Conditions.READY, "True", Reasons.BUILT);
+    k8s.awaitCondition("team-a", "starter", Conditions.READY, "True", Reason.BUILT.wire());
     // a second resource, in another namespace, uses the image: a cache hit, and the positive answer is cached
     k8s.apply(OperatorHarness.environment("team-b", "user", PYPROJECT, LOCK, repo));
-    PythonEnvironment user = k8s.awaitCondition("team-b", "user", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment user = k8s.awaitCondition("team-b", "user", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(user.getStatus().getImage()).endsWith("@" + firstDigest);
 
     k8s.edit("team-a", "starter", pe -> {
@@ -74,15 +74,15 @@ class SharedTagTest extends OperatorWithRegistry {
     String digest = registry.pushRandomImage("shared-later/env", tag);
     k8s.podFinished(job, 0, "Completed", digest);
     k8s.finishJob(job, true, null);
-    k8s.awaitCondition("team-a", "builder", Conditions.READY, "True", Reasons.BUILT);
+    k8s.awaitCondition("team-a", "builder", Conditions.READY, "True", Reason.BUILT.wire());
     double hitsBefore = k8s.meters.counter("envforge.cache.hits").count();
 
     k8s.apply(OperatorHarness.environment("team-b", "latecomer", PYPROJECT, LOCK, repo));
 
-    PythonEnvironment late = k8s.awaitCondition("team-b", "latecomer", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment late = k8s.awaitCondition("team-b", "latecomer", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(late.getStatus().getVariants()).singleElement().satisfies(v -> {
       assertThat(v.getPhase()).isEqualTo(VariantPhase.Cached);
-      assertThat(v.getReason()).isEqualTo(Reasons.CACHED);
+      assertThat(v.getReason()).isEqualTo(Reason.CACHED.wire());
       assertThat(v.getJobName()).as("another namespace's build is not this resource's").isNull();
       assertThat(v.getImage()).endsWith("@" + digest);
     });

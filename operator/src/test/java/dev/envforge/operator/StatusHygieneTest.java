@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.envforge.api.v1alpha1.BuilderSpec;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
@@ -46,7 +46,7 @@ class StatusHygieneTest extends OperatorWithRegistry {
   void conditionKeepsItsTransitionTimeWhileItsStatusStays() {
     cachedImage("hygiene/env");
     k8s.apply(OperatorHarness.environment(NS, NAME, null, LOCK, registry.hostPort() + "/hygiene/env"));
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(transitionTimes(ready)).containsOnly(Map.entry(Conditions.READY, T0.toString()),
         Map.entry(Conditions.BUILDING, T0.toString()), Map.entry(Conditions.FAILED, T0.toString()),
         Map.entry(Conditions.INVALID_SPEC, T0.toString()), Map.entry(Conditions.REGISTRY_UNAVAILABLE, T0.toString()),
@@ -80,7 +80,7 @@ class StatusHygieneTest extends OperatorWithRegistry {
   void statusIsWrittenOnlyWhenItChanges() {
     cachedImage("writes/env");
     k8s.apply(OperatorHarness.environment(NS, NAME, null, LOCK, registry.hostPort() + "/writes/env"));
-    k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
     k8s.restartOperator();
     assertThat(k8s.calls.statusWrites()).as("a cache hit writes its status once").isEqualTo(1);
 
@@ -95,7 +95,7 @@ class StatusHygieneTest extends OperatorWithRegistry {
     k8s.apply(OperatorHarness.environment(NS, NAME, null, LOCK, registry.hostPort() + "/running/env"));
     var job = k8s.awaitJob();
     k8s.markJobRunning(job);
-    k8s.awaitCondition(NS, NAME, Conditions.BUILDING, "True", Reasons.BUILD_RUNNING);
+    k8s.awaitCondition(NS, NAME, Conditions.BUILDING, "True", Reason.BUILD_RUNNING.wire());
     k8s.restartOperator();
     long writes = k8s.calls.statusWrites();
 
@@ -108,12 +108,12 @@ class StatusHygieneTest extends OperatorWithRegistry {
   void printerColumnsShowReadinessVariantsAndImage() throws IOException {
     String digest = cachedImage("columns/env");
     k8s.apply(OperatorHarness.environment(NS, NAME, null, LOCK, registry.hostPort() + "/columns/env"));
-    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(NS, NAME, Conditions.READY, "True", Reason.CACHED.wire());
 
     Map<String, String> columns = printerColumns(ready);
 
     assertThat(columns).containsEntry("Ready", "True").containsEntry("Variants", "1/1")
-        .containsEntry("Reason", Reasons.CACHED).containsEntry("Status", "all 1 variant images exist")
+        .containsEntry("Reason", Reason.CACHED.wire()).containsEntry("Status", "all 1 variant images exist")
         .containsEntry("Image", registry.hostPort() + "/columns/env:"
             + OperatorHarness.tagOf(Map.of("requirements.txt", LOCK), List.of()) + "@" + digest)
         .containsKey("Age");

@@ -2,7 +2,7 @@ package dev.envforge.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.hash.PlanHash;
@@ -71,7 +71,7 @@ class VariantDecisionTest {
     assertThat(projection.registryProblem()).isNull();
     VariantStatus v = projection.status();
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Cached);
-    assertThat(v.getReason()).isEqualTo(Reasons.CACHED);
+    assertThat(v.getReason()).isEqualTo(Reason.CACHED.wire());
     assertThat(v.getImage()).isEqualTo(image + "@" + DIGEST);
     assertThat(v.getHash()).isEqualTo(plan.hash().hex());
     assertThat(v.getTag()).isEqualTo(plan.hash().tag());
@@ -102,7 +102,7 @@ class VariantDecisionTest {
         new Created("envforge-build-1", null, "2030-01-01T00:00:00Z")).status();
 
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Building);
-    assertThat(v.getReason()).isEqualTo(Reasons.BUILD_PENDING);
+    assertThat(v.getReason()).isEqualTo(Reason.BUILD_PENDING.wire());
     assertThat(v.getJobName()).isEqualTo("envforge-build-1");
     assertThat(v.getStartTime()).isEqualTo("2030-01-01T00:00:00Z");
     assertThat(v.getHash()).isEqualTo(plan.hash().hex());
@@ -117,7 +117,7 @@ class VariantDecisionTest {
     VariantStatus v = project(new Situation(null, plan, image, 1, null, theirs, null, null), Follow.class).status();
 
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Building);
-    assertThat(v.getReason()).isEqualTo(Reasons.BUILD_RUNNING);
+    assertThat(v.getReason()).isEqualTo(Reason.BUILD_RUNNING.wire());
     assertThat(v.getJobName()).isEqualTo("team-b/envforge-build-1");
     assertThat(v.getStartTime()).isEqualTo("2030-01-01T00:00:00Z");
     assertThat(v.getMessage()).isEqualTo("installing 42 packages");
@@ -151,7 +151,7 @@ class VariantDecisionTest {
     Projection projection = project(situation.withRegistry(ManifestCheck.present(DIGEST)), Cached.class);
 
     assertThat(projection.status().getPhase()).isEqualTo(VariantPhase.Cached);
-    assertThat(projection.status().getReason()).isEqualTo(Reasons.CACHED);
+    assertThat(projection.status().getReason()).isEqualTo(Reason.CACHED.wire());
     assertThat(projection.status().getJobName()).as("no build of this resource").isNull();
     assertThat(projection.cacheHit()).isTrue();
   }
@@ -162,7 +162,7 @@ class VariantDecisionTest {
         WaitForClaim.class).status();
 
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Building);
-    assertThat(v.getReason()).isEqualTo(Reasons.BUILD_PENDING);
+    assertThat(v.getReason()).isEqualTo(Reason.BUILD_PENDING.wire());
     assertThat(v.getMessage()).isEqualTo("waiting for build team-b/envforge-build-1 to start");
   }
 
@@ -172,7 +172,7 @@ class VariantDecisionTest {
         .status();
 
     assertThat(v.getPhase()).isEqualTo(VariantPhase.Failed);
-    assertThat(v.getReason()).isEqualTo(Reasons.BUILD_FAILED);
+    assertThat(v.getReason()).isEqualTo(Reason.BUILD_FAILED.wire());
     assertThat(v.getMessage()).isEqualTo("pip exited 1");
     assertThat(v.getGeneration()).isEqualTo(3L);
   }
@@ -180,7 +180,7 @@ class VariantDecisionTest {
   @Test
   void failedJobStillThereIsNotRetriedAtTheSameGeneration() {
     ExistingBuild ours = new ExistingBuild("envforge-build-1", true, null, "2030-01-01T00:00:00Z",
-        "2030-01-01T00:05:00Z", BuildOutcome.failed(Reasons.BUILD_FAILED, "pip exited 1"));
+        "2030-01-01T00:05:00Z", BuildOutcome.failed(Reason.BUILD_FAILED, "pip exited 1"));
 
     VariantStatus v = project(new Situation(failed(3), plan, image, 3, null, ours, null, null), KeepFailure.class)
         .status();
@@ -193,7 +193,7 @@ class VariantDecisionTest {
   @Test
   void failureIsRetriedAtANewerGeneration() {
     ExistingBuild ours = new ExistingBuild("envforge-build-1", true, null, "2030-01-01T00:00:00Z",
-        "2030-01-01T00:05:00Z", BuildOutcome.failed(Reasons.BUILD_FAILED, "pip exited 1"));
+        "2030-01-01T00:05:00Z", BuildOutcome.failed(Reason.BUILD_FAILED, "pip exited 1"));
     Situation situation = new Situation(failed(3), plan, image, 4, null, ours, null, null);
 
     assertThat(VariantDecision.decide(situation)).as("the failed Job has the new build's name")
@@ -285,7 +285,7 @@ class VariantDecisionTest {
   @Test
   void someoneElsesFailedRebuildIsNotThisVariantsFailure() {
     ExistingBuild failedRebuild = new ExistingBuild("team-b/envforge-build-1", false, "forced",
-        "2030-01-01T00:00:00Z", "2030-01-01T00:05:00Z", BuildOutcome.failed(Reasons.OOM_KILLED, "out of memory"));
+        "2030-01-01T00:00:00Z", "2030-01-01T00:05:00Z", BuildOutcome.failed(Reason.OOM_KILLED, "out of memory"));
     Situation situation = new Situation(cached(), plan, image, 1, null, failedRebuild, null, null);
 
     assertThat(VariantDecision.decide(situation)).isEqualTo(new AskRegistry(null));
@@ -302,7 +302,7 @@ class VariantDecisionTest {
     assertThat(projection.status().getPhase()).isEqualTo(VariantPhase.Checking);
     assertThat(projection.status().getImage()).isEqualTo(image + "@" + DIGEST);
     assertThat(projection.status().getMessage()).contains("no answer within 5s");
-    assertThat(projection.registryProblem().reason()).isEqualTo(Reasons.REGISTRY_TIMEOUT);
+    assertThat(projection.registryProblem().reason()).isEqualTo(Reason.REGISTRY_TIMEOUT);
     assertThat(projection.cacheHit()).isFalse();
   }
 
@@ -315,7 +315,7 @@ class VariantDecisionTest {
         null, null, ManifestCheck.unknown(UnknownKind.UNAUTHORIZED, "401")), WaitForRegistry.class);
 
     assertThat(projection.status().getImage()).as("the old image is another plan's").isNull();
-    assertThat(projection.registryProblem().reason()).isEqualTo(Reasons.REGISTRY_UNAUTHORIZED);
+    assertThat(projection.registryProblem().reason()).isEqualTo(Reason.REGISTRY_UNAUTHORIZED);
   }
 
   @Test
@@ -324,10 +324,10 @@ class VariantDecisionTest {
         .withType("Failed").withStatus("True").withLastTransitionTime("2030-01-01T00:09:00Z").endCondition()
         .endStatus().build();
 
-    ExistingBuild build = ExistingBuild.of(job, "team-a", BuildOutcome.failed(Reasons.BUILD_FAILED, "x"));
+    ExistingBuild build = ExistingBuild.of(job, "team-a", BuildOutcome.failed(Reason.BUILD_FAILED, "x"));
 
     assertThat(build).isEqualTo(new ExistingBuild("envforge-build-1", true, "t1", "2030-01-01T00:00:00Z",
-        "2030-01-01T00:09:00Z", BuildOutcome.failed(Reasons.BUILD_FAILED, "x")));
+        "2030-01-01T00:09:00Z", BuildOutcome.failed(Reason.BUILD_FAILED, "x")));
   }
 
   /** Decides, checks the intent's kind and projects it (intents that need no build start). */
@@ -360,7 +360,7 @@ class VariantDecisionTest {
     v.setHash(plan.hash().hex());
     v.setTag(plan.hash().tag());
     v.setPhase(VariantPhase.Building);
-    v.setReason(Reasons.BUILD_RUNNING);
+    v.setReason(Reason.BUILD_RUNNING.wire());
     v.setJobName(jobName);
     v.setRebuildToken(rebuildToken);
     v.setGeneration(generation);
@@ -370,7 +370,7 @@ class VariantDecisionTest {
   static VariantStatus failed(long generation) {
     VariantStatus v = building("envforge-build-1", null, generation);
     v.setPhase(VariantPhase.Failed);
-    v.setReason(Reasons.BUILD_FAILED);
+    v.setReason(Reason.BUILD_FAILED.wire());
     v.setMessage("pip exited 1");
     v.setCompletionTime("2030-01-01T00:05:00Z");
     return v;

@@ -3,7 +3,7 @@ package dev.envforge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.testing.RegistryServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -75,10 +75,10 @@ class VersionSkewProcessIT {
         registry::pushRandomImage);
     try {
       for (String[] good : world.good()) {
-        k8s.awaitCondition(good[0], good[1], Conditions.READY, "True", Reasons.CACHED);
+        k8s.awaitCondition(good[0], good[1], Conditions.READY, "True", Reason.CACHED.wire());
       }
       k8s.awaitCondition(world.unknownFields()[0], VersionSkewTest.UNKNOWN_FIELDS, Conditions.READY, "True",
-          Reasons.CACHED);
+          Reason.CACHED.wire());
       VersionSkewTest.awaitEvent(k8s, world.unknownFields()[0], VersionSkewTest.UNKNOWN_FIELDS,
           ReadProblemReporter.IGNORED_FIELDS, "spec.futureField, spec.variants[0].color are not known");
       VersionSkewTest.awaitEvent(k8s, world.wrongType()[0], VersionSkewTest.WRONG_TYPE,

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.EnvforgeApi;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -37,10 +37,10 @@ class VersionSkewTest extends OperatorWithRegistry {
     World world = create(k8s.client, registry.hostPort());
 
     for (String[] ns : world.good()) {
-      k8s.awaitCondition(ns[0], ns[1], Conditions.READY, "True", Reasons.CACHED);
+      k8s.awaitCondition(ns[0], ns[1], Conditions.READY, "True", Reason.CACHED.wire());
     }
     PythonEnvironment unknown = k8s.awaitCondition(world.unknownFields()[0], UNKNOWN_FIELDS, Conditions.READY,
-        "True", Reasons.CACHED);
+        "True", Reason.CACHED.wire());
     assertThat(unknown.getSpec().getVariants()).extracting(v -> v.getName()).containsExactly("default");
     assertThat(k8s.operator.live()).isTrue();
     assertThat(k8s.operator.notReady()).isEmpty();
@@ -70,7 +70,7 @@ class VersionSkewTest extends OperatorWithRegistry {
     k8s.stopOperator();
     k8s.start();
     for (String[] ns : world.good()) {
-      k8s.awaitCondition(ns[0], ns[1], Conditions.READY, "True", Reasons.CACHED);
+      k8s.awaitCondition(ns[0], ns[1], Conditions.READY, "True", Reason.CACHED.wire());
     }
     assertThat(events(k8s, world.unknownFields()[0], UNKNOWN_FIELDS, ReadProblemReporter.IGNORED_FIELDS))
         .hasSize(1);
@@ -85,7 +85,7 @@ class VersionSkewTest extends OperatorWithRegistry {
     registry.pushRandomImage(REPOSITORY, OperatorHarness.tagOf(Map.of("requirements.txt", lock), List.of()));
     k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)
         .resource(unknownFieldsResource(ns, UNKNOWN_FIELDS, registry.hostPort() + "/" + REPOSITORY)).create();
-    PythonEnvironment ready = k8s.awaitCondition(ns, UNKNOWN_FIELDS, Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(ns, UNKNOWN_FIELDS, Conditions.READY, "True", Reason.CACHED.wire());
     long generation = ready.getMetadata().getGeneration();
 
     // what a newer envforge and another controller wrote into the status
@@ -136,7 +136,7 @@ class VersionSkewTest extends OperatorWithRegistry {
         registry.hostPort() + "/" + REPOSITORY);
     k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)
         .resource(resource).create();
-    k8s.awaitCondition(ns, "env-old-status", Conditions.READY, "True", Reasons.CACHED);
+    k8s.awaitCondition(ns, "env-old-status", Conditions.READY, "True", Reason.CACHED.wire());
     // a phase a newer envforge knows and this one does not
     k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)
         .withName("env-old-status").editStatus(r -> {
@@ -167,7 +167,7 @@ class VersionSkewTest extends OperatorWithRegistry {
     registry.pushRandomImage(REPOSITORY, OperatorHarness.tagOf(Map.of("requirements.txt", lock), List.of()));
     String repository = registry.hostPort() + "/" + REPOSITORY;
     k8s.apply(OperatorHarness.environment(ns, "env-was-fine", null, lock, repository));
-    PythonEnvironment ready = k8s.awaitCondition(ns, "env-was-fine", Conditions.READY, "True", Reasons.CACHED);
+    PythonEnvironment ready = k8s.awaitCondition(ns, "env-was-fine", Conditions.READY, "True", Reason.CACHED.wire());
     assertThat(ready.getMetadata().getFinalizers()).isNotEmpty();
     // rewritten under a CRD this operator cannot read, then deleted: the finalizer still comes off
     k8s.client.genericKubernetesResources(EnvforgeApi.API_VERSION, EnvforgeApi.KIND).inNamespace(ns)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.envforge.api.v1alpha1.ConfigMapSource;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
-import dev.envforge.api.v1alpha1.EnvforgeApi.Reasons;
+import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.LockSource;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -34,7 +34,7 @@ class WatchedInputsTest extends OperatorWithRegistry {
     registry.pushRandomImage("watched/env", LockChangeTest.tagOf(LOCK, List.of()));
     createProject("project", LOCK);
     k8s.apply(fromConfigMap("env", "project", repo));
-    k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reasons.CACHED);
+    k8s.awaitCondition(NS, "env", Conditions.READY, "True", Reason.CACHED.wire());
     // a change to what the default variant installs
     String changed = changeDefaultVariant(LOCK);
     assertThat(LockChangeTest.tagOf(changed, List.of())).isNotEqualTo(LockChangeTest.tagOf(LOCK, List.of()));
@@ -62,18 +62,18 @@ class WatchedInputsTest extends OperatorWithRegistry {
     PythonEnvironment pe = fromConfigMap("env", "later", repo);
     pe.getSpec().getImage().setPushSecretRef(OperatorHarness.secretRef("push"));
     k8s.apply(pe);
-    k8s.awaitCondition(NS, "env", Conditions.INVALID_SPEC, "True", Reasons.SECRET_NOT_FOUND);
+    k8s.awaitCondition(NS, "env", Conditions.INVALID_SPEC, "True", Reason.SECRET_NOT_FOUND.wire());
 
     k8s.createPushSecret(NS, "push", "{\"auths\":{}}");
     awaitPromptly("ConfigMapNotFound once the Secret exists", () -> k8s.condition(NS, "env", Conditions.INVALID_SPEC)
-        .filter(c -> Reasons.CONFIG_MAP_NOT_FOUND.equals(c.getReason())).isPresent());
+        .filter(c -> Reason.CONFIG_MAP_NOT_FOUND.wire().equals(c.getReason())).isPresent());
     createProject("later", LOCK);
     awaitPromptly("Ready once the ConfigMap exists", () -> k8s.condition(NS, "env", Conditions.READY)
         .filter(c -> "True".equals(c.getStatus())).isPresent());
 
     k8s.client.configMaps().inNamespace(NS).withName("later").delete();
     awaitPromptly("ConfigMapNotFound once the ConfigMap is deleted", () -> k8s.condition(NS, "env",
-        Conditions.INVALID_SPEC).filter(c -> Reasons.CONFIG_MAP_NOT_FOUND.equals(c.getReason())).isPresent());
+        Conditions.INVALID_SPEC).filter(c -> Reason.CONFIG_MAP_NOT_FOUND.wire().equals(c.getReason())).isPresent());
   }
 
   /** Edits the first artifact hash of langchain-core, a main dependency. */

@@ -72,12 +72,17 @@ public final class RegistryProxy implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean tls;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicLong bytesReceived = new java.util.concurrent.atomic.AtomicLong();
   private volatile TokenAuthServer tokenAuth;
   private volatile Fault fault;
   private volatile Duration delay = Duration.ZERO;
   private volatile boolean stripDigestOnHead;
 
   private RegistryProxy(URI upstream, SSLContext upstreamTrust, SSLContext serverTls) throws IOException {
+    this(upstream, upstreamTrust, serverTls, 0);
+  }
+
+  private RegistryProxy(URI upstream, SSLContext upstreamTrust, SSLContext serverTls, int port) throws IOException {
     this.upstream = upstream;
     HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
@@ -85,7 +90,7 @@ public final class RegistryProxy implements AutoCloseable {
       client.sslContext(upstreamTrust);
     }
     this.upstreamClient = client.build();
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
     if (serverTls != null) {
       HttpsServer https = HttpsServer.create(address, 0);
       https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
@@ -112,6 +117,18 @@ public final class RegistryProxy implements AutoCloseable {
       return new RegistryProxy(registry.url(), registry.sslContext(), serverTls);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the registry proxy", e);
+    }
+  }
+
+  /**
+   * A plain proxy in front of {@code registry} on a given port: a registry that comes up where there was none (the
+   * port chosen free beforehand, so clients first meet a refused connection).
+   */
+  public static RegistryProxy inFrontOf(RegistryServer registry, int port) {
+    try {
+      return new RegistryProxy(registry.url(), registry.sslContext(), null, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the registry proxy on port " + port, e);
     }
   }
 
@@ -166,7 +183,13 @@ public final class RegistryProxy implements AutoCloseable {
     return requests.stream().filter(r -> r.method().equals(method)).count();
   }
 
+  /** The request body bytes received since the start or the last {@link #clearRequests()}: what clients uploaded. */
+  public long bytesReceived() {
+    return bytesReceived.get();
+  }
+
   public void clearRequests() {
+    bytesReceived.set(0);
     requests.clear();
   }
 
@@ -202,6 +225,7 @@ public final class RegistryProxy implements AutoCloseable {
     };
     try {
       byte[] requestBody = exchange.getRequestBody().readAllBytes();
+      bytesReceived.addAndGet(requestBody.length);
       Duration wait = delay;
       if (!wait.isZero()) {
         Thread.sleep(wait.toMillis());

@@ -26,7 +26,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"image", "resources", "activeDeadlineSeconds", "cacheRepository", "serviceAccountName",
     "nodeSelector", "tolerations", "affinity", "priorityClassName", "runtimeClassName", "imagePullSecrets", "env",
-    "podLabels", "podAnnotations", "registryMirrors"})
+    "podLabels", "podAnnotations", "registryMirrors", "uvImage", "indexMirrors"})
 public class BuilderSpec {
 
   /** Shortest build time limit accepted. */
@@ -35,9 +35,10 @@ public class BuilderSpec {
   public static final long MAX_ACTIVE_DEADLINE_SECONDS = 86_400;
 
   @Size(max = 255)
+  @Pattern(Patterns.PINNABLE_IMAGE)
   @JsonPropertyDescription(
-      "Image of the Kaniko builder, a tag or a digest (repository@sha256:...). Default: the operator's"
-          + " --builder-image (chart value builder.image, a pinned ghcr.io/osscontainertools/kaniko release).")
+      "Image of the Kaniko builder, a tag or a digest (repository@sha256:<64 hex>). Default: the operator's"
+          + " --builder-image (chart value builder.image), else ghcr.io/osscontainertools/kaniko:v1.28.3.")
   private String image;
 
   @JsonPropertyDescription(
@@ -113,6 +114,22 @@ public class BuilderSpec {
           + " own registry), e.g. mirror.example.com or mirror.example.com/dockerhub. Replaces the operator's list."
           + " For air-gapped clusters; the pulled image is the same by digest.")
   private List<String> registryMirrors;
+
+  @Size(max = 255)
+  @Pattern(Patterns.PINNABLE_IMAGE)
+  @JsonPropertyDescription(
+      "Image the uv installer is copied from (installer uv), a tag or a digest (repository@sha256:<64 hex>), e.g. a"
+          + " copy in an internal registry. It must hold uv " + dev.envforge.core.recipe.Installer.UV_VERSION
+          + " at /uv. Default: the operator's (chart value builder.uvImage), else ghcr.io/astral-sh/uv:"
+          + dev.envforge.core.recipe.Installer.UV_VERSION + ". Not part of the image tag.")
+  private String uvImage;
+
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "Package-index mirrors: each index URL the lock names is fetched from its mirror instead (air-gapped"
+          + " clusters). Merged by url over the operator's list (chart value builder.indexMirrors). Every recorded"
+          + " artifact hash is still checked, and the image tag does not change.")
+  private List<IndexMirror> indexMirrors;
 
   public String getImage() {
     return image;
@@ -226,6 +243,22 @@ public class BuilderSpec {
     this.podAnnotations = podAnnotations;
   }
 
+  public String getUvImage() {
+    return uvImage;
+  }
+
+  public void setUvImage(String uvImage) {
+    this.uvImage = uvImage;
+  }
+
+  public List<IndexMirror> getIndexMirrors() {
+    return indexMirrors;
+  }
+
+  public void setIndexMirrors(List<IndexMirror> indexMirrors) {
+    this.indexMirrors = indexMirrors;
+  }
+
   public List<String> getRegistryMirrors() {
     return registryMirrors;
   }
@@ -257,17 +290,19 @@ public class BuilderSpec {
         && Objects.equals(env, that.env)
         && Objects.equals(podLabels, that.podLabels)
         && Objects.equals(podAnnotations, that.podAnnotations)
-        && Objects.equals(registryMirrors, that.registryMirrors);
+        && Objects.equals(registryMirrors, that.registryMirrors)
+        && Objects.equals(uvImage, that.uvImage)
+        && Objects.equals(indexMirrors, that.indexMirrors);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(image, resources, activeDeadlineSeconds, cacheRepository, serviceAccountName, nodeSelector, tolerations, affinity, priorityClassName, runtimeClassName, imagePullSecrets, env, podLabels, podAnnotations, registryMirrors);
+    return Objects.hash(image, resources, activeDeadlineSeconds, cacheRepository, serviceAccountName, nodeSelector, tolerations, affinity, priorityClassName, runtimeClassName, imagePullSecrets, env, podLabels, podAnnotations, registryMirrors, uvImage, indexMirrors);
   }
 
   @Override
   public String toString() {
     return "BuilderSpec{" + "image=" + image + ", " + "resources=" + resources + ", " + "activeDeadlineSeconds=" + activeDeadlineSeconds + ", " + "cacheRepository=" + cacheRepository + ", " + "serviceAccountName=" + serviceAccountName + ", " + "nodeSelector=" + nodeSelector + ", " + "tolerations=" + tolerations + ", " + "affinity=" + affinity + ", " + "priorityClassName=" + priorityClassName + ", " + "runtimeClassName=" + runtimeClassName + ", " + "imagePullSecrets=" + imagePullSecrets + ", " + "env=" + env + ", " + "podLabels=" + podLabels + ", " + "podAnnotations=" + podAnnotations
-        + ", registryMirrors=" + registryMirrors + "}";
+        + ", registryMirrors=" + registryMirrors + ", uvImage=" + uvImage + ", indexMirrors=" + indexMirrors + "}";
   }
 }

@@ -34,14 +34,26 @@ public final class Patterns {
 
   private static final String DOMAIN_COMPONENT = "([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
   private static final String PATH_COMPONENT = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
+  private static final String REPOSITORY = "(" + DOMAIN_COMPONENT + "(\\." + DOMAIN_COMPONENT + ")*(:[0-9]+)?/)?"
+      + PATH_COMPONENT + "(/" + PATH_COMPONENT + ")*";
 
   /**
    * An image repository without tag or digest, in the grammar of the distribution reference: an optional
    * registry host (with port) followed by lower-case path components, e.g. {@code registry.example.com:5000/team/env}.
    */
-  public static final String IMAGE_REPOSITORY =
-      "^(" + DOMAIN_COMPONENT + "(\\." + DOMAIN_COMPONENT + ")*(:[0-9]+)?/)?"
-          + PATH_COMPONENT + "(/" + PATH_COMPONENT + ")*$";
+  public static final String IMAGE_REPOSITORY = "^" + REPOSITORY + "$";
+
+  /**
+   * An http(s) URL of a package index: no spaces, quotes, backslashes, user info ("@" anywhere), query or fragment.
+   */
+  public static final String INDEX_URL = "^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&()*+,;=:%/-]*)?$";
+
+  /**
+   * An image reference a build pulls: a repository with an optional tag and an optional digest, which must be
+   * {@code @sha256:} and 64 lower-case hex digits.
+   */
+  public static final String PINNABLE_IMAGE = "^" + REPOSITORY
+      + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
 
   private Patterns() {}
 }

@@ -38,8 +38,6 @@ public class PythonEnvironmentSpec {
 
   /** Largest number of variants one resource may declare. */
   public static final int MAX_VARIANTS = 16;
-  /** Python version used when neither {@code python} nor the project's requires-python decides. */
-  public static final String DEFAULT_PYTHON = "3.12";
   /** How many images a variant's history keeps when the spec does not say. */
   public static final int DEFAULT_HISTORY_LIMIT = 10;
   /** The longest history a spec may ask for. */
@@ -63,8 +61,11 @@ public class PythonEnvironmentSpec {
 
   @Pattern(Patterns.PYTHON_VERSION)
   @JsonPropertyDescription(
-      "Python version of the image, \"3.x\" or \"3.x.y\". When absent, the newest of the supported versions that"
-          + " satisfies the project's requires-python is used, or 3.12 when the project does not restrict it.")
+      "CPython version of the image, \"3.x\" or \"3.x.y\"; the image is for the minor version 3.x, and every"
+          + " spelling of it gives the same tag when it installs the same packages. Markers on python_full_version"
+          + " see the full version given, or 3.x.7 for \"3.x\". Default: 3.12, or when the project's"
+          + " requires-python excludes it the highest of 3.13, 3.11, 3.10 and 3.9 that it allows. A version"
+          + " requires-python excludes sets InvalidSpec with reason PythonExcluded.")
   private String python;
 
   @Default("linux/amd64")

@@ -72,7 +72,8 @@ public class VariantStatus {
   @JsonPropertyDescription("Number of packages the runtime groups add on top of the image.")
   private Integer runtimePackages;
 
-  @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled.")
+  @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled; the reasons are listed in"
+      + " docs/reference.md.")
   private String reason;
 
   @JsonPropertyDescription("Human-readable detail of the current phase.")
@@ -204,8 +205,13 @@ public class VariantStatus {
     return reason;
   }
 
+  /** The reason as read from the API: a status written by a newer envforge may hold one this version does not know. */
   public void setReason(String reason) {
     this.reason = reason;
+  }
+
+  public void setReason(Reason reason) {
+    this.reason = reason == null ? null : reason.wire();
   }
 
   public String getMessage() {

@@ -15,6 +15,10 @@ public interface BlobStore {
   /** The layer made earlier for this key, if the store remembers one. */
   Optional<Descriptor> cachedLayer(LayerKey key) throws IOException;
 
+  /** Says which keys {@link #cachedLayer} will be asked for, so a store can look them up ahead, together. */
+  default void lookAhead(java.util.List<LayerKey> keys) throws IOException {
+  }
+
   /** Remembers the layer of a key (a tag in a registry's cache repository, which also keeps the blob from GC). */
   void rememberLayer(LayerKey key, Descriptor layer, String diffId) throws IOException;
 

@@ -40,8 +40,32 @@ public final class ImageAssembler {
   /** The base image as its manifest and config describe it. */
   public record BaseImage(String reference, ObjectNode config, List<Descriptor> layers) {}
 
-  /** A wheel on local disk for a package of the plan, already chosen by {@link WheelChoice}. */
+  /**
+   * A wheel for a package of the plan, already chosen by {@link WheelChoice}; {@code file} is null for a wheel that
+   * {@link WheelFiles} downloads only when its layer must be built.
+   */
   public record Wheel(String name, String version, Path file, String sha256) {}
+
+  /** Where wheel files and their sizes come from; asked only for layers that are not in the store. */
+  public interface WheelFiles {
+    /** The wheel's size, which places heavy packages in their own layers when the plan needs buckets. */
+    long size(Wheel wheel) throws IOException;
+
+    Path file(Wheel wheel) throws IOException;
+
+    /** Wheels already on disk. */
+    WheelFiles LOCAL = new WheelFiles() {
+      @Override
+      public long size(Wheel wheel) throws IOException {
+        return Files.size(wheel.file());
+      }
+
+      @Override
+      public Path file(Wheel wheel) {
+        return wheel.file();
+      }
+    };
+  }
 
   /** The labels the image says about itself, as the Kaniko recipe's. */
   public record Labels(String hash, String variant, String lockDigest) {}
@@ -56,15 +80,29 @@ public final class ImageAssembler {
   private ImageAssembler() {}
 
   public static Result assemble(Request request, BlobStore store, Path workDir) throws IOException {
+    return assemble(request, store, workDir, WheelFiles.LOCAL);
+  }
+
+  public static Result assemble(Request request, BlobStore store, Path workDir, WheelFiles files)
+      throws IOException {
     List<LayerPlan.Package> sizes = new ArrayList<>();
     Map<String, Wheel> byName = new LinkedHashMap<>();
+    // Sizes only decide which packages share bucket layers: when every package gets its own layer, none is asked for.
+    boolean bucketed = request.wheels().size()
+        > LayerPlan.MAX_LAYERS - LayerPlan.OWN_LAYERS - request.base().layers().size();
     for (Wheel wheel : request.wheels()) {
       if (byName.put(wheel.name(), wheel) != null) {
         throw new IllegalArgumentException("package " + wheel.name() + " is in the plan twice");
       }
-      sizes.add(new LayerPlan.Package(wheel.name(), Files.size(wheel.file())));
+    }
+    List<Long> wheelSizes = bucketed ? Parallel.map(request.wheels(), files::size)
+        : request.wheels().stream().map(w -> 0L).toList();
+    for (int i = 0; i < request.wheels().size(); i++) {
+      sizes.add(new LayerPlan.Package(request.wheels().get(i).name(), wheelSizes.get(i)));
     }
     List<LayerPlan.Layer> plan = LayerPlan.plan(sizes, request.base().layers().size());
+    store.lookAhead(plan.stream().map(layer -> LayerKey.of(layer.packages().stream()
+        .map(p -> byName.get(p.name()).sha256()).toList(), request.layout())).toList());
 
     List<Descriptor> layers = new ArrayList<>(request.base().layers());
     List<String> diffIds = new ArrayList<>();
@@ -93,8 +131,11 @@ public final class ImageAssembler {
         Path file = workDir.resolve(key.hex() + ".tar.gz");
         LayerWriter.Layer made;
         try (OutputStream out = Files.newOutputStream(file)) {
-          made = WheelInstaller.install(wheels.stream()
-              .map(w -> new WheelInstaller.WheelInput(w.file(), w.name(), w.sha256())).toList(), request.layout(), out);
+          List<WheelInstaller.WheelInput> inputs = new ArrayList<>();
+          for (Wheel w : wheels) {
+            inputs.add(new WheelInstaller.WheelInput(files.file(w), w.name(), w.sha256()));
+          }
+          made = WheelInstaller.install(inputs, request.layout(), out);
         }
         Descriptor descriptor = store(store, file, made);
         store.rememberLayer(key, descriptor, made.diffId());

@@ -8,9 +8,6 @@ import dev.envforge.core.lock.uv.UvResolver;
 
 /** The resolver of each lock format. */
 public final class LockResolvers {
-  private static final LockResolver UV = new UvResolver();
-  private static final LockResolver POETRY = new PoetryResolver();
-
   private LockResolvers() {}
 
   /** The resolver for a format reading its usual lock file. */
@@ -23,17 +20,22 @@ public final class LockResolvers {
    * lock file when null.
    */
   public static LockResolver of(LockFormat format, String lockFile) {
+    return of(format, lockFile, ParsedFiles.forOnePlanning());
+  }
+
+  /** The same, keeping parsed files in the caller's cache. */
+  public static LockResolver of(LockFormat format, String lockFile, ParsedFiles parsed) {
     boolean fixedName = format == LockFormat.POETRY || format == LockFormat.UV;
     if (fixedName && lockFile != null && !lockFile.equals(format.lockFile())) {
       throw new IllegalArgumentException(format.id() + " projects are read from " + format.lockFile()
           + " next to pyproject.toml, not from " + lockFile);
     }
     return switch (format) {
-      case POETRY -> POETRY;
-      case UV -> UV;
+      case POETRY -> new PoetryResolver(parsed);
+      case UV -> new UvResolver(parsed);
       case REQUIREMENTS -> lockFile == null ? new RequirementsResolver() : new RequirementsResolver(lockFile);
-      case PYLOCK -> lockFile == null ? new PylockResolver() : new PylockResolver(lockFile);
-      case CONDA -> lockFile == null ? new CondaResolver() : new CondaResolver(lockFile);
+      case PYLOCK -> new PylockResolver(lockFile == null ? format.lockFile() : lockFile, parsed);
+      case CONDA -> new CondaResolver(lockFile == null ? format.lockFile() : lockFile, parsed);
     };
   }
 }

@@ -20,13 +20,16 @@ public record MarkerEnvironment(
     String platformRelease,
     String platformVersion) {
 
-  /** Linux CPython at {@code pythonFullVersion} (for example "3.12.7") on {@code machine} (x86_64, aarch64). */
+  /**
+   * Linux CPython at {@code pythonFullVersion} (for example "3.12.7") on {@code machine} (x86_64, aarch64). A bare
+   * minor version stands for its reference patch release, as {@link dev.envforge.core.plan.PythonTargets} says.
+   */
   public static MarkerEnvironment linuxCPython(String pythonFullVersion, String machine) {
     String[] parts = pythonFullVersion.split("\\.");
     if (parts.length < 2) {
       throw new IllegalArgumentException("Python version must have at least two parts: " + pythonFullVersion);
     }
-    String full = parts.length == 2 ? pythonFullVersion + ".0" : pythonFullVersion;
+    String full = dev.envforge.core.plan.PythonTargets.markerVersion(pythonFullVersion);
     return new MarkerEnvironment(parts[0] + "." + parts[1], full, "linux", "Linux", machine, "posix", "cpython",
         "CPython", full, "", "");
   }

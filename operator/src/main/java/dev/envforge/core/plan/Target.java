@@ -1,9 +1,9 @@
 package dev.envforge.core.plan;
 
 /**
- * The image an install plan is for. {@code python} is a full CPython version such as "3.12.7", or null to let the
- * project's requires-python choose (3.12.7 unless excluded, then the highest allowed of 3.13.7, 3.11.7, 3.10.7,
- * 3.9.7). {@code platform} is "linux/amd64" or "linux/arm64".
+ * The image an install plan is for. {@code python} is a CPython version as the user wrote it, "3.12" or "3.12.7",
+ * or null to let the project's requires-python choose; {@link PythonTargets} is the one rule for what it means.
+ * {@code platform} is "linux/amd64" or "linux/arm64".
  */
 public record Target(String python, String platform) {
   public static final String DEFAULT_PLATFORM = "linux/amd64";

@@ -5,8 +5,10 @@ import dev.envforge.core.lock.LockFormat;
 import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.LockFormats;
 import dev.envforge.core.lock.LockResolvers;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.plan.PythonVersionException;
 import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.BuildRecipe;
 import dev.envforge.core.recipe.RecipeInputException;
@@ -30,13 +32,21 @@ public final class EnvironmentPlanner {
    */
   public static PlanOutcome outcome(ProjectFiles files, PlanningRequest request, VariantRequest variant,
       String lockFile) {
+    return outcome(files, request, variant, lockFile, ParsedFiles.forOnePlanning());
+  }
+
+  /** The same, keeping parsed files in the caller's cache. */
+  public static PlanOutcome outcome(ProjectFiles files, PlanningRequest request, VariantRequest variant,
+      String lockFile, ParsedFiles parsed) {
     VariantPlan plan;
     try {
-      plan = plan(files, request, variant, lockFile);
+      plan = plan(files, request, variant, lockFile, parsed);
     } catch (LockInputException e) {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.LOCK, e.getMessage()));
     } catch (RecipeInputException e) {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.RECIPE, e.getMessage()));
+    } catch (PythonVersionException e) {
+      return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.PYTHON, e.getMessage()));
     }
     BuildContext context;
     try {
@@ -75,6 +85,7 @@ public final class EnvironmentPlanner {
   /**
    * @throws dev.envforge.core.lock.LockInputException for bad project files or an unknown group or extra
    * @throws RecipeInputException for a bad recipe input (base image, Python version, platform)
+   * @throws PythonVersionException for a Python version the project's requires-python excludes
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant) {
     return plan(files, request, variant, null);
@@ -86,6 +97,12 @@ public final class EnvironmentPlanner {
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant,
       String lockFile) {
+    return plan(files, request, variant, lockFile, ParsedFiles.forOnePlanning());
+  }
+
+  /** The same, keeping parsed files in the caller's cache (one per operator, or per command-line run). */
+  public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant,
+      String lockFile, ParsedFiles parsed) {
     files = readOnce(files);
     LockFormat format = lockFile == null ? LockFormats.detect(files, request.format())
         : request.format() != null ? request.format() : LockFormats.fromFileName(files, lockFile);
@@ -93,7 +110,8 @@ public final class EnvironmentPlanner {
     if (files.read(lockPath).isEmpty()) {
       throw new LockInputException(files.displayName(lockPath), 0, 0, "no such lock file");
     }
-    InstallPlan plan = LockResolvers.of(format, lockFile).resolve(files, variant.selection(), request.target());
+    InstallPlan plan = LockResolvers.of(format, lockFile, parsed).resolve(files, variant.selection(), request.target());
+    // the recipe keeps the canonical minor version: every spelling of one version hashes the same
     String python = plan.environment().pythonFullVersion();
     String baseImage = request.baseImage() != null ? request.baseImage() : BuildRecipe.defaultBaseImage(python);
     BuildRecipe recipe = new BuildRecipe(baseImage, python, request.target().platform(), request.installer());

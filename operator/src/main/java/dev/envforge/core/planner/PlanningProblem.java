@@ -14,6 +14,8 @@ public record PlanningProblem(Kind kind, String message) {
     LOCK,
     /** A recipe value: base image, Python version, platform or installer. */
     RECIPE,
+    /** The target's Python version: one the project's requires-python excludes. */
+    PYTHON,
     /** A lock that reads fine but whose packages cannot be installed by a build (the build context refuses them). */
     BUILD_CONTEXT,
     /**

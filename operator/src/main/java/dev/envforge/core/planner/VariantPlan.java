@@ -6,6 +6,7 @@ import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.BuildContextRenderer;
 import dev.envforge.core.recipe.BuildRecipe;
 import dev.envforge.core.recipe.ImageLabels;
+import dev.envforge.core.recipe.RenderOptions;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -60,7 +61,12 @@ public final class VariantPlan {
 
   /** The build context that installs exactly this plan. */
   public BuildContext render() {
-    return BuildContextRenderer.render(plan, recipe, new ImageLabels(variant, hash.hex(), lockDigest()));
+    return render(RenderOptions.DEFAULT);
+  }
+
+  /** The same, fetching uv and the packages as {@code options} say; the installed packages are the same. */
+  public BuildContext render(RenderOptions options) {
+    return BuildContextRenderer.render(plan, recipe, new ImageLabels(variant, hash.hex(), lockDigest()), options);
   }
 
   @Override

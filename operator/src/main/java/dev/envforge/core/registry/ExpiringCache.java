@@ -1,38 +1,31 @@
 package dev.envforge.core.registry;
 
+import dev.envforge.core.cache.BoundedCache;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * A bounded map whose entries expire. When full, the least recently used entry goes. Thread-safe with one lock held
- * only for map operations, never while waiting on the network.
+ * A {@link BoundedCache} whose entries expire. When full, the least recently used entry goes. Thread-safe; no lock
+ * is held while waiting on the network.
  */
 final class ExpiringCache<V> {
   private record Entry<V>(V value, Instant expiresAt) { }
 
-  private final int maxEntries;
   private final Clock clock;
-  private final LinkedHashMap<String, Entry<V>> entries;
+  /** Null when nothing may be kept (a size of 0). */
+  private final BoundedCache<String, Entry<V>> entries;
 
   ExpiringCache(int maxEntries, Clock clock) {
     if (maxEntries < 0) {
       throw new IllegalArgumentException("maxEntries must not be negative");
     }
-    this.maxEntries = maxEntries;
     this.clock = clock;
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry<V>> eldest) {
-        return size() > ExpiringCache.this.maxEntries;
-      }
-    };
+    this.entries = maxEntries == 0 ? null : new BoundedCache<>(maxEntries);
   }
 
   /** The value, or null when there is none or it has expired. */
-  synchronized V get(String key) {
-    Entry<V> entry = entries.get(key);
+  V get(String key) {
+    Entry<V> entry = entries == null ? null : entries.get(key);
     if (entry == null) {
       return null;
     }
@@ -43,21 +36,25 @@ final class ExpiringCache<V> {
     return entry.value();
   }
 
-  synchronized void put(String key, V value, Instant expiresAt) {
-    if (maxEntries > 0 && clock.instant().isBefore(expiresAt)) {
+  void put(String key, V value, Instant expiresAt) {
+    if (entries != null && clock.instant().isBefore(expiresAt)) {
       entries.put(key, new Entry<>(value, expiresAt));
     }
   }
 
-  synchronized void remove(String key) {
-    entries.remove(key);
+  void remove(String key) {
+    if (entries != null) {
+      entries.remove(key);
+    }
   }
 
-  synchronized void clear() {
-    entries.clear();
+  void clear() {
+    if (entries != null) {
+      entries.clear();
+    }
   }
 
-  synchronized int size() {
-    return entries.size();
+  int size() {
+    return entries == null ? 0 : entries.size();
   }
 }

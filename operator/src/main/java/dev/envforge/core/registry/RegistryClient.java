@@ -108,6 +108,7 @@ public final class RegistryClient {
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
   private final RegistryCheckListener listener;
   private final Clock clock;
+  private final long uploadChunkSize;
 
   private RegistryClient(Builder builder) {
     this.credentials = builder.credentials;
@@ -116,6 +117,7 @@ public final class RegistryClient {
     this.cacheTtl = builder.cacheTtl;
     this.clock = builder.clock;
     this.listener = builder.listener;
+    this.uploadChunkSize = builder.uploadChunkSize;
     this.defaultClient = newHttpClient(builder.connectTimeout, null);
     Map<String, HttpClient> clients = new HashMap<>();
     builder.caBundles.forEach((registry, pem) ->
@@ -153,7 +155,7 @@ public final class RegistryClient {
       Instant asked = clock.instant();
       Login login = credentials.find(reference.registry()).orElse(null);
       try {
-        result = new Check(reference, login).run();
+        result = new Check(reference).run();
       } catch (Failure failure) {
         result = ManifestCheck.unknown(failure.kind, scrub(failure.getMessage(), login));
       }
@@ -168,6 +170,20 @@ public final class RegistryClient {
       // metrics must never change the answer
     }
     return result;
+  }
+
+  /**
+   * A session to read ({@code push} false) or read and write one repository, the registry and repository of
+   * {@code repository} (its tag is ignored). {@code mountFrom} are repositories of the same registry that blobs may be
+   * mounted from; the token asks for {@code pull} on them.
+   */
+  public RegistrySession session(ImageReference repository, boolean push, Collection<String> mountFrom) {
+    List<String> scopes = new java.util.ArrayList<>();
+    scopes.add("repository:" + repository.repository() + (push ? ":pull,push" : ":pull"));
+    mountFrom.stream().filter(from -> !from.equals(repository.repository())).distinct()
+        .forEach(from -> scopes.add("repository:" + from + ":pull"));
+    return new RegistrySession(new Auth(repository.registry(), repository.registryHost(), scopes),
+        repository.repository(), uploadChunkSize);
   }
 
   private record PresentAnswer(String digest, Instant answeredAt) {}
@@ -189,23 +205,14 @@ public final class RegistryClient {
   }
 
   /** One check: the manifest request with at most one retry after a 401 challenge, and a GET when needed. */
-  private final class Check {
+  private final class Check extends Auth {
     private final ImageReference reference;
-    private final Login login;
-    private final String registry;
-    private final String scope;
-    private final HttpClient client;
     private final URI manifestUri;
 
-    Check(ImageReference reference, Login login) {
+    Check(ImageReference reference) {
+      super(reference.registry(), reference.registryHost(), List.of("repository:" + reference.repository() + ":pull"));
       this.reference = reference;
-      this.login = login;
-      this.registry = reference.registry();
-      this.scope = "repository:" + reference.repository() + ":pull";
-      this.client = clientsByRegistry.getOrDefault(registry, defaultClient);
-      String scheme = isInsecure(registry) ? "http" : "https";
-      this.manifestUri = URI.create(scheme + "://" + reference.registryHost() + "/v2/" + reference.repository()
-          + "/manifests/" + reference.manifestReference());
+      this.manifestUri = base.resolve(reference.repository() + "/manifests/" + reference.manifestReference());
     }
 
     ManifestCheck run() throws Failure {
@@ -270,8 +277,42 @@ public final class RegistryClient {
       throw failureForStatus(where, reply);
     }
 
+  }
+
+  /**
+   * Authentication for the requests to one repository: the first Authorization header, the answer to a 401 challenge
+   * (Basic, or the Bearer token flow for the scopes), and the token cache. Shared by checks and {@link RegistrySession}.
+   */
+  class Auth {
+    final Login login;
+    final String registry;
+    /** The token scopes, such as {@code repository:app:pull}; a push session also asks for its mount sources. */
+    final List<String> scopes;
+    final String scope;
+    final HttpClient client;
+    final URI base;
+
+    Auth(String registry, String registryHost, List<String> scopes) {
+      this.login = credentials.find(registry).orElse(null);
+      this.registry = registry;
+      this.scopes = List.copyOf(scopes);
+      this.scope = String.join(" ", scopes);
+      this.client = clientsByRegistry.getOrDefault(registry, defaultClient);
+      String scheme = isInsecure(registry) ? "http" : "https";
+      this.base = URI.create(scheme + "://" + registryHost + "/v2/");
+    }
+
+    Duration requestTimeout() {
+      return requestTimeout;
+    }
+
+    /** A message with the configured secrets removed, safe to show. */
+    String scrub(String message) {
+      return RegistryClient.this.scrub(message, login);
+    }
+
     /** A cached token, a token for a registry known to use Bearer, or Basic when it is safe to send up front. */
-    private String initialAuthorization() throws Failure {
+    String initialAuthorization() throws Failure {
       String token = tokens.get(tokenKey());
       if (token != null) {
         return "Bearer " + token;
@@ -280,14 +321,14 @@ public final class RegistryClient {
       if (known != null && known.isBearer()) {
         return "Bearer " + fetchToken(known);
       }
-      boolean basicWanted = known != null ? known.isBasic() : manifestUri.getScheme().equals("https");
+      boolean basicWanted = known != null ? known.isBasic() : base.getScheme().equals("https");
       if (basicWanted && login != null && login.hasBasic()) {
         return login.basicAuthorization();
       }
       return null;
     }
 
-    private String authorizationAfterChallenge(Reply reply, String previous) throws Failure {
+    String authorizationAfterChallenge(Reply reply, String previous) throws Failure {
       List<AuthChallenge> offered = AuthChallenge.parse(reply.headers().allValues("WWW-Authenticate"));
       AuthChallenge bearer = offered.stream().filter(c -> c.isBearer() && c.parameter("realm") != null)
           .findFirst().orElse(null);
@@ -312,7 +353,7 @@ public final class RegistryClient {
           + " answered 401 without a Basic or Bearer challenge" + loginNote());
     }
 
-    private Failure rejected(String authorization) {
+    Failure rejected(String authorization) {
       if (authorization != null && authorization.startsWith("Bearer ")) {
         return new Failure(UnknownKind.UNAUTHORIZED, "registry " + registry + " refused the token issued for scope "
             + scope + loginNote());
@@ -320,19 +361,19 @@ public final class RegistryClient {
       return new Failure(UnknownKind.UNAUTHORIZED, "registry " + registry + " rejected the credentials" + loginNote());
     }
 
-    private String loginNote() {
+    String loginNote() {
       if (login == null) {
         return " (no credentials are configured for this registry)";
       }
       return login.hasBasic() ? " (user " + printable(login.username()) + ")" : " (identity token)";
     }
 
-    private String tokenKey() {
+    String tokenKey() {
       return registry + " " + scope;
     }
 
     /** Runs the token flow for the challenge, caches the token and returns it. */
-    private String fetchToken(AuthChallenge bearer) throws Failure {
+    String fetchToken(AuthChallenge bearer) throws Failure {
       URI realm;
       try {
         realm = new URI(bearer.parameter("realm"));
@@ -370,9 +411,12 @@ public final class RegistryClient {
         if (service != null) {
           query.put("service", service);
         }
-        query.put("scope", scope);
         String separator = realm.getRawQuery() == null ? "?" : "&";
-        request = HttpRequest.newBuilder(URI.create(realm + separator + formEncode(query))).GET();
+        StringBuilder encoded = new StringBuilder(formEncode(query));
+        for (String each : scopes) {
+          encoded.append(encoded.length() == 0 ? "" : "&").append(formEncode(Map.of("scope", each)));
+        }
+        request = HttpRequest.newBuilder(URI.create(realm + separator + encoded)).GET();
         if (login != null && login.hasBasic()) {
           request.header("Authorization", login.basicAuthorization());
         }
@@ -406,14 +450,17 @@ public final class RegistryClient {
       return token;
     }
 
-    private Reply send(HttpRequest request, int maxBodyBytes, String where) throws Failure {
-      HttpClient httpClient = request.uri().getRawAuthority().equalsIgnoreCase(manifestUri.getRawAuthority())
+    Reply send(HttpRequest request, int maxBodyBytes, String where) throws Failure {
+      return exchange(clientFor(request), request, maxBodyBytes, where);
+    }
+
+    HttpClient clientFor(HttpRequest request) {
+      return request.uri().getRawAuthority().equalsIgnoreCase(base.getRawAuthority())
           ? client : clientsByRegistry.getOrDefault(request.uri().getRawAuthority().toLowerCase(Locale.ROOT), client);
-      return exchange(httpClient, request, maxBodyBytes, where);
     }
   }
 
-  private static Reply exchange(HttpClient client, HttpRequest request, int maxBodyBytes, String where)
+  static Reply exchange(HttpClient client, HttpRequest request, int maxBodyBytes, String where)
       throws Failure {
     CompletableFuture<HttpResponse<byte[]>> pending =
         client.sendAsync(request, info -> new LimitedBody(Math.max(maxBodyBytes, 0)));
@@ -434,7 +481,7 @@ public final class RegistryClient {
     }
   }
 
-  private static Failure classify(Throwable error, String where, HttpRequest request) {
+  static Failure classify(Throwable error, String where, HttpRequest request) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof HttpConnectTimeoutException) {
         return new Failure(UnknownKind.TIMEOUT, where + ": connecting timed out");
@@ -459,7 +506,7 @@ public final class RegistryClient {
     return new Failure(UnknownKind.CONNECTION, where + ": request failed: " + rootMessage(error));
   }
 
-  private static Failure failureForStatus(String where, Reply reply) {
+  static Failure failureForStatus(String where, Reply reply) {
     int status = reply.status();
     if (status == 429) {
       String retryAfter = reply.headers().firstValue("Retry-After").map(v -> ", retry after " + printable(v))
@@ -477,7 +524,7 @@ public final class RegistryClient {
   }
 
   /** The registry's error codes and messages ({@code {"errors":[{"code":..,"message":..}]}}), shortened. */
-  private static String errorDetail(Reply reply) {
+  static String errorDetail(Reply reply) {
     if (reply.body().length == 0) {
       return "";
     }
@@ -525,7 +572,7 @@ public final class RegistryClient {
     return scrubbed;
   }
 
-  private static String printable(String text) {
+  static String printable(String text) {
     return ImageReference.printable(text == null ? "null" : text);
   }
 
@@ -547,7 +594,7 @@ public final class RegistryClient {
     return out.toString();
   }
 
-  private static String sha256Hex(byte[] bytes) {
+  static String sha256Hex(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -602,15 +649,19 @@ public final class RegistryClient {
     }
   }
 
-  private record Reply(int status, HttpHeaders headers, byte[] body) { }
+  record Reply(int status, HttpHeaders headers, byte[] body) { }
 
   /** A check that ends without an answer; carries the kind and a message safe to show. */
-  private static final class Failure extends Exception {
+  static final class Failure extends Exception {
     private final UnknownKind kind;
 
     Failure(UnknownKind kind, String message) {
       super(message, null, false, false);
       this.kind = kind;
+    }
+
+    UnknownKind kind() {
+      return kind;
     }
   }
 
@@ -681,8 +732,21 @@ public final class RegistryClient {
     private int cacheSize = 10_000;
     private RegistryCheckListener listener = RegistryCheckListener.NONE;
     private Clock clock = Clock.systemUTC();
+    private long uploadChunkSize = 64L * 1024 * 1024;
 
     private Builder() {
+    }
+
+    /**
+     * Blobs larger than this are uploaded in PATCH chunks of this size, smaller ones with one PUT; zero uploads every
+     * blob with one PUT. 64 MiB by default. Either way the content is streamed, never held in memory.
+     */
+    public Builder uploadChunkSize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("upload chunk size must not be negative");
+      }
+      this.uploadChunkSize = bytes;
+      return this;
     }
 
     /** Logins by registry; none by default. */

@@ -109,7 +109,7 @@ class PythonEnvironmentTest {
     assertThat(status.getObservedGeneration()).isEqualTo(3L);
     assertThat(status.getVariantsReady()).isEqualTo("1/1");
     assertThat(status.condition(EnvforgeApi.Conditions.READY))
-        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo(EnvforgeApi.Reasons.BUILT));
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo(Reason.BUILT.wire()));
     assertThat(status.condition(EnvforgeApi.Conditions.BUILDING)).isEmpty();
     VariantStatus variant = status.getVariants().get(0);
     assertThat(variant.getPhase()).isEqualTo(VariantPhase.Succeeded);

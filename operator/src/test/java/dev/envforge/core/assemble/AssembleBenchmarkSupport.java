@@ -50,4 +50,62 @@ public final class AssembleBenchmarkSupport {
           result.manifestDigest());
     }
   }
+
+  /**
+   * {@code envforge assemble} against a local docker-registry: N small wheels assembled cold (empty caches), again
+   * with every layer in the cache repository and an empty wheel folder (as a new build Job), then with one package
+   * changed, through a counting proxy.
+   */
+  public static void registry(Path dir, int count) throws Exception {
+    try (AssembleFixture fixture = AssembleFixture.start(dir)) {
+      Path wheels = Files.createDirectories(dir.resolve("wheels"));
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        names.add(fixture.serve(JavaWheels.small(wheels, "pkg" + i, "1.0", "pkg" + i)));
+      }
+      try (var proxy = dev.envforge.testing.RegistryProxy.inFrontOf(fixture.registry)) {
+        String host = proxy.hostPort();
+        Path project = fixture.project("bench", names);
+        timed("cold", proxy, () -> fixture.assemble(host, project, "app/bench", "cache/bench", dir.resolve("c1")));
+        timed("warm", proxy, () -> fixture.assemble(host, project, "app/bench", "cache/bench", dir.resolve("c2")));
+        List<String> changed = new ArrayList<>(names);
+        changed.set(0, fixture.serve(JavaWheels.small(wheels, "pkg0", "1.1", "changed")));
+        Path other = fixture.project("bench-changed", changed);
+        timed("one package changed", proxy,
+            () -> fixture.assemble(host, other, "app/bench", "cache/bench", dir.resolve("c3")));
+      }
+    }
+  }
+
+  /** One wheel of MB megabytes of incompressible data, assembled and pushed from empty caches. */
+  public static void registryLarge(Path dir, long megabytes) throws Exception {
+    try (AssembleFixture fixture = AssembleFixture.start(dir)) {
+      long start = System.nanoTime();
+      Path wheel = JavaWheels.large(Files.createDirectories(dir.resolve("wheels")), "large", megabytes << 20);
+      System.out.printf("wheel of %d MB made in %.1f s%n", megabytes, (System.nanoTime() - start) / 1e9);
+      Path project = fixture.project("large", List.of(fixture.serve(wheel)));
+      // straight to the registry: the counting proxy holds request bodies in memory
+      timed("cold, one large wheel", null, () -> fixture.assemble(fixture.registry.hostPort(), project,
+          "app/large", "cache/large", dir.resolve("c1")));
+      System.out.printf("max heap %d MB%n", Runtime.getRuntime().maxMemory() >> 20);
+    }
+  }
+
+  private interface Run {
+    com.fasterxml.jackson.databind.JsonNode run() throws Exception;
+  }
+
+  private static void timed(String what, dev.envforge.testing.RegistryProxy proxy, Run run) throws Exception {
+    if (proxy != null) {
+      proxy.clearRequests();
+    }
+    long start = System.nanoTime();
+    var result = run.run();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("%s: %.2f s, %d layers (%d built, %d found), blobs %s%s, %s%n", what, seconds,
+        result.path("layers").asInt(), result.path("builtLayers").asInt(), result.path("foundLayers").asInt(),
+        result.path("blobs"), proxy == null ? "" : ", " + proxy.bytesReceived() + " bytes uploaded in "
+            + proxy.requests().stream().filter(r -> r.method().equals("PUT") && r.path().contains("/blobs/")).count()
+            + " blob uploads", result.path("image").asText());
+  }
 }

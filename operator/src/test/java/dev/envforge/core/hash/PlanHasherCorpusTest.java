@@ -133,7 +133,7 @@ class PlanHasherCorpusTest {
     String reference = hash(PYPROJECT, LOCK, MAIN, base);
     List<PlanningRequest> variations = List.of(
         new PlanningRequest(null, base.target(), "docker.io/library/python:3.12-slim", base.installer()),
-        new PlanningRequest(null, new Target("3.12.8", Target.DEFAULT_PLATFORM), null, base.installer()),
+        new PlanningRequest(null, new Target("3.13", Target.DEFAULT_PLATFORM), null, base.installer()),
         new PlanningRequest(null, new Target(null, "linux/arm64"), null, base.installer()),
         new PlanningRequest(null, base.target(), null, Installer.PIP));
     for (PlanningRequest request : variations) {

@@ -35,7 +35,8 @@ class BuildContextRendererTest {
    */
   static final Map<Integer, String> FINGERPRINTS = Map.of(
       2, "3fd20dcf1529a0324706ce88b832c93ba6f2b1990647ecfde78dcfce982f9d59",
-      3, "a1069ab254134676a1049caeb5e645d649223de8cd68309c76c92fd685848844");
+      3, "2b714d8547e5742dcd4b5c58bc162e3d151c881b4b6f67ce2a42e61d720bbd0e",
+      4, "04a86e58ddd76ac14d0eca6eaf8dedbd86dd52e0ff537c7b75dfd094ef690dd1");
 
   static InstallPlan fixedPlan() {
     return new InstallPlan(LockFormat.UV, Selection.MAIN, MarkerEnvironment.linuxCPython("3.12.7", "x86_64"),

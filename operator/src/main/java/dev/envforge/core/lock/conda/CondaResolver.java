@@ -9,7 +9,7 @@ import dev.envforge.core.lock.conda.YamlTree.Node;
 import dev.envforge.core.lock.conda.YamlTree.Scalar;
 import dev.envforge.core.lock.conda.YamlTree.Sequence;
 import dev.envforge.core.lock.support.Artifacts;
-import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.support.PlanOrder;
 import dev.envforge.core.lock.support.SourceUrls;
 import dev.envforge.core.pep.MarkerEnvironment;
@@ -44,13 +44,10 @@ public final class CondaResolver implements LockResolver {
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{32,128}");
 
   private final String lockFile;
-  /**
-   * Parsed files, shared by every instance: the key is the file's name (which decides unified or explicit) and text,
-   * so instances cannot mix them.
-   */
-  private static final ContentCache<FileText, List<Record>> PARSED = new ContentCache<>(16);
+  private final ParsedFiles parsed;
 
-  private record FileText(String file, String text) {}
+  /** The records of a parsed lock; a class of its own, so the cache can check what it returns. */
+  private record Records(List<Record> records) {}
 
   /** One package record of the lock, with where it is written. */
   record Record(String name, String version, String manager, String platform, Set<String> categories, String url,
@@ -63,7 +60,13 @@ public final class CondaResolver implements LockResolver {
 
   /** Reads the named lock: a unified conda-lock file when it ends in .yml or .yaml, else an explicit one. */
   public CondaResolver(String lockFile) {
+    this(lockFile, ParsedFiles.forOnePlanning());
+  }
+
+  /** Reads the named lock, keeping parsed files in the caller's cache. */
+  public CondaResolver(String lockFile, ParsedFiles parsed) {
     this.lockFile = lockFile;
+    this.parsed = parsed;
   }
 
   /** The conda subdir of an OCI platform. */
@@ -85,8 +88,9 @@ public final class CondaResolver implements LockResolver {
     String file = files.displayName(lockFile);
     String text = files.read(lockFile).orElseThrow(() -> new LockInputException(file, 0, 0, "file not found"));
     String subdir = subdir(target);
-    List<Record> records = PARSED.get(new FileText(file, text),
-        k -> unified() ? UnifiedLock.parse(k.file(), k.text()) : ExplicitLock.parse(k.file(), k.text()));
+    List<Record> records = parsed.get(unified() ? "conda unified" : "conda explicit", Records.class, file, text,
+        (name, content) -> new Records(unified() ? UnifiedLock.parse(name, content)
+            : ExplicitLock.parse(name, content))).records();
     if (!selection.extras().isEmpty()) {
       throw new LockInputException(file, 1, 1, "a conda lock has no extras (asked for "
           + String.join(", ", selection.extras().stream().map(Texts::quote).toList()) + ")");

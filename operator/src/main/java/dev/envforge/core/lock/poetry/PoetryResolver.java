@@ -8,7 +8,7 @@ import dev.envforge.core.lock.poetry.PoetryLock.LockedFile;
 import dev.envforge.core.lock.poetry.PoetryLock.LockedPackage;
 import dev.envforge.core.lock.poetry.PoetryProject.Group;
 import dev.envforge.core.lock.support.Artifacts;
-import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.toml.Toml;
 import dev.envforge.core.pep.MarkerEnvironment;
@@ -39,25 +39,35 @@ import java.util.TreeSet;
  * describes. Local packages (directory and file sources) are not installed but their dependencies are followed; they
  * are listed in {@link InstallPlan#localSkipped()}.
  *
- * <p>Thread-safe. Keep one instance: it remembers the last few parsed files, since parsing costs more than resolving.
+ * <p>Thread-safe. Parsed files are kept in the {@link ParsedFiles} it is given, since parsing costs more than
+ * resolving.
  */
 public final class PoetryResolver implements LockResolver {
   static final String PYPROJECT = "pyproject.toml";
   static final String LOCK = "poetry.lock";
 
-  private final ContentCache<FileText, PoetryProject> projects = new ContentCache<>(64);
-  private final ContentCache<FileText, PoetryLock> locks = new ContentCache<>(8);
+  private final ParsedFiles parsed;
+
+  /** A resolver that keeps parsed files only for its own lifetime. */
+  public PoetryResolver() {
+    this(ParsedFiles.forOnePlanning());
+  }
+
+  /** A resolver that keeps parsed files in the caller's cache. */
+  public PoetryResolver(ParsedFiles parsed) {
+    this.parsed = parsed;
+  }
 
   private record FileText(String file, String text) {}
 
   @Override
   public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
     FileText pyproject = read(files, PYPROJECT);
-    PoetryProject project = projects.get(pyproject,
-        k -> PoetryProject.read(Toml.parse(k.file(), k.text()), new PepCache()));
+    PoetryProject project = parsed.get("poetry pyproject.toml", PoetryProject.class, pyproject.file(),
+        pyproject.text(), (name, text) -> PoetryProject.read(Toml.parse(name, text), new PepCache()));
     FileText lockFile = read(files, LOCK);
-    PoetryLock lock = locks.get(lockFile,
-        k -> PoetryLock.read(Toml.parse(k.file(), k.text()), new PepCache()));
+    PoetryLock lock = parsed.get("poetry.lock", PoetryLock.class, lockFile.file(), lockFile.text(),
+        (name, text) -> PoetryLock.read(Toml.parse(name, text), new PepCache()));
     checkProjectDeclaresWhatIsLocked(pyproject, project, lockFile, lock);
     checkLockMatchesProject(project, lock);
 

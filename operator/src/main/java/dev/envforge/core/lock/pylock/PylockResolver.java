@@ -5,7 +5,7 @@ import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.LockResolver;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.lock.support.Artifacts;
-import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.support.PepCache;
 import dev.envforge.core.lock.support.PlanOrder;
 import dev.envforge.core.lock.support.RequiresPython;
@@ -42,17 +42,14 @@ import java.util.regex.Pattern;
  * installed iff its marker holds, with the PEP 751 variables {@code extras} (the selected extras) and
  * {@code dependency_groups} (the named groups, or the file's {@code default-groups} when none is named).
  *
- * <p>Thread-safe; the last few parsed files are remembered across instances.
+ * <p>Thread-safe; parsed files are kept in the {@link ParsedFiles} it is given.
  */
 public final class PylockResolver implements LockResolver {
   private static final Pattern FILE_NAME = Pattern.compile("(?:.*/)?pylock(?:\\.[^./]+)?\\.toml");
   private static final String PYPI_FILES_HOST = "https://files.pythonhosted.org/";
 
   private final String lockFile;
-  /** Parsed files, shared by every instance: the key is the file's name and text, so instances cannot mix them. */
-  private static final ContentCache<FileText, PylockFile> PARSED = new ContentCache<>(16);
-
-  private record FileText(String file, String text) {}
+  private final ParsedFiles parsed;
 
   /** Reads {@code pylock.toml}. */
   public PylockResolver() {
@@ -61,6 +58,12 @@ public final class PylockResolver implements LockResolver {
 
   /** Reads the named lock, which PEP 751 names {@code pylock.toml} or {@code pylock.<name>.toml}. */
   public PylockResolver(String lockFile) {
+    this(lockFile, ParsedFiles.forOnePlanning());
+  }
+
+  /** Reads the named lock, keeping parsed files in the caller's cache. */
+  public PylockResolver(String lockFile, ParsedFiles parsed) {
+    this.parsed = parsed;
     if (!FILE_NAME.matcher(lockFile).matches()) {
       throw new IllegalArgumentException("a PEP 751 lock is named pylock.toml or pylock.<name>.toml, not "
           + Texts.quote(lockFile));
@@ -72,8 +75,8 @@ public final class PylockResolver implements LockResolver {
   public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
     String text = files.read(lockFile).orElseThrow(() -> new LockInputException(files.displayName(lockFile), 0, 0,
         "file not found"));
-    PylockFile lock = PARSED.get(new FileText(files.displayName(lockFile), text),
-        k -> PylockFile.parse(k.file(), k.text()));
+    PylockFile lock = parsed.get("pylock", PylockFile.class, files.displayName(lockFile), text,
+        PylockFile::parse);
 
     VersionConstraint requiresPython = RequiresPython.ofProject(files);
     if (requiresPython == null && lock.requiresPython() != null) {

@@ -147,9 +147,11 @@ public final class RequirementsResolver implements LockResolver {
     final String path;
     final String file;
     final int line;
+    final int column;
     final List<String> hashes = new ArrayList<>();
 
-    Pin(String name, String version, String path, String file, int line) {
+    Pin(String name, String version, String path, String file, int line, int column) {
+      this.column = column;
       this.path = path;
       this.name = name;
       this.version = version;
@@ -161,8 +163,54 @@ public final class RequirementsResolver implements LockResolver {
   /** An index option's URL and where it was written. */
   private record IndexOption(String url, String file, int line) {}
 
-  /** One logical line: physical lines joined where they end in a backslash, comments removed. */
-  private record LogicalLine(String text, int line) {}
+  /**
+   * One logical line: physical lines joined where they end in a backslash, comments removed. {@code starts[i]} is
+   * the offset in {@code text} where physical line {@code line + i} begins, so an offset maps back to its line and
+   * column.
+   */
+  record LogicalLine(String text, int line, int[] starts) {
+    LogicalLine(String text, int line) {
+      this(text, line, new int[] {0});
+    }
+
+    /** The physical line of an offset in the text. */
+    int lineAt(int offset) {
+      return line + segment(offset);
+    }
+
+    /** The 1-based column of an offset in the text, on its physical line. */
+    int columnAt(int offset) {
+      return Math.max(0, offset - starts[segment(offset)]) + 1;
+    }
+
+    private int segment(int offset) {
+      int segment = 0;
+      while (segment + 1 < starts.length && starts[segment + 1] <= offset) {
+        segment++;
+      }
+      return segment;
+    }
+
+    /** A problem at that offset of this line. */
+    LockInputException problem(String file, int offset, String problem) {
+      return new LockInputException(file, lineAt(offset), columnAt(offset), problem);
+    }
+  }
+
+  /** A whitespace-separated word of a logical line and where it starts. */
+  private record Token(String text, int offset) {}
+
+  private static final Pattern WORD = Pattern.compile("\\S+");
+
+  private static List<Token> tokens(String text, int from) {
+    List<Token> tokens = new ArrayList<>();
+    Matcher word = WORD.matcher(text);
+    word.region(from, text.length());
+    while (word.find()) {
+      tokens.add(new Token(word.group(), word.start()));
+    }
+    return tokens;
+  }
 
   private static final class Reader {
     private final ProjectFiles files;
@@ -207,7 +255,8 @@ public final class RequirementsResolver implements LockResolver {
       Pin firstUnhashed = pins.values().stream().filter(p -> p.hashes.isEmpty()).findFirst().orElse(null);
       if (!extraIndexes.isEmpty() && firstUnhashed != null) {
         IndexOption extra = extraIndexes.values().iterator().next();
-        throw new LockInputException(firstUnhashed.file, firstUnhashed.line, 1, Texts.quote(firstUnhashed.name)
+        throw new LockInputException(firstUnhashed.file, firstUnhashed.line, firstUnhashed.column,
+            Texts.quote(firstUnhashed.name)
             + " has no --hash, and --extra-index-url at " + extra.file() + ":" + extra.line() + " lets any of the"
             + " indexes serve it (dependency confusion): add its hashes, or use one --index-url");
       }
@@ -221,46 +270,48 @@ public final class RequirementsResolver implements LockResolver {
       return indexes.equals(List.of(PackageSource.PYPI)) ? List.of() : List.copyOf(indexes);
     }
 
-    private void indexOption(String file, LogicalLine line, String option, String value) {
+    private void indexOption(String file, LogicalLine line, String option, Token value) {
       String url = indexUrl(file, line, option, value);
-      IndexOption here = new IndexOption(url, file, line.line());
+      IndexOption here = new IndexOption(url, file, line.lineAt(value.offset()));
       if (option.equals("--extra-index-url")) {
         extraIndexes.putIfAbsent(url, here);
       } else if (indexUrl == null) {
         indexUrl = here;
       } else if (!indexUrl.url().equals(url)) {
-        throw new LockInputException(file, line.line(), 1, "a second --index-url " + Texts.quote(url) + " after "
+        throw line.problem(file, value.offset(), "a second --index-url " + Texts.quote(url) + " after "
             + Texts.quote(indexUrl.url()) + " at " + indexUrl.file() + ":" + indexUrl.line() + ": pip would use"
             + " only the last one; keep one --index-url and add others with --extra-index-url");
       }
     }
 
     /** An index URL as the plan keeps it: http(s), no spaces, no trailing slash, no credentials. */
-    private static String indexUrl(String file, LogicalLine line, String option, String value) {
+    private static String indexUrl(String file, LogicalLine line, String option, Token token) {
+      String value = token.text();
       String lower = value.toLowerCase(java.util.Locale.ROOT);
       if (Texts.hasControlOrSpace(value) || !(lower.startsWith("https://") || lower.startsWith("http://"))
           || value.length() <= "https://".length()) {
-        throw new LockInputException(file, line.line(), 1, option + " needs an http(s) URL, not "
-            + Texts.quote(value));
+        throw line.problem(file, token.offset(), option + " needs an http(s) URL, not " + Texts.quote(value));
       }
       // credentials come to the build from the index-credentials Secret, never from the plan
       return PackageSource.registry(Texts.withoutUserInfo(value)).url();
     }
 
     private void readLine(String path, String file, LogicalLine line, List<String> including) {
-      List<String> tokens = List.of(line.text().trim().split("\\s+"));
-      String first = tokens.get(0);
+      List<Token> tokens = tokens(line.text(), 0);
+      Token firstToken = tokens.get(0);
+      String first = firstToken.text();
       if (first.equals("-r") || first.equals("--requirement") || first.startsWith("--requirement=")
           || first.startsWith("-r") && first.length() > 2) {
-        String target = first.startsWith("--requirement=") ? first.substring("--requirement=".length())
-            : first.length() > 2 && !first.startsWith("--") ? first.substring(2)
+        Token target = first.startsWith("--requirement=")
+            ? new Token(first.substring("--requirement=".length()), firstToken.offset() + "--requirement=".length())
+            : first.length() > 2 && !first.startsWith("--") ? new Token(first.substring(2), firstToken.offset() + 2)
             : tokens.size() > 1 ? tokens.get(1) : null;
-        if (target == null) {
-          throw new LockInputException(file, line.line(), 1, "-r needs a file name");
+        if (target == null || target.text().isEmpty()) {
+          throw line.problem(file, firstToken.offset(), "-r needs a file name");
         }
         String included = include(file, line, path, target);
-        read(included, including, new LockInputException(file, line.line(), 1, "included file "
-            + Texts.quote(target) + " not found"));
+        read(included, including, line.problem(file, target.offset(), "included file "
+            + Texts.quote(target.text()) + " not found"));
         return;
       }
       if (first.equals("-e") || first.startsWith("--editable")) {
@@ -274,20 +325,23 @@ public final class RequirementsResolver implements LockResolver {
         String option = first.contains("=") ? first.substring(0, first.indexOf('='))
             : first.startsWith("-i") && first.length() > 2 && !first.startsWith("--") ? "-i" : first;
         if (REFUSED_OPTIONS.contains(option)) {
-          throw new LockInputException(file, line.line(), 1, Texts.quote(option) + " is not supported: the image"
+          throw line.problem(file, firstToken.offset(), Texts.quote(option) + " is not supported: the image"
               + " installs every pin from package indexes only (name them with --index-url)");
         }
         if (!GLOBAL_OPTIONS.contains(option)) {
-          throw new LockInputException(file, line.line(), 1, "unknown option " + Texts.quote(option));
+          throw line.problem(file, firstToken.offset(), "unknown option " + Texts.quote(option));
         }
         boolean attached = first.contains("=") || !first.equals(option);
         int expected = OPTIONS_WITHOUT_VALUE.contains(option) || attached ? 1 : 2;
         if (tokens.size() != expected) {
-          throw new LockInputException(file, line.line(), 1, "unexpected text after " + Texts.quote(option));
+          int at = tokens.size() > expected ? tokens.get(expected).offset() : firstToken.offset();
+          throw line.problem(file, at, tokens.size() > expected ? "unexpected text after " + Texts.quote(option)
+              : Texts.quote(option) + " needs a value");
         }
         if (option.equals("-i") || option.equals("--index-url") || option.equals("--extra-index-url")) {
-          String value = first.contains("=") ? first.substring(first.indexOf('=') + 1)
-              : attached ? first.substring(2) : tokens.get(1);
+          int valueAt = first.contains("=") ? first.indexOf('=') + 1 : attached ? 2 : -1;
+          Token value = valueAt >= 0
+              ? new Token(first.substring(valueAt), firstToken.offset() + valueAt) : tokens.get(1);
           indexOption(file, line, option.equals("-i") ? "--index-url" : option, value);
         }
         return;
@@ -296,15 +350,16 @@ public final class RequirementsResolver implements LockResolver {
     }
 
     /** The included file's path in the project: relative to the including file, never outside the project. */
-    private static String include(String file, LogicalLine line, String path, String target) {
+    private static String include(String file, LogicalLine line, String path, Token token) {
+      String target = token.text();
       if (target.contains("://") || target.startsWith("/") || target.startsWith("\\")) {
-        throw new LockInputException(file, line.line(), 1, "only files inside the project can be included, not "
+        throw line.problem(file, token.offset(), "only files inside the project can be included, not "
             + Texts.quote(target));
       }
       Path parent = Path.of(path).getParent();
       Path resolved = (parent == null ? Path.of(target) : parent.resolve(target)).normalize();
       if (resolved.startsWith("..") || resolved.toString().isEmpty()) {
-        throw new LockInputException(file, line.line(), 1, "only files inside the project can be included, not "
+        throw line.problem(file, token.offset(), "only files inside the project can be included, not "
             + Texts.quote(target));
       }
       return resolved.toString().replace('\\', '/');
@@ -315,24 +370,26 @@ public final class RequirementsResolver implements LockResolver {
       List<String> hashes = new ArrayList<>();
       // per-requirement options follow the requirement: --hash=alg:hex (or --hash alg:hex)
       int optionsAt = indexOfOption(text);
-      String requirementText = (optionsAt < 0 ? text : text.substring(0, optionsAt)).trim();
+      String untrimmed = optionsAt < 0 ? text : text.substring(0, optionsAt);
+      int requirementAt = untrimmed.length() - untrimmed.stripLeading().length();
+      String requirementText = untrimmed.trim();
       if (optionsAt >= 0) {
-        String[] options = text.substring(optionsAt).trim().split("\\s+");
-        for (int i = 0; i < options.length; i++) {
-          String option = options[i];
-          String value;
-          if (option.startsWith("--hash=")) {
-            value = option.substring("--hash=".length());
-          } else if (option.equals("--hash") && i + 1 < options.length) {
-            value = options[++i];
+        List<Token> options = tokens(text, optionsAt);
+        for (int i = 0; i < options.size(); i++) {
+          Token option = options.get(i);
+          Token value;
+          if (option.text().startsWith("--hash=")) {
+            value = new Token(option.text().substring("--hash=".length()), option.offset() + "--hash=".length());
+          } else if (option.text().equals("--hash") && i + 1 < options.size()) {
+            value = options.get(++i);
           } else {
-            throw new LockInputException(file, line.line(), 1, "unknown requirement option "
-                + Texts.quote(option));
+            throw line.problem(file, option.offset(), "unknown requirement option " + Texts.quote(option.text()));
           }
-          int colon = value.indexOf(':');
-          String hash = colon < 0 ? null : Artifacts.hash(value.substring(0, colon), value.substring(colon + 1));
+          int colon = value.text().indexOf(':');
+          String hash = colon < 0 ? null
+              : Artifacts.hash(value.text().substring(0, colon), value.text().substring(colon + 1));
           if (hash == null) {
-            throw new LockInputException(file, line.line(), 1, "invalid hash " + Texts.quote(value));
+            throw line.problem(file, value.offset(), "invalid hash " + Texts.quote(value.text()));
           }
           hashes.add(hash);
         }
@@ -341,15 +398,15 @@ public final class RequirementsResolver implements LockResolver {
       try {
         requirement = Requirement.parse(requirementText);
       } catch (PepSyntaxException e) {
-        throw new LockInputException(file, line.line(), 1, "invalid requirement " + Texts.quote(requirementText)
-            + ": " + Texts.escape(e.getMessage()));
+        throw line.problem(file, requirementAt + Math.min(Math.max(e.offset(), 0), requirementText.length()),
+            "invalid requirement " + Texts.quote(requirementText) + ": " + Texts.escape(e.getMessage()));
       }
       if (!requirement.marker().evaluate(environment, Set.of())) {
         return;
       }
       Matcher pin = PIN.matcher(requirementText);
       if (requirement.url() != null || !pin.matches()) {
-        throw new LockInputException(file, line.line(), 1, "not pinned: " + Texts.quote(requirementText)
+        throw line.problem(file, requirementAt, "not pinned: " + Texts.quote(requirementText)
             + " (a requirements lock pins every package with ==)");
       }
       String version = pin.group(3);
@@ -357,16 +414,17 @@ public final class RequirementsResolver implements LockResolver {
         try {
           Version.parse(version);
         } catch (PepSyntaxException e) {
-          throw new LockInputException(file, line.line(), 1, "invalid version " + Texts.quote(version));
+          throw line.problem(file, requirementAt + pin.start(3), "invalid version " + Texts.quote(version));
         }
       }
       Pin existing = pins.get(requirement.name());
       if (existing == null) {
-        existing = new Pin(requirement.name(), version, path, file, line.line());
+        existing = new Pin(requirement.name(), version, path, file, line.lineAt(requirementAt),
+            line.columnAt(requirementAt));
         pins.put(requirement.name(), existing);
 
       } else if (!existing.version.equals(version)) {
-        throw new LockInputException(file, line.line(), 1, Texts.quote(requirement.name()) + " is pinned to "
+        throw line.problem(file, requirementAt, Texts.quote(requirement.name()) + " is pinned to "
             + Texts.quote(version) + " here and to " + Texts.quote(existing.version) + " at " + existing.file + ":"
             + existing.line);
       }
@@ -379,30 +437,33 @@ public final class RequirementsResolver implements LockResolver {
     }
   }
 
-  /** Joins continued lines and drops comments; each logical line keeps the number of its first physical line. */
+  /** Joins continued lines and drops comments; each logical line keeps where its physical lines begin. */
   static List<LogicalLine> logicalLines(String text) {
     List<LogicalLine> out = new ArrayList<>();
     String[] physical = text.split("\r?\n", -1);
     StringBuilder current = null;
+    List<Integer> starts = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < physical.length; i++) {
       String line = stripComment(physical[i]);
       if (current == null) {
         current = new StringBuilder();
+        starts.clear();
         start = i + 1;
       }
+      starts.add(current.length());
       if (line.endsWith("\\")) {
         current.append(line, 0, line.length() - 1).append(' ');
         continue;
       }
       current.append(line);
       if (!current.toString().isBlank()) {
-        out.add(new LogicalLine(current.toString(), start));
+        out.add(new LogicalLine(current.toString(), start, starts.stream().mapToInt(Integer::intValue).toArray()));
       }
       current = null;
     }
     if (current != null && !current.toString().isBlank()) {
-      out.add(new LogicalLine(current.toString(), start));
+      out.add(new LogicalLine(current.toString(), start, starts.stream().mapToInt(Integer::intValue).toArray()));
     }
     return out;
   }

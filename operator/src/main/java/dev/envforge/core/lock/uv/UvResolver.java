@@ -5,7 +5,7 @@ import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.lock.LockResolver;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.lock.support.Artifacts;
-import dev.envforge.core.lock.support.ContentCache;
+import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.support.PlanOrder;
 import dev.envforge.core.lock.toml.Located;
 import dev.envforge.core.lock.uv.Pyproject.Declared;
@@ -44,18 +44,24 @@ import java.util.TreeSet;
  * Local packages (the project, workspace members, path sources) are not installed but their dependencies are
  * followed. The pyproject.toml of the project and of every workspace member present is checked against the lock.
  *
- * <p>Thread-safe. The last few parsed files are remembered across instances, since parsing costs far more than
+ * <p>Thread-safe. Parsed files are kept in the {@link ParsedFiles} it is given, since parsing costs far more than
  * resolving.
  */
 public final class UvResolver implements LockResolver {
   static final String PYPROJECT = "pyproject.toml";
   static final String LOCK = "uv.lock";
 
-  /** Parsed files, shared by every instance; keyed by the file's name and text. */
-  private static final ContentCache<FileText, UvLock> LOCKS = new ContentCache<>(16);
-  private static final ContentCache<FileText, Pyproject> PYPROJECTS = new ContentCache<>(128);
+  private final ParsedFiles parsed;
 
-  private record FileText(String file, String text) {}
+  /** A resolver that keeps parsed files only for its own lifetime. */
+  public UvResolver() {
+    this(ParsedFiles.forOnePlanning());
+  }
+
+  /** A resolver that keeps parsed files in the caller's cache. */
+  public UvResolver(ParsedFiles parsed) {
+    this.parsed = parsed;
+  }
 
   @Override
   public InstallPlan resolve(ProjectFiles files, Selection selection, Target target) {
@@ -66,7 +72,7 @@ public final class UvResolver implements LockResolver {
       throw new LockInputException(project.file(), 1, 1, "pyproject.toml is empty but " + files.displayName(LOCK)
           + " locks a project: pyproject.toml is truncated or belongs to no project");
     }
-    UvLock lock = LOCKS.get(new FileText(files.displayName(LOCK), lockText), k -> UvLock.parse(k.file(), k.text()));
+    UvLock lock = parsed.get("uv.lock", UvLock.class, files.displayName(LOCK), lockText, UvLock::parse);
 
     UvPackage root = rootPackage(project, lock);
     checkDeclared(project, lock);
@@ -84,8 +90,8 @@ public final class UvResolver implements LockResolver {
   }
 
   private Optional<Pyproject> pyproject(ProjectFiles files, String path) {
-    return files.read(path).map(text -> PYPROJECTS.get(new FileText(files.displayName(path), text),
-        k -> Pyproject.parse(k.file(), k.text())));
+    return files.read(path).map(text -> parsed.get("uv pyproject.toml", Pyproject.class,
+        files.displayName(path), text, Pyproject::parse));
   }
 
   private static LockInputException missing(ProjectFiles files, String path) {

@@ -80,13 +80,36 @@ class RequirementsResolverTest {
   void missingIncludeAndCycleAndEscapeArePointedAt() {
     assertThatThrownBy(() -> resolve("dev.txt", files("dev.txt", "# dev\n-r base.txt\n")))
         .isInstanceOf(LockInputException.class)
-        .hasMessage("dev.txt:2:1: included file 'base.txt' not found");
+        .hasMessage("dev.txt:2:4: included file 'base.txt' not found");
     assertThatThrownBy(() -> resolve("a.txt", files("a.txt", "-r b.txt\n", "b.txt", "\n-r a.txt\n")))
         .isInstanceOf(LockInputException.class)
-        .hasMessage("b.txt:2:1: 'a.txt' includes itself (through a.txt -> b.txt)");
+        .hasMessage("b.txt:2:4: 'a.txt' includes itself (through a.txt -> b.txt)");
     assertThatThrownBy(() -> resolve("a.txt", files("a.txt", "-r ../secret.txt\n")))
         .isInstanceOf(LockInputException.class)
-        .hasMessage("a.txt:1:1: only files inside the project can be included, not '../secret.txt'");
+        .hasMessage("a.txt:1:4: only files inside the project can be included, not '../secret.txt'");
+  }
+
+  @Test
+  void problemsPointAtTheirPhysicalLineAndColumnAcrossContinuations() {
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "# pinned\nok==1 \\\n    --hash=sha256:zz\n")))
+        .isInstanceOf(LockInputException.class)
+        .hasMessage("r.txt:3:12: invalid hash 'sha256:zz'");
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "ok==1 \\\n  --hash \\\n  " + HASH_A
+        + " \\\n  --nope\n")))
+        .isInstanceOf(LockInputException.class)
+        .hasMessage("r.txt:4:3: unknown requirement option '--nope'");
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "  requests>=2\n")))
+        .isInstanceOf(LockInputException.class)
+        .hasMessage("r.txt:1:3: not pinned: 'requests>=2' (a requirements lock pins every package with ==)");
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "--index-url \\\n ftp://x.example/simple\n")))
+        .isInstanceOf(LockInputException.class)
+        .hasMessage("r.txt:2:2: --index-url needs an http(s) URL, not 'ftp://x.example/simple'");
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "--pre extra\n")))
+        .isInstanceOf(LockInputException.class)
+        .hasMessage("r.txt:1:7: unexpected text after '--pre'");
+    assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "a==1 \\\n ; python_version >= '3' and (\n")))
+        .isInstanceOf(LockInputException.class)
+        .hasMessageStartingWith("r.txt:2:");
   }
 
   @Test
@@ -103,10 +126,10 @@ class RequirementsResolverTest {
   void hostileTextIsEscaped() {
     assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "ok==1\nev\u001bil==1\n")))
         .isInstanceOf(LockInputException.class)
-        .hasMessageStartingWith("r.txt:2:1: invalid requirement 'ev\\u001bil==1': ");
+        .hasMessageStartingWith("r.txt:2:3: invalid requirement 'ev\\u001bil==1': ");
     assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "ok==1 --hash=sha256:zz\n")))
         .isInstanceOf(LockInputException.class)
-        .hasMessage("r.txt:1:1: invalid hash 'sha256:zz'");
+        .hasMessage("r.txt:1:14: invalid hash 'sha256:zz'");
     assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "--install-option=--prefix=/\n")))
         .isInstanceOf(LockInputException.class)
         .hasMessage("r.txt:1:1: unknown option '--install-option'");
@@ -167,7 +190,7 @@ class RequirementsResolverTest {
   void ambiguousIndexesAreRefused() {
     assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "-i https://a.example/simple\n"
         + "--index-url https://b.example/simple\nok==1 --hash=" + HASH_A + "\n")))
-        .hasMessage("r.txt:2:1: a second --index-url 'https://b.example/simple' after 'https://a.example/simple'"
+        .hasMessage("r.txt:2:13: a second --index-url 'https://b.example/simple' after 'https://a.example/simple'"
             + " at r.txt:1: pip would use only the last one; keep one --index-url and add others with"
             + " --extra-index-url");
     assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "--extra-index-url https://x.example/simple\n"
@@ -179,7 +202,7 @@ class RequirementsResolverTest {
               + " them with --index-url)");
     }
     assertThatThrownBy(() -> resolve("r.txt", files("r.txt", "-i file:///srv/simple\nok==1\n")))
-        .hasMessage("r.txt:1:1: --index-url needs an http(s) URL, not 'file:///srv/simple'");
+        .hasMessage("r.txt:1:4: --index-url needs an http(s) URL, not 'file:///srv/simple'");
   }
 
   @Test
@@ -191,7 +214,7 @@ class RequirementsResolverTest {
     chain.put("r32.txt", "ok==1\n");
     assertThat(resolve("r1.txt", chain).packages()).hasSize(1);
     assertThatThrownBy(() -> resolve("r0.txt", chain))
-        .hasMessageStartingWith("r31.txt:1:1: -r includes nest more than 32 deep (through r0.txt -> r1.txt");
+        .hasMessageStartingWith("r31.txt:1:4: -r includes nest more than 32 deep (through r0.txt -> r1.txt");
 
     // every file includes the next one twice: 2^30 reads if files were read again
     Map<String, String> diamonds = new LinkedHashMap<>();

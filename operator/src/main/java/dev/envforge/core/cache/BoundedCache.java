@@ -1,13 +1,14 @@
-package dev.envforge.operator;
+package dev.envforge.core.cache;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The operator's one cache primitive: at most {@code capacity} entries, the least recently used dropped first.
- * Every cache of the running operator is an instance of this, created where the operator is wired, so its memory is
- * bounded and its lifetime is the operator's. Thread-safe.
+ * envforge's one cache primitive: at most {@code capacity} entries, the least recently used dropped first.
+ * Thread-safe; the lock is held only for map operations, never while a value is computed. Every cache is an
+ * instance owned by whoever wires the parts together (the operator, one command-line run), so its memory is bounded
+ * and its lifetime is its owner's: the core keeps no cache in a static field.
  */
 public final class BoundedCache<K, V> {
   private final int capacity;
@@ -35,9 +36,18 @@ public final class BoundedCache<K, V> {
     entries.put(key, value);
   }
 
+  public synchronized void remove(K key) {
+    entries.remove(key);
+  }
+
+  public synchronized void clear() {
+    entries.clear();
+  }
+
   /**
    * The value for {@code key}, computed outside the lock when absent (a slow computation does not block other
-   * keys; two threads may compute the same key once each, and the first stored value wins).
+   * keys; two threads may compute the same key once each, and the first stored value wins). A computation that
+   * throws leaves nothing behind.
    */
   public V computeIfAbsent(K key, Function<? super K, ? extends V> compute) {
     V cached = get(key);

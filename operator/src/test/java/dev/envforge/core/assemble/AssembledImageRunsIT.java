@@ -1,0 +1,62 @@
+package dev.envforge.core.assemble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.envforge.e2e.BuildahBuilder;
+import dev.envforge.e2e.ExternalCommand;
+import dev.envforge.e2e.LocalPythonBaseImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An image assembled by {@code envforge assemble} on a real Debian Python base (the e2e base made from this
+ * machine's packages, pushed to a local docker-registry) runs: buildah pulls it, {@code python} imports the packages
+ * and the console scripts pip wrote run, as the image's user.
+ */
+class AssembledImageRunsIT {
+  @TempDir
+  Path work;
+
+  @Test
+  void importsAndConsoleScriptsRunInTheAssembledImage() throws Exception {
+    String unavailable = AssembleFixture.unavailableReason();
+    Assumptions.assumeTrue(unavailable == null, unavailable);
+    Assumptions.assumeTrue(LocalPythonBaseImage.missingPrerequisites().isEmpty(),
+        () -> LocalPythonBaseImage.missingPrerequisites().orElse(""));
+    Assumptions.assumeTrue(BuildahBuilder.isInstalled(), "buildah is not installed");
+    LocalPythonBaseImage base = LocalPythonBaseImage.prepare();
+    try (AssembleFixture fixture = AssembleFixture.start(work)) {
+      String registry = fixture.registry.hostPort();
+      base.pushTo(registry);
+      fixture.python = base.pythonVersion();
+      List<String> wheels = new ArrayList<>(fixture.debianWheels());
+      Assumptions.assumeFalse(wheels.isEmpty(), "python3-pip-whl and python3-setuptools-whl are not installed");
+      wheels.add(fixture.serve(JavaWheels.small(Files.createDirectories(work.resolve("wheels")), "alpha", "1.0",
+          "alpha-in-the-image")));
+
+      JsonNode image = fixture.assemble(registry, fixture.project("real", wheels), "app/real", "cache/real",
+          work.resolve("cache"), LocalPythonBaseImage.REPOSITORY + ":" + base.tag());
+
+      String reference = registry + "/app/real@" + image.path("digest").asText();
+      try (BuildahBuilder buildah = BuildahBuilder.create(work.resolve("storage"),
+          BuildahBuilder.StorageDriver.forDirectory(work))) {
+        buildah.pull(reference);
+        ExternalCommand.Result imports = buildah.run(reference, "python", "-c",
+            "import sys, pip, setuptools, alpha; print(sys.prefix, alpha.MARKER)");
+        assertThat(imports.exitCode()).as(imports.output()).isZero();
+        assertThat(imports.stdout()).contains("/opt/venv alpha-in-the-image");
+        ExternalCommand.Result pip = buildah.run(reference, "pip", "--version");
+        assertThat(pip.exitCode()).as(pip.output()).isZero();
+        assertThat(pip.stdout()).contains("/opt/venv/lib/python" + base.tag() + "/site-packages/pip");
+        ExternalCommand.Result user = buildah.run(reference, "id", "-u");
+        assertThat(user.stdout().trim()).isEqualTo("65532");
+      }
+    }
+  }
+}
