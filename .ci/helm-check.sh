@@ -192,7 +192,9 @@ PY
 done
 
 # invalid values must be refused by values.schema.json
-for bad in 'logFormat=xml' 'replicaCount=two' 'builder.deadlineSeconds=10' 'unknownValue=1' 'image.pullPolicy=Sometimes'; do
+for bad in 'logFormat=xml' 'replicaCount=two' 'builder.deadlineSeconds=10' 'unknownValue=1' 'image.pullPolicy=Sometimes' \
+    'builder.uvImage=registry.example/uv@sha256:abc' 'builder.image=registry.example/kaniko@sha256:ABC' \
+    'metrics.prometheusRule.severity=page'; do
   if "$helm_bin" template "$release" "$chart" --namespace "$namespace" --set "$bad" >/dev/null 2>&1; then
     echo "FAIL values.schema.json accepted --set $bad" >&2
     failures=$((failures + 1))

@@ -93,6 +93,10 @@ final class AssembleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if ("kaniko".equalsIgnoreCase(recipe.builder)) {
+      throw new IllegalArgumentException("--builder kaniko: assemble builds with the assembler; give --builder"
+          + " assemble or auto (the tag is then the one the operator computes for an assembled image)");
+    }
     VariantPlan plan = project.plan(recipe);
     ImageReference target = parse("--to", to);
     boolean tagGiven = to.lastIndexOf(':') > to.lastIndexOf('/');

@@ -112,6 +112,11 @@ final class ExistsCommand implements Callable<Integer> {
   }
 
   private RegistryCredentials credentials() throws IOException {
+    return credentials(dockerConfig);
+  }
+
+  /** The logins of a docker config: the given file, else $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
+  static RegistryCredentials credentials(Path dockerConfig) throws IOException {
     Path file = dockerConfig;
     if (file == null) {
       String dir = System.getenv("DOCKER_CONFIG");

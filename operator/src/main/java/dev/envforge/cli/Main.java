@@ -57,6 +57,7 @@ public final class Main {
     COMMANDS.put("check", CheckCommand::new);
     COMMANDS.put("diff", DiffCommand::new);
     COMMANDS.put("exists", ExistsCommand::new);
+    COMMANDS.put("logs", LogsCommand::new);
     COMMANDS.put("assemble", AssembleCommand::new);
   }
 

@@ -8,6 +8,7 @@ import dev.envforge.core.planner.EnvironmentPlanner;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
+import dev.envforge.core.recipe.BuilderMode;
 import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.text.Texts;
@@ -117,8 +118,9 @@ final class ProjectOptions {
     if (lockFile != null) {
       conflicting.add("--lock");
     }
-    if (recipe != null && (recipe.baseImage != null || !"uv".equals(recipe.installer))) {
-      conflicting.add("--base-image/--installer");
+    if (recipe != null && (recipe.baseImage != null || !"uv".equals(recipe.installer)
+        || !"auto".equals(recipe.builder))) {
+      conflicting.add("--base-image/--installer/--builder");
     }
     if (!conflicting.isEmpty()) {
       throw new IllegalArgumentException("-f reads these from the manifest; do not give " + String.join(", ",
@@ -185,8 +187,12 @@ final class ProjectOptions {
           "a file inside DIR, relative to it");
     }
     Installer installer = Installer.UV;
+    BuilderMode builderMode = BuilderMode.AUTO;
     String baseImage = null;
     if (recipe != null) {
+      check("--builder", recipe.builder, List.of("auto", "assemble", "kaniko")
+          .contains(recipe.builder.toLowerCase(Locale.ROOT)), "auto, assemble or kaniko");
+      builderMode = BuilderMode.fromId(recipe.builder);
       check("--installer", recipe.installer, List.of("uv", "pip").contains(recipe.installer.toLowerCase(Locale.ROOT)),
           "uv or pip");
       installer = Installer.fromId(recipe.installer);
@@ -196,7 +202,7 @@ final class ProjectOptions {
             "an image reference such as docker.io/library/python:3.12-slim-bookworm");
       }
     }
-    return new PlanningRequest(lockFormat, new Target(python, platform), baseImage, installer);
+    return new PlanningRequest(lockFormat, new Target(python, platform), baseImage, installer, builderMode);
   }
 
   private void checkFormat() {

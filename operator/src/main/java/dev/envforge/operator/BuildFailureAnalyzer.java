@@ -1,6 +1,7 @@
 package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.Reason;
+import dev.envforge.core.recipe.Builder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -34,9 +35,15 @@ public final class BuildFailureAnalyzer {
   static final String FAILED_CREATE = "FailedCreate";
   /** Failures of a build that never started and never will: its Job is removed at once. */
   static final Set<Reason> NEVER_STARTS = Set.of(Reason.BUILDER_IMAGE_PULL_FAILED, Reason.POD_SECURITY_REJECTED);
+  /** The exit code of {@code envforge assemble} for a plan it cannot assemble. */
+  static final int ASSEMBLE_EXIT_NOT_ASSEMBLABLE = 4;
   /** Kaniko runs as root and unpacks images with the default capabilities: the baseline level allows that. */
   static final String KANIKO_NEEDS = "Kaniko runs as root, so the build namespace needs the Pod Security level"
       + " baseline (label pod-security.kubernetes.io/enforce=baseline), or builds in a namespace that has it";
+  /** The assemble Pod's security context meets the restricted level: something else of the Pod was refused. */
+  static final String ASSEMBLER_MEETS = "the assembler runs as a non-root user without capabilities, which the"
+      + " restricted level allows, so check what spec.builder adds to the Pod (env, runtimeClassName, pod labels)"
+      + " against the namespace's policy";
   private static final Pattern POD_SECURITY = Pattern.compile("(?i)violates PodSecurity");
   private static final Pattern QUOTA = Pattern.compile("(?i)exceeded quota|must specify limits|must specify requests");
   private static final Pattern SERVICE_ACCOUNT = Pattern.compile("(?i)service ?account[^:]*:? .*not found");
@@ -57,7 +64,7 @@ public final class BuildFailureAnalyzer {
    * create a Pod: Pod Security, a ResourceQuota, a missing ServiceAccount).
    */
   public static BuildOutcome analyze(Job job, List<Pod> pods, List<Event> creationFailures) {
-    BuildOutcome cannotStart = whyItCannotStart(pods, creationFailures);
+    BuildOutcome cannotStart = whyItCannotStart(job, pods, creationFailures);
     if (cannotStart != null && cannotStart.state() == BuildOutcome.State.FAILED
         && condition(job, "Complete") == null) {
       return cannotStart;
@@ -76,7 +83,7 @@ public final class BuildFailureAnalyzer {
   }
 
   /** Why the build Pod does not exist or is not scheduled, or null when nothing says so. */
-  private static BuildOutcome whyItCannotStart(List<Pod> pods, List<Event> creationFailures) {
+  private static BuildOutcome whyItCannotStart(Job job, List<Pod> pods, List<Event> creationFailures) {
     if (pods.isEmpty() && !creationFailures.isEmpty()) {
       Event newest = creationFailures.stream()
           .max(Comparator.comparing(BuildFailureAnalyzer::eventTime, Comparator.nullsFirst(Comparator.naturalOrder())))
@@ -84,7 +91,7 @@ public final class BuildFailureAnalyzer {
       String message = redact(nullToEmpty(newest.getMessage())).strip();
       if (POD_SECURITY.matcher(message).find()) {
         return BuildOutcome.failed(Reason.POD_SECURITY_REJECTED, "the namespace's Pod Security admission rejects"
-            + " the build Pod; " + KANIKO_NEEDS + ": " + message);
+            + " the build Pod; " + (assembles(job) ? ASSEMBLER_MEETS : KANIKO_NEEDS) + ": " + message);
       }
       if (QUOTA.matcher(message).find()) {
         return BuildOutcome.pending(Reason.QUOTA_EXCEEDED, "a ResourceQuota forbids the build Pod; the Job retries"
@@ -139,7 +146,7 @@ public final class BuildFailureAnalyzer {
             + " build more resources");
       }
       for (Pod pod : newestFirst) {
-        BuildOutcome fromPod = failureOf(pod);
+        BuildOutcome fromPod = assembles(job) ? assembleFailureOf(pod) : failureOf(pod);
         if (fromPod != null) {
           return fromPod;
         }
@@ -164,6 +171,34 @@ public final class BuildFailureAnalyzer {
       return BuildOutcome.running("build " + job.getMetadata().getName() + " is running");
     }
     return BuildOutcome.pending("build " + job.getMetadata().getName() + " is waiting to start");
+  }
+
+  /** Whether the Job runs {@code envforge assemble} rather than Kaniko. */
+  static boolean assembles(Job job) {
+    return job.getMetadata().getLabels() != null
+        && Builder.ASSEMBLE.id().equals(job.getMetadata().getLabels().get(Labels.BUILDER));
+  }
+
+  /**
+   * An assemble build's failure: exit code {@value #ASSEMBLE_EXIT_NOT_ASSEMBLABLE} says the plan cannot be
+   * assembled (the base image turned out older or other than the plan assumed); the rest is read as for any build.
+   */
+  private static BuildOutcome assembleFailureOf(Pod pod) {
+    ContainerStateTerminated t = terminated(pod);
+    if (t == null || t.getExitCode() == null || t.getExitCode() == 0) {
+      return null;
+    }
+    if ("OOMKilled".equals(t.getReason())) {
+      return BuildOutcome.failed(Reason.OOM_KILLED, "the assembler ran out of memory (OOMKilled); raise"
+          + " spec.builder.resources.limits.memory");
+    }
+    String message = nullToEmpty(t.getMessage());
+    if (t.getExitCode() == ASSEMBLE_EXIT_NOT_ASSEMBLABLE) {
+      return BuildOutcome.failed(Reason.NOT_ASSEMBLABLE, "the assembler cannot build this plan on its base image;"
+          + " set spec.builder.mode to kaniko for this environment" + (message.isBlank() ? "" : ": " + tail(message)));
+    }
+    return BuildOutcome.failed(Reason.BUILD_FAILED, "the assembler failed (exit code " + t.getExitCode() + ")"
+        + (message.isBlank() ? "" : ": " + tail(message)));
   }
 
   private static BuildOutcome failureOf(Pod pod) {

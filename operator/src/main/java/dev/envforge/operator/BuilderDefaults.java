@@ -16,21 +16,36 @@ import java.util.TreeMap;
  * @param resources the build container's requests and limits
  * @param ttlSecondsAfterFinished how long finished build Jobs stay for inspection
  * @param pod the operator-wide pod settings (node selector, tolerations, affinity, env, ...), never null
+ * @param assemblerImage the image that runs {@code envforge assemble} (the envforge image)
  */
 public record BuilderDefaults(String image, String cacheRepository, long activeDeadlineSeconds,
-    ResourceRequirements resources, int ttlSecondsAfterFinished, BuilderSpec pod) {
+    ResourceRequirements resources, int ttlSecondsAfterFinished, BuilderSpec pod, String assemblerImage) {
   /** The maintained Kaniko fork; the original project was archived in June 2025. */
   public static final String DEFAULT_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.28.3";
+  /** The envforge image of this release; the chart passes the operator's own image instead. */
+  public static final String DEFAULT_ASSEMBLER_IMAGE = "ghcr.io/envforge/envforge:0.1.0";
   public static final long DEFAULT_DEADLINE_SECONDS = 3600;
   public static final int DEFAULT_TTL_SECONDS = 3600;
 
   public BuilderDefaults {
     pod = pod == null ? new BuilderSpec() : pod;
+    assemblerImage = assemblerImage == null ? DEFAULT_ASSEMBLER_IMAGE : assemblerImage;
+  }
+
+  public BuilderDefaults(String image, String cacheRepository, long activeDeadlineSeconds,
+      ResourceRequirements resources, int ttlSecondsAfterFinished, BuilderSpec pod) {
+    this(image, cacheRepository, activeDeadlineSeconds, resources, ttlSecondsAfterFinished, pod, null);
   }
 
   public BuilderDefaults(String image, String cacheRepository, long activeDeadlineSeconds,
       ResourceRequirements resources, int ttlSecondsAfterFinished) {
-    this(image, cacheRepository, activeDeadlineSeconds, resources, ttlSecondsAfterFinished, null);
+    this(image, cacheRepository, activeDeadlineSeconds, resources, ttlSecondsAfterFinished, null, null);
+  }
+
+  /** These defaults with another assembler image. */
+  public BuilderDefaults withAssemblerImage(String image) {
+    return new BuilderDefaults(this.image, cacheRepository, activeDeadlineSeconds, resources,
+        ttlSecondsAfterFinished, pod, image);
   }
 
   public static BuilderDefaults defaults() {
@@ -53,7 +68,8 @@ public record BuilderDefaults(String image, String cacheRepository, long activeD
         settings.getActiveDeadlineSeconds() != null ? settings.getActiveDeadlineSeconds() : activeDeadlineSeconds,
         mergeResources(resources, settings.getResources()),
         ttlSecondsAfterFinished,
-        settings);
+        settings,
+        settings.getAssemblerImage() != null ? settings.getAssemblerImage() : assemblerImage);
   }
 
   /** Requests and limits of {@code base}, each overridden by the same key of {@code override}. */

@@ -36,6 +36,11 @@ public final class BuilderSettingsFile {
       String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
       throw new IllegalArgumentException(file + where + ": " + e.getOriginalMessage(), e);
     }
+    if (settings.getMode() != null) {
+      // the mode is part of each image's tag, which the command line computes from the manifest alone
+      throw new IllegalArgumentException(file + ": mode: the builder mode is set by each PythonEnvironment"
+          + " (spec.builder.mode, default auto), not by the operator, because it is part of the image's tag");
+    }
     Long deadline = settings.getActiveDeadlineSeconds();
     if (deadline != null && (deadline < BuilderSpec.MIN_ACTIVE_DEADLINE_SECONDS
         || deadline > BuilderSpec.MAX_ACTIVE_DEADLINE_SECONDS)) {

@@ -57,6 +57,15 @@ public final class EnvforgeOperator implements AutoCloseable {
    */
   public static EnvforgeOperator start(KubernetesClient client, OperatorSettings settings, MeterRegistry meters,
       ImageRegistry registry, Clock clock) {
+    return start(client, settings, meters, registry, null, clock);
+  }
+
+  /**
+   * @param registry how images are looked up; null for the real registry client
+   * @param logs where build logs are stored; null for the registry of each image
+   */
+  public static EnvforgeOperator start(KubernetesClient client, OperatorSettings settings, MeterRegistry meters,
+      ImageRegistry registry, BuildLogStore logs, Clock clock) {
     OperatorMetrics metrics = new OperatorMetrics(meters);
     ImageRegistry images = registry != null ? registry
         : new PooledImageRegistry(settings.registryCacheTtl(), settings.registryTimeout(), metrics);
@@ -80,8 +89,11 @@ public final class EnvforgeOperator implements AutoCloseable {
         o.withLeaderElectionConfiguration(leaderElection(settings, lease.identity(), closing));
       }
     });
+    // build logs go to the real registry also when a test answers the image checks itself
+    BuildLogStore logStore = logs != null ? logs : images instanceof BuildLogStore store ? store
+        : new PooledImageRegistry(settings.registryCacheTtl(), settings.registryTimeout(), metrics);
     PythonEnvironmentReconciler reconciler = new PythonEnvironmentReconciler(client, settings.builder(), images,
-        plans, metrics, clock);
+        logStore, plans, metrics, clock);
     ReadProblemReporter readProblems = new ReadProblemReporter(new EventRecorder(client, clock));
     RegisteredController<PythonEnvironment> controller = operator.register(reconciler, c -> {
       // fields this build does not know are reported and ignored; a resource it cannot read is reported and skipped

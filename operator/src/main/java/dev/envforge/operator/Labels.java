@@ -15,6 +15,8 @@ public final class Labels {
   /** UID of the PythonEnvironment that created the build. */
   public static final String OWNER_UID = "envforge.dev/owner-uid";
   public static final String VARIANT = "envforge.dev/variant";
+  /** Which builder a build Job runs: assemble or kaniko. */
+  public static final String BUILDER = "envforge.dev/builder";
 
   public static final String IMAGE_ANNOTATION = "envforge.dev/image";
   public static final String HASH_ANNOTATION = "envforge.dev/hash";
@@ -27,8 +29,10 @@ public final class Labels {
 
   private Labels() {}
 
-  public static Map<String, String> build(String imageKey, String ownerUid, String variant) {
+  public static Map<String, String> build(String imageKey, String ownerUid, String variant,
+      dev.envforge.core.recipe.Builder builder) {
     Map<String, String> labels = new TreeMap<>();
+    labels.put(BUILDER, builder.id());
     labels.put(MANAGED_BY, MANAGED_BY_VALUE);
     labels.put(NAME, "envforge");
     labels.put(COMPONENT, COMPONENT_BUILD);

@@ -36,7 +36,8 @@ public final class PlanCache {
     // error messages name the files, so the same content under another name is another entry
     String key = key(files.displayName("") + "\n", contents, format, request, variant);
     return entries.computeIfAbsent(key, k -> EnvironmentPlanner.outcome(files, new PlanningRequest(format,
-        request.target(), request.baseImage(), request.installer()), variant, null, parsed));
+        request.target(), request.baseImage(), request.installer(), request.builderMode()), variant, null,
+        parsed));
   }
 
   public int size() {
@@ -51,7 +52,7 @@ public final class PlanCache {
           .append(e.getValue().length()).append(':').append(e.getValue());
     }
     sb.append('|').append(format).append('|').append(request.target()).append('|').append(request.baseImage())
-        .append('|').append(request.installer()).append('|').append(variant);
+        .append('|').append(request.installer()).append('|').append(request.builderMode()).append('|').append(variant);
     return PlanHasher.sha256Hex(sb.toString());
   }
 }

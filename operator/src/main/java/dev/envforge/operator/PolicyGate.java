@@ -211,8 +211,7 @@ final class PolicyGate {
     dev.envforge.api.v1alpha1.VariantStatus v = new dev.envforge.api.v1alpha1.VariantStatus(plan.variant());
     v.setHash(plan.hash().hex());
     v.setTag(plan.hash().tag());
-    VariantProjection.setPackageCounts(v, plan.plan());
-    v.setPython(plan.recipe().python());
+    VariantProjection.setPlanFacts(v, plan);
     v.setGeneration(generation);
     v.setPhase(dev.envforge.api.v1alpha1.VariantPhase.Pending);
     v.setReason(Reason.POLICY_VIOLATED);

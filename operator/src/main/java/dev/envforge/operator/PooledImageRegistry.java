@@ -1,7 +1,9 @@
 package dev.envforge.operator;
 
+import dev.envforge.core.buildlog.LogRegistry;
 import dev.envforge.core.cache.BoundedCache;
 import dev.envforge.core.hash.PlanHasher;
+import dev.envforge.core.registry.RegistryException;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
 import dev.envforge.core.registry.RegistryCheckListener;
@@ -17,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * content share one client and its cache of positive answers. Clients are keyed by a hash of the access, never by
  * the secret text itself.
  */
-public final class PooledImageRegistry implements ImageRegistry {
+public final class PooledImageRegistry implements ImageRegistry, BuildLogStore {
   private static final int MAX_CLIENTS = 256;
 
   private final Duration cacheTtl;
@@ -52,6 +54,18 @@ public final class PooledImageRegistry implements ImageRegistry {
       throw e;
     } finally {
       inFlight.remove(key, mine);
+    }
+  }
+
+  @Override
+  public Stored store(ImageReference image, String imageDigest, RegistryAccess access, byte[] log,
+      java.util.Map<String, String> annotations) throws StoreFailure {
+    try {
+      LogRegistry.StoredLog stored = LogRegistry.store(client(image.registry(), access).session(image, true,
+          java.util.List.of()), image, imageDigest, log, annotations);
+      return new Stored(stored.reference(), stored.referrer());
+    } catch (RegistryException e) {
+      throw new StoreFailure(e.getMessage());
     }
   }
 

@@ -67,7 +67,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private volatile InputInformers inputInformers;
 
   public PythonEnvironmentReconciler(KubernetesClient client, BuilderDefaults builderDefaults,
-      ImageRegistry registry, PlanCache plans, OperatorMetrics metrics, Clock clock) {
+      ImageRegistry registry, BuildLogStore logStore, PlanCache plans, OperatorMetrics metrics, Clock clock) {
     this.clock = clock;
     this.resourceInputs = new ResourceInputs(new ResourceInputs.ReferencedObjects() {
       @Override
@@ -86,7 +86,8 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics, planMemory);
     this.metrics = metrics;
     this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
-        job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock);
+        job -> informers.podsOf(job), registry, buildObjects, builderDefaults, metrics, transitions, clock,
+        new BuildLogKeeper(client, logStore), resourceInputs::secretValues);
   }
 
   @Override

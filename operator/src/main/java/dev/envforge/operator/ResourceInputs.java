@@ -67,6 +67,44 @@ final class ResourceInputs {
     return new Inputs(plan(spec, project), repository, access, project);
   }
 
+  /**
+   * The values of the Secrets the resource's builds are given (push and index credentials), as they could appear
+   * in a build log; empty when there are none or they are gone.
+   */
+  java.util.Set<String> secretValues(PythonEnvironment resource) {
+    PythonEnvironmentSpec spec = resource.getSpec();
+    String namespace = resource.getMetadata().getNamespace();
+    List<String> names = new ArrayList<>();
+    if (spec.getImage() != null && spec.getImage().getPushSecretRef() != null) {
+      names.add(spec.getImage().getPushSecretRef().getName());
+    }
+    if (spec.getIndexCredentialsSecretRef() != null) {
+      names.add(spec.getIndexCredentialsSecretRef().getName());
+    }
+    List<String> values = new ArrayList<>();
+    for (String name : names) {
+      Secret secret = name == null ? null : secret(namespace, name);
+      if (secret == null) {
+        continue;
+      }
+      if (secret.getData() != null) {
+        secret.getData().values().forEach(v -> values.add(decode(v)));
+      }
+      if (secret.getStringData() != null) {
+        values.addAll(secret.getStringData().values());
+      }
+    }
+    return dev.envforge.core.buildlog.SecretValues.of(values);
+  }
+
+  private static String decode(String base64) {
+    try {
+      return new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return base64;
+    }
+  }
+
   /** Every variant's plan and build context, checked here so that no input problem waits for a build to start. */
   private List<Planned> plan(PythonEnvironmentSpec spec, LoadedProject project) {
     PlanningRequest request = SpecPlanning.request(spec, project.format());
@@ -80,8 +118,10 @@ final class ResourceInputs {
         throw new SpecProblemException(Reason.PYTHON_EXCLUDED, "spec.python: " + refused.problem().message());
       }
       if (outcome instanceof Refused refused) {
-        throw new SpecProblemException(reasonFor(refused.problem().kind()), "spec.variants[" + i + "] ("
-            + variant.name() + "): " + refused.problem().message());
+        String where = refused.problem().kind() == PlanningProblem.Kind.BUILDER
+            ? "spec.builder.mode (variant " + variant.name() + "): "
+            : "spec.variants[" + i + "] (" + variant.name() + "): ";
+        throw new SpecProblemException(reasonFor(refused.problem().kind()), where + refused.problem().message());
       }
       variantPlans.add((Planned) outcome);
     }
@@ -92,7 +132,7 @@ final class ResourceInputs {
   static Reason reasonFor(PlanningProblem.Kind kind) {
     return switch (kind) {
       case LOCK, BUILD_CONTEXT -> Reason.INVALID_LOCK;
-      case RECIPE, RUNTIME -> Reason.INVALID_SPEC;
+      case RECIPE, RUNTIME, BUILDER -> Reason.INVALID_SPEC;
       case PYTHON -> Reason.PYTHON_EXCLUDED;
     };
   }

@@ -47,6 +47,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Default builder (Kaniko executor) image (default: ${DEFAULT-VALUE}).")
   String builderImage;
 
+  @Option(names = "--assembler-image", defaultValue = BuilderDefaults.DEFAULT_ASSEMBLER_IMAGE,
+      description = "Default image of assemble build Jobs, an envforge image that runs `envforge assemble`"
+          + " (default: ${DEFAULT-VALUE}; the chart passes the operator's own image).")
+  String assemblerImage;
+
   @Option(names = "--uv-image", paramLabel = "IMAGE",
       description = "Image the uv installer is copied from, a tag or repository@sha256:<64 hex>; it must hold uv "
           + dev.envforge.core.recipe.Installer.UV_VERSION + " (default: ghcr.io/astral-sh/uv:"
@@ -97,7 +102,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BuilderDefaults builder = new BuilderDefaults(builderImage, builderCacheRepository, builderDeadlineSeconds,
         BuilderDefaults.resources(builderCpuRequest, builderMemoryRequest, builderCpuLimit, builderMemoryLimit),
-        buildTtlSeconds);
+        buildTtlSeconds).withAssemblerImage(assemblerImage);
     BuilderSpec fileSettings = builderSettings != null ? BuilderSettingsFile.read(builderSettings) : null;
     if (uvImage != null) {
       // the file's value wins, as for every --builder-* flag

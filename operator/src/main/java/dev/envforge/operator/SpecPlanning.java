@@ -7,6 +7,7 @@ import dev.envforge.core.plan.Selection;
 import dev.envforge.core.plan.Target;
 import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantRequest;
+import dev.envforge.core.recipe.BuilderMode;
 import dev.envforge.core.recipe.Installer;
 import java.util.List;
 
@@ -20,7 +21,14 @@ public final class SpecPlanning {
         new Target(spec.getPython(),
             spec.getPlatform() == null ? Target.DEFAULT_PLATFORM : spec.getPlatform().value()),
         spec.getBaseImage(),
-        spec.getInstaller() == null ? Installer.UV : Installer.fromId(spec.getInstaller().value()));
+        spec.getInstaller() == null ? Installer.UV : Installer.fromId(spec.getInstaller().value()),
+        builderMode(spec));
+  }
+
+  /** spec.builder.mode; absent means auto. */
+  static BuilderMode builderMode(PythonEnvironmentSpec spec) {
+    return spec.getBuilder() == null || spec.getBuilder().getMode() == null ? BuilderMode.AUTO
+        : BuilderMode.fromId(spec.getBuilder().getMode().value());
   }
 
   /** The spec's variants, or the one default variant (main dependencies only). */

@@ -31,8 +31,14 @@ final class TransitionEvents {
     String changes = VariantHistory.changesSince(previousVariant(resource, plan.variant()), plan, plans);
     events.normal(resource, "BuildStarted", plan.variant() + "/" + created.getMetadata().getUid(),
         "variant " + plan.variant() + ": building " + image + " (" + plan.plan().packages().size()
-            + " packages) in Job " + created.getMetadata().getName()
+            + " packages) in Job " + created.getMetadata().getName() + " with " + builderPhrase(plan)
             + (changes == null ? "" : "; changes: " + changes));
+  }
+
+  /** "the assembler (every package has a wheel ...)" or "Kaniko (package foo 1.0 has ...)". */
+  static String builderPhrase(VariantPlan plan) {
+    String who = plan.recipe().builder() == dev.envforge.core.recipe.Builder.ASSEMBLE ? "the assembler" : "Kaniko";
+    return plan.builderReason() == null ? who : who + " (" + plan.builderReason() + ")";
   }
 
   /** A policy violation, unless the previous status already reported these very violations. */

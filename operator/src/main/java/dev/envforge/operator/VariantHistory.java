@@ -51,8 +51,7 @@ final class VariantHistory {
     v.setPhase(VariantPhase.Cached);
     v.setReason(Reason.ROLLED_BACK);
     v.setMessage("back to the image this variant used since " + earlier.getSince() + "; nothing to build");
-    VariantProjection.setPackageCounts(v, plan.plan());
-    v.setPython(plan.recipe().python());
+    VariantProjection.setPlanFacts(v, plan);
     v.setGeneration(generation);
     v.setRebuildToken(before.getRebuildToken());
     return v;
@@ -69,7 +68,10 @@ final class VariantHistory {
             && history.stream().anyMatch(e -> after.getHash().equals(e.getHash()));
         history.add(new HistoryEntry(after.getHash(), after.getImage(),
             Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString(), rollback ? Boolean.TRUE : null,
-            last == null ? null : changes(plans.get(last.getHash()), plan.plan())));
+            last == null ? null : changes(plans.get(last.getHash()), plan.plan())).withLog(builtLog(after)));
+      } else if (last.getLog() == null && builtLog(after) != null) {
+        // the log is stored after the image is adopted when the registry refused it at first
+        history.set(history.size() - 1, last.withLog(builtLog(after)));
       }
     }
     while (history.size() > limit) {
@@ -93,13 +95,18 @@ final class VariantHistory {
           e.getImage())) {
         if (e.getSince() != null && (last.getSince() == null || e.getSince().compareTo(last.getSince()) < 0)) {
           out.set(out.size() - 1, new HistoryEntry(last.getHash(), last.getImage(), e.getSince(),
-              last.getRollback(), last.getChanges()));
+              last.getRollback(), last.getChanges()).withLog(last.getLog() != null ? last.getLog() : e.getLog()));
         }
         continue;
       }
       out.add(e);
     }
     return out;
+  }
+
+  /** The log artifact of the build that made the variant's current image, or null when it has none. */
+  static String builtLog(VariantStatus v) {
+    return v.getPhase() == VariantPhase.Succeeded && v.getBuildLog() != null ? v.getBuildLog().getArtifact() : null;
   }
 
   /** The diff from an earlier plan, or why there is none. */

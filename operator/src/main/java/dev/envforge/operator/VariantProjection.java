@@ -107,12 +107,19 @@ final class VariantProjection {
     v.setRequestedPackages(plan.marksRequested() ? plan.requestedCount() : null);
   }
 
+  /** What the plan says about the variant whatever its phase: package counts, Python, the builder and why. */
+  static void setPlanFacts(VariantStatus v, VariantPlan plan) {
+    setPackageCounts(v, plan.plan());
+    v.setPython(plan.recipe().python());
+    v.setBuilder(plan.recipe().builder().id());
+    v.setBuilderReason(plan.builderReason());
+  }
+
   private static VariantStatus fromPlan(VariantPlan plan, long generation, String rebuildToken) {
     VariantStatus v = new VariantStatus(plan.variant());
     v.setHash(plan.hash().hex());
     v.setTag(plan.hash().tag());
-    setPackageCounts(v, plan.plan());
-    v.setPython(plan.recipe().python());
+    setPlanFacts(v, plan);
     v.setGeneration(generation);
     v.setRebuildToken(rebuildToken);
     return v;

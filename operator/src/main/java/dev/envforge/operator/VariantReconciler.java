@@ -2,9 +2,12 @@ package dev.envforge.operator;
 
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
+import dev.envforge.core.buildlog.BuildLogText;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
+import dev.envforge.core.recipe.Builder;
 import dev.envforge.core.registry.ImageReference;
+import dev.envforge.core.text.Texts;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
 import dev.envforge.core.planner.PlanOutcome.Planned;
@@ -27,6 +30,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +53,18 @@ final class VariantReconciler {
   private final OperatorMetrics metrics;
   private final TransitionEvents transitions;
   private final Clock clock;
+  private final BuildLogKeeper logs;
+  private final Function<PythonEnvironment, Set<String>> secretValues;
 
+  /**
+   * @param secretValues the values of the Secrets a resource's builds are given, which its build logs must not show
+   */
   VariantReconciler(BuildCoordinator coordinator, Function<Job, List<Pod>> podsOf, ImageRegistry registry,
       BuildObjects buildObjects, BuilderDefaults builderDefaults, OperatorMetrics metrics,
-      TransitionEvents transitions, Clock clock) {
+      TransitionEvents transitions, Clock clock, BuildLogKeeper logs,
+      Function<PythonEnvironment, Set<String>> secretValues) {
+    this.logs = logs;
+    this.secretValues = secretValues;
     this.coordinator = coordinator;
     this.podsOf = podsOf;
     this.registry = registry;
@@ -73,7 +85,7 @@ final class VariantReconciler {
     // a Job in the cache needs no claim any more
     job.ifPresent(j -> coordinator.release(imageKey));
     Situation situation = new Situation(before, plan, image, generation, resource.getSpec().getRebuildToken(),
-        job.map(j -> ExistingBuild.of(j, namespace, analyze(j))).orElse(null),
+        job.map(j -> ExistingBuild.of(j, namespace, analyze(j, resource))).orElse(null),
         job.isPresent() ? null : coordinator.pendingClaim(imageKey)
             .map(ref -> VariantDecision.relativeJobRef(ref, namespace)).orElse(null),
         null);
@@ -100,14 +112,42 @@ final class VariantReconciler {
     if (projection.cacheHit()) {
       metrics.cacheHit();
     }
+    logs.attach(before, projection.status(), situation.existingBuild(), job.orElse(null),
+        job.map(podsOf).orElse(List.of()), image, inputs.access(), () -> secretValues.apply(resource));
     return new VariantResult(projection.status(), projection.registryProblem());
   }
 
-  /** The build's outcome; the Job's FailedCreate events are read only while it has no Pod. */
-  private BuildOutcome analyze(Job job) {
+  /**
+   * The build's outcome; the Job's FailedCreate events are read only while it has no Pod. A failure's message
+   * quotes the end of the build log, which may print a credential the build was given: those values are removed.
+   */
+  private BuildOutcome analyze(Job job, PythonEnvironment resource) {
     List<Pod> pods = podsOf.apply(job);
-    return BuildFailureAnalyzer.analyze(job, pods, BuildFailureAnalyzer.mayHaveCreationFailures(job, pods)
-        ? buildObjects.creationFailures(job) : List.of());
+    BuildOutcome outcome = BuildFailureAnalyzer.analyze(job, pods,
+        BuildFailureAnalyzer.mayHaveCreationFailures(job, pods) ? buildObjects.creationFailures(job) : List.of());
+    if (outcome.reason() == null || outcome.message() == null) {
+      return outcome;
+    }
+    String message = BuildLogText.redact(outcome.message(), secretValues.apply(resource));
+    return message.equals(outcome.message()) ? outcome
+        : new BuildOutcome(outcome.state(), outcome.reason(), message, outcome.digest());
+  }
+
+  private static BuildContext projectWithoutCredentials(Inputs inputs) {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    inputs.project().contents().forEach((path, text) -> files.put(path, Texts.withoutUrlCredentials(text)));
+    return new BuildContext(files);
+  }
+
+  /**
+   * What {@code envforge assemble} needs to plan the variant as the operator did: the full Python version the
+   * markers were evaluated for (the recipe keeps only its minor version).
+   */
+  private static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan) {
+    var format = inputs.project().format();
+    return new BuildJobSpec.AssembleInputs(format.lockFile(), format.id(), plan.plan().selection().groups(),
+        plan.plan().selection().extras(), plan.plan().environment().pythonFullVersion(), plan.recipe().baseImage(),
+        plan.variant());
   }
 
   /**
@@ -137,12 +177,16 @@ final class VariantReconciler {
       return new ClaimedElsewhere(holder.get());
     }
     VariantPlan plan = planned.plan();
-    // the checked context, fetched through the mirrors and uv image of the resource and the operator
-    BuildContext buildContext = plan.render(FetchSettings.of(builderDefaults.pod(), resource.getSpec().getBuilder()));
+    boolean assemble = plan.recipe().builder() == Builder.ASSEMBLE;
+    // Kaniko builds the rendered context, fetched through the mirrors and uv image of the resource and the
+    // operator; the assembler plans again from the project's own files, handed on without credentials in URLs
+    // (the plan has none either; the build gets them from the index Secret)
+    var fetch = FetchSettings.of(builderDefaults.pod(), resource.getSpec().getBuilder());
+    BuildContext buildContext = assemble ? projectWithoutCredentials(inputs) : plan.render(fetch);
     Job created;
     try {
       BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,
-          token, List.copyOf(buildContext.files().keySet()));
+          token, List.copyOf(buildContext.files().keySet()), assemble ? assembleInputs(inputs, plan) : null);
       created = buildObjects.create(spec, buildContext);
     } catch (KubernetesClientException e) {
       coordinator.release(imageKey);
@@ -155,8 +199,8 @@ final class VariantReconciler {
       throw e;
     }
     transitions.buildStarted(resource, plan, image, created);
-    LOG.info("resource={}/{} variant={} image={} job={} build started", namespace,
-        resource.getMetadata().getName(), plan.variant(), image, jobName);
+    LOG.info("resource={}/{} variant={} image={} job={} builder={} build started", namespace,
+        resource.getMetadata().getName(), plan.variant(), image, jobName, plan.recipe().builder().id());
     return new Created(jobName, token, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
   }
 }

@@ -51,6 +51,7 @@ class GeneratedCrdTest {
             "Image string 0 .status.image",
             "Status string 0 .status.conditions[?(@.type==\"Ready\")].message",
             "Reason string 1 .status.conditions[?(@.type==\"Ready\")].reason",
+            "Builder string 1 .status.variants[0].builder",
             "Age date 0 .metadata.creationTimestamp");
   }
 

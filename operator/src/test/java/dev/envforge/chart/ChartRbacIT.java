@@ -103,6 +103,6 @@ class ChartRbacIT {
     assertThat(used()).contains("create batch jobs", "watch envforge.dev pythonenvironments",
         "update envforge.dev pythonenvironments/status", "create core events", "get coordination.k8s.io leases",
         "watch envforge.dev environmentpolicies", "patch envforge.dev environmentpolicies/status",
-        "watch core namespaces");
+        "watch core namespaces", "get core pods/log");
   }
 }

@@ -433,6 +433,45 @@ class RealBuildIT {
    * The venv holds exactly the variant's plan, as {@code pip list} (the base's pip, run for the venv) and Python's
    * {@code importlib.metadata} see it, and its bytecode is what the recipe promises ({@link #assertBytecodeValid}).
    */
+  /**
+   * The fallback, for real: under builder mode auto, a package whose lock lists only its sdist makes the variant a
+   * Kaniko build (the status says which package and why), and pip builds the package from source inside it.
+   */
+  @Test
+  @Order(9)
+  void aPackageWithOnlyAnSdistFallsBackToKanikoWhichBuildsItFromSource() {
+    assumeTrue(!RealBuildWorld.buildBackend().isEmpty(),
+        "building an sdist needs Debian's python3-setuptools-whl and python3-wheel-whl in the index");
+    String ns = "fallback";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.UV, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    String betaWheel = world.wheels.beta().wheel().filename();
+    String lock = project.lock().lines().filter(line -> !line.contains(betaWheel))
+        .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    assertThat(lock).as("beta's lock entry keeps only its sdist").doesNotContain(betaWheel)
+        .contains(world.wheels.beta().sdist().filename());
+    PythonEnvironment pe = world.environment(ns, "app", new RealBuildWorld.ProjectFiles(project.pyproject(), lock),
+        "e2e/fallback", MAIN);
+    pe.getSpec().setBuilder(null); // builder mode auto
+    world.index().clearRequests();
+    world.apply(pe);
+
+    PythonEnvironment ready = world.awaitCondition(ns, "app", Conditions.READY, "True", Reason.BUILT.wire(),
+        BUILD_TIMEOUT);
+
+    VariantStatus v = variant(ready, "default");
+    report("fallback: %s: %s", v.getBuilder(), v.getBuilderReason());
+    assertThat(v.getBuilder()).isEqualTo("kaniko");
+    assertThat(v.getBuilderReason()).startsWith("package beta 2.0 has no wheel for CPython " + RealBuildWorld.PYTHON)
+        .endsWith("(only an sdist, which must be built)");
+    assertImageHolds(ready, "default", "alpha==1.0", "beta==2.0");
+    assertThat(world.index().downloadedFiles()).as("beta built from its sdist, alpha installed from its wheel")
+        .contains(world.wheels.beta().sdist().filename(), world.wheels.alpha().wheel().filename())
+        .doesNotContain(betaWheel);
+    assertThat(world.client().batch().v1().jobs().inNamespace(ns).list().getItems()).singleElement()
+        .satisfies(job -> assertThat(job.getMetadata().getLabels()).containsEntry("envforge.dev/builder", "kaniko"));
+  }
+
   private static void assertImageHolds(PythonEnvironment pe, String variant, String... expected) {
     VariantStatus v = variant(pe, variant);
     String image = imageOf(pe, variant);

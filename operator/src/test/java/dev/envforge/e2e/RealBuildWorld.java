@@ -6,6 +6,8 @@ import dev.envforge.api.v1alpha1.InlineSource;
 import dev.envforge.api.v1alpha1.Installer;
 import dev.envforge.api.v1alpha1.LockSource;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.BuilderMode;
+import dev.envforge.api.v1alpha1.BuilderSpec;
 import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
 import dev.envforge.api.v1alpha1.SecretReference;
 import dev.envforge.api.v1alpha1.Variant;
@@ -68,6 +70,28 @@ public final class RealBuildWorld implements AutoCloseable {
 
   private RealBuildWorld() {}
 
+  /**
+   * Debian's setuptools and wheel wheels, which pip fetches from the index to build an sdist (build isolation);
+   * none where the packages are not installed.
+   */
+  static List<TestWheels.Distribution> buildBackend() {
+    Path folder = Path.of("/usr/share/python-wheels");
+    List<TestWheels.Distribution> files = new java.util.ArrayList<>();
+    for (String project : List.of("setuptools", "wheel")) {
+      try (var found = java.nio.file.Files.list(folder)) {
+        for (Path wheel : found.filter(f -> f.getFileName().toString().startsWith(project + "-")
+            && f.getFileName().toString().endsWith(".whl")).toList()) {
+          String name = wheel.getFileName().toString();
+          files.add(new TestWheels.Distribution(project, name.split("-")[1], name,
+              java.nio.file.Files.readAllBytes(wheel)));
+        }
+      } catch (java.io.IOException e) {
+        return List.of();
+      }
+    }
+    return files;
+  }
+
   private void startAll(Path work, KanikoJobExecutor.Storage storage) {
     registry = RegistryServer.start();
     base = LocalPythonBaseImage.prepare();
@@ -75,7 +99,9 @@ public final class RealBuildWorld implements AutoCloseable {
     baseReference = base.reference(registry.hostPort());
     loginRegistry = RegistryServer.start(loginRegistryOptions(pushPassword));
     base.pushTo(loginRegistry.hostPort(), Optional.of(PUSH_USER + ":" + pushPassword));
-    index = LocalPackageIndex.start(wheels.servedFiles());
+    List<TestWheels.Distribution> served = new java.util.ArrayList<>(wheels.servedFiles());
+    served.addAll(buildBackend());
+    index = LocalPackageIndex.start(served);
     privateIndex = LocalPackageIndex.start(wheels.servedFiles(),
         Optional.of(new LocalPackageIndex.Credentials(INDEX_USER, indexPassword)));
     Path inspection = work.resolve("inspection");
@@ -227,6 +253,10 @@ public final class RealBuildWorld implements AutoCloseable {
     spec.setBaseImage(baseReference);
     spec.setPython(PYTHON);
     spec.setInstaller(Installer.PIP);
+    // the executor runs Kaniko Jobs; a test of the fallback sets the mode back to auto
+    BuilderSpec builder = new BuilderSpec();
+    builder.setMode(BuilderMode.KANIKO);
+    spec.setBuilder(builder);
     spec.setVariants(variants.length == 0 ? PythonEnvironmentSpec.defaultVariants() : List.of(variants));
     pe.setSpec(spec);
     return pe;

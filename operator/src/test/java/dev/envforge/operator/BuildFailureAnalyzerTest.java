@@ -66,4 +66,39 @@ class BuildFailureAnalyzerTest {
 
     assertThat(outcome.message()).contains("https://***@pypi.example/simple").doesNotContain("s3cr3t");
   }
+
+  /** The same failed Job, as an assemble build. */
+  static final Job ASSEMBLE_FAILED = new JobBuilder(FAILED).editMetadata()
+      .addToLabels(Labels.BUILDER, "assemble").endMetadata().build();
+
+  @Test
+  void anAssembleBuildIsReadAsTheAssemblerReportsIt() {
+    BuildOutcome refused = BuildFailureAnalyzer.analyze(ASSEMBLE_FAILED, List.of(exited(4,
+        "envforge: cannot assemble: package foo 1.0 has no wheel for glibc 2.17 (build with the Kaniko recipe"
+            + " instead)")));
+    assertThat(refused.reason()).isEqualTo(Reason.NOT_ASSEMBLABLE);
+    assertThat(refused.message()).contains("spec.builder.mode to kaniko", "package foo 1.0");
+
+    // Kaniko's words mean nothing in an assembler's log: any other exit is a build failure with its last lines
+    BuildOutcome other = BuildFailureAnalyzer.analyze(ASSEMBLE_FAILED, List.of(exited(3,
+        "failed to execute command\nenvforge: https://user:s3cr3t@r.example/v2/app/blobs/uploads/: 503")));
+    assertThat(other.reason()).isEqualTo(Reason.BUILD_FAILED);
+    assertThat(other.message()).startsWith("the assembler failed (exit code 3)").doesNotContain("s3cr3t");
+    assertThat(BuildFailureAnalyzer.analyze(FAILED, List.of(exited(4, "failed to execute command"))).reason())
+        .as("exit code 4 of Kaniko is no assembler's refusal").isEqualTo(Reason.INSTALL_FAILED);
+  }
+
+  @Test
+  void podSecurityRejectingAnAssemblePodDoesNotBlameKanikosRoot() {
+    Job pending = new JobBuilder().withNewMetadata().withName("envforge-build-1").addToLabels(Labels.BUILDER,
+        "assemble").endMetadata().withNewSpec().withActiveDeadlineSeconds(3600L).endSpec().build();
+    io.fabric8.kubernetes.api.model.Event rejected = new io.fabric8.kubernetes.api.model.EventBuilder()
+        .withNewMetadata().withName("e").endMetadata().withReason(BuildFailureAnalyzer.FAILED_CREATE)
+        .withMessage("Error creating: pods \"envforge-build-1-x\" is forbidden: violates PodSecurity"
+            + " \"restricted:latest\": seLinuxOptions")
+        .withLastTimestamp("2030-01-01T00:00:00Z").build();
+    BuildOutcome outcome = BuildFailureAnalyzer.analyze(pending, List.of(), List.of(rejected));
+    assertThat(outcome.reason()).isEqualTo(Reason.POD_SECURITY_REJECTED);
+    assertThat(outcome.message()).contains("non-root", "spec.builder").doesNotContain("Kaniko runs as root");
+  }
 }

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import dev.envforge.testing.WheelProject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,10 +118,14 @@ class BuilderSettingsMergeTest {
         .filter(l -> l.startsWith("--")).toList());
   }
 
+  /** Fields that choose the builder rather than shape its Pod: {@link #theBuilderFieldsChooseTheAssembleJob}. */
+  static final List<String> BUILDER_CHOICE = List.of("mode", "assemblerImage");
+
   @Test
   void everyFieldOfBuilderSpecIsCovered() {
     List<String> fields = Arrays.stream(BuilderSpec.class.getDeclaredFields())
-        .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList();
+        .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName)
+        .filter(f -> !BUILDER_CHOICE.contains(f)).toList();
     assertThat(SETTERS.keySet()).containsExactlyInAnyOrderElementsOf(fields);
     assertThat(PARTS.keySet()).containsExactlyInAnyOrderElementsOf(fields);
   }
@@ -210,6 +215,55 @@ class BuilderSettingsMergeTest {
         new VariantRequest("default", new Selection(List.of(), List.of())));
   }
 
+  @Test
+  void theBuilderFieldsChooseTheAssembleJob(@TempDir Path dir) throws Exception {
+    BuilderDefaults defaults = BuilderDefaults.defaults().withSettings(operatorWide());
+    assertThat(container(assembleJob(defaults, null)).getImage()).isEqualTo(BuilderDefaults.DEFAULT_ASSEMBLER_IMAGE);
+    BuilderSpec settings = operatorWide();
+    settings.setAssemblerImage("mirror.example/envforge:0.1.0");
+    BuilderDefaults withImage = BuilderDefaults.defaults().withSettings(settings);
+    assertThat(container(assembleJob(withImage, null)).getImage()).isEqualTo("mirror.example/envforge:0.1.0");
+    BuilderSpec resource = new BuilderSpec();
+    resource.setAssemblerImage("team.example/envforge:0.1.0");
+    Job own = assembleJob(withImage, resource);
+    assertThat(container(own).getImage()).isEqualTo("team.example/envforge:0.1.0");
+    assertThat(container(own).getArgs()).first().isEqualTo("assemble");
+    // the Pod settings apply to assemble Jobs as to Kaniko ones; Kaniko's mirrors do not
+    assertThat(own.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("builder");
+    assertThat(own.getSpec().getTemplate().getSpec().getNodeSelector())
+        .isEqualTo(Map.of("pool", "builds", "kubernetes.io/os", "linux"));
+    assertThat(container(own).getEnv()).extracting(EnvVar::getName).contains("HTTPS_PROXY");
+    assertThat(container(own).getArgs()).noneMatch(a -> a.contains("mirror.example/dockerhub"));
+    resource.setMode(dev.envforge.api.v1alpha1.BuilderMode.KANIKO);
+    assertThat(container(assembleJob(withImage, resource)).getImage()).as("mode kaniko: the Kaniko image")
+        .isEqualTo(settings.getImage());
+
+    Path mode = dir.resolve("mode.yaml");
+    Files.writeString(mode, "mode: assemble\n");
+    assertThatThrownBy(() -> BuilderSettingsFile.read(mode)).hasMessageStartingWith(mode + ": mode:")
+        .hasMessageContaining("spec.builder.mode");
+    Path image = dir.resolve("image.yaml");
+    Files.writeString(image, "assemblerImage: mirror.example/envforge:0.1.0\n");
+    assertThat(BuilderSettingsFile.read(image).getAssemblerImage()).isEqualTo("mirror.example/envforge:0.1.0");
+  }
+
+  /** The Job of an all-wheel plan, whose builder {@code spec.builder.mode} decides (auto: assemble). */
+  private static Job assembleJob(BuilderDefaults defaults, BuilderSpec builder) {
+    PythonEnvironment resource = OperatorHarness.environment("team", "app", WheelProject.PYPROJECT,
+        WheelProject.LOCK, "registry.example/team/app");
+    resource.setMetadata(new ObjectMetaBuilder(resource.getMetadata()).withUid("uid-1").build());
+    resource.getSpec().setBuilder(builder);
+    VariantPlan plan = EnvironmentPlanner.plan(ProjectFiles.of(WheelProject.FILES, "inline/"),
+        SpecPlanning.request(resource.getSpec(), null),
+        new VariantRequest("default", new Selection(List.of(), List.of())));
+    ImageReference image = ImageReference.of("registry.example", "team/app", "ef-1");
+    BuildJobSpec spec = BuildJobSpec.of(resource, defaults, new RegistryAccess(null, null, false), plan, image,
+        "key", "envforge-build-1", null, List.copyOf(WheelProject.FILES.keySet()),
+        new BuildJobSpec.AssembleInputs("uv.lock", "uv", List.of(), List.of(), plan.recipe().python(),
+            plan.recipe().baseImage(), "default"));
+    return BuildJobFactory.job(spec);
+  }
+
   private static Job job(BuilderDefaults defaults, BuilderSpec builder) {
     PythonEnvironment resource = OperatorHarness.environment("team", "app", null,
         "certifi==2026.7.22 \\\n    --hash=sha256:62f22742b58a1a33014a2b6b706588a8d7e2a88ae7bd1a6ebe8c992928483775\n",
@@ -222,7 +276,7 @@ class BuilderSettingsMergeTest {
         new VariantRequest("default", new Selection(List.of(), List.of())));
     ImageReference image = ImageReference.of("registry.example", "team/app", "ef-1");
     BuildJobSpec spec = BuildJobSpec.of(resource, defaults, new RegistryAccess(null, null, false), plan, image,
-        "key", "envforge-build-1", null, List.of("Dockerfile"));
+        "key", "envforge-build-1", null, List.of("Dockerfile"), null);
     return BuildJobFactory.job(spec);
   }
 

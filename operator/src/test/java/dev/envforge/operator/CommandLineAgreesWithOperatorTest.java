@@ -87,7 +87,9 @@ class CommandLineAgreesWithOperatorTest {
           destinations.clear();
           for (Job job : k8s.client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()) {
             job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().stream()
-                .filter(a -> a.startsWith("--destination=")).map(a -> a.substring("--destination=".length()))
+                // Kaniko's --destination, or envforge assemble's --to
+                .filter(a -> a.startsWith("--destination=") || a.startsWith("--to="))
+                .map(a -> a.substring(a.indexOf('=') + 1))
                 .forEach(destinations::add);
           }
           assertThat(destinations).hasSizeGreaterThanOrEqualTo(new java.util.HashSet<>(operatorTags.values()).size());

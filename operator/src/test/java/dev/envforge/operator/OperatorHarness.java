@@ -71,8 +71,8 @@ final class OperatorHarness implements AutoCloseable {
     var expectations = new java.util.HashMap<io.fabric8.mockwebserver.ServerRequest,
         java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
     server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-        new io.fabric8.mockwebserver.MockWebServer(), expectations,
-        new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(expectations), false);
+        new io.fabric8.mockwebserver.MockWebServer(), expectations, new PodLogDispatcher(expectations, podLogs),
+        false);
     server.init();
     client = server.createClient(b -> b.editOrNewConfig().withUserAgent(TEST_USER_AGENT).endConfig());
     // the operator's time limits and retries, as RunCommand sets them (ApiClientSettings)
@@ -341,6 +341,64 @@ final class OperatorHarness implements AutoCloseable {
     SecretReference ref = new SecretReference();
     ref.setName(name);
     return ref;
+  }
+
+  /** The logs the kubelet serves, by "namespace/pod"; a Pod without one answers 404 as a Pod that is gone. */
+  private final Map<String, String> podLogs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The builder's log of a Pod, as GET pods/NAME/log serves it. */
+  void podLog(Pod pod, String log) {
+    podLogs.put(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), log);
+  }
+
+  /** What the kubelet reports for a build Pod that ended, with the builder's log. */
+  Pod podFinished(Job job, int exitCode, String reason, String message, String log) {
+    Pod pod = podFinished(job, exitCode, reason, message);
+    podLog(pod, log);
+    return pod;
+  }
+
+  /**
+   * The CRUD server with the pods/log subresource: it would answer GET pods/NAME/log with a list of every object it
+   * holds (it has no logs), so a log comes from {@link #podLog} or the request gets the kubelet's 404.
+   */
+  private static final class PodLogDispatcher
+      extends io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher {
+    private static final java.util.regex.Pattern LOG_PATH =
+        java.util.regex.Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
+    private final Map<String, String> logs;
+
+    PodLogDispatcher(Map<io.fabric8.mockwebserver.ServerRequest,
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> expectations, Map<String, String> logs) {
+      super(expectations);
+      this.logs = logs;
+    }
+
+    @Override
+    public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+      java.util.regex.Matcher m = LOG_PATH.matcher(request.getPath());
+      if (!"GET".equals(request.getMethod()) || !m.matches()) {
+        return super.dispatch(request);
+      }
+      String log = logs.get(m.group(1) + "/" + m.group(2));
+      if (log == null) {
+        return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(404)
+            .setHeader("Content-Type", "application/json")
+            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+                + "\"pods \\\"" + m.group(2) + "\\\" not found\",\"reason\":\"NotFound\",\"code\":404}");
+      }
+      // limitBytes keeps the start of what tailLines selected, as the kubelet does
+      String query = m.group(3) == null ? "" : m.group(3);
+      java.util.regex.Matcher tail = java.util.regex.Pattern.compile("[?&]tailLines=(\\d+)").matcher(query);
+      if (tail.find()) {
+        List<String> lines = log.lines().toList();
+        int n = Integer.parseInt(tail.group(1));
+        log = String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()))
+            + (log.endsWith("\n") ? "\n" : "");
+      }
+      return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200)
+          .setHeader("Content-Type", "text/plain").setBody(log);
+    }
   }
 
   /** What the kubelet reports for a build Pod that ended: exit code, reason and termination message. */

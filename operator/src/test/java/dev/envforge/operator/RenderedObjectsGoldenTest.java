@@ -11,6 +11,7 @@ import dev.envforge.core.planner.PlanningRequest;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.planner.VariantRequest;
 import dev.envforge.core.recipe.BuildContext;
+import dev.envforge.core.recipe.BuilderMode;
 import dev.envforge.core.recipe.Installer;
 import dev.envforge.core.registry.ManifestCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -105,7 +106,7 @@ class RenderedObjectsGoldenTest {
     String lock = OperatorHarness.resource("corpus/uv-langchain-ai-langgraph/uv.lock");
     VariantPlan plan = EnvironmentPlanner.plan(ProjectFiles.of(Map.of("pyproject.toml", pyproject, "uv.lock", lock),
             "corpus/uv-langchain-ai-langgraph/"),
-        new PlanningRequest(null, Target.DEFAULT, null, installer),
+        new PlanningRequest(null, Target.DEFAULT, null, installer, BuilderMode.KANIKO),
         new VariantRequest("default", new Selection(List.of(), List.of())));
 
     BuildContext context = plan.render();

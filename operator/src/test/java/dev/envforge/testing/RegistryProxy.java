@@ -65,6 +65,12 @@ public final class RegistryProxy implements AutoCloseable {
   private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade",
       "transfer-encoding", "keep-alive", "date");
 
+  private static final Pattern REFERRERS_PATH = Pattern.compile("^/v2/(.+?)/referrers/(sha256:[a-f0-9]{64})$");
+  private static final Pattern MANIFEST_PATH = Pattern.compile("^/v2/(.+?)/manifests/[^/]+$");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  /** The descriptors of manifests with a subject, by "repository subject-digest"; null: no referrers API. */
+  private volatile Map<String, List<Map<String, Object>>> referrers;
   private final URI upstream;
   private final HttpClient upstreamClient;
   private final HttpServer server;
@@ -166,6 +172,17 @@ public final class RegistryProxy implements AutoCloseable {
     this.stripDigestOnHead = strip;
   }
 
+  /**
+   * Serves the OCI 1.1 referrers API in front of a registry that lacks it, as a registry with the API does: a
+   * manifest PUT with a {@code subject} is answered with {@code OCI-Subject}, and
+   * {@code GET /v2/<name>/referrers/<digest>} lists the manifests naming that subject (filtered by
+   * {@code artifactType}).
+   */
+  public RegistryProxy serveReferrers() {
+    referrers = new java.util.concurrent.ConcurrentHashMap<>();
+    return this;
+  }
+
   /** Forwards everything as it is again: no fixed status, no delay, digests kept. Token auth stays. */
   public void behaveNormally() {
     fault = null;
@@ -251,6 +268,22 @@ public final class RegistryProxy implements AutoCloseable {
           return;
         }
       }
+      Map<String, List<Map<String, Object>>> index = referrers;
+      Matcher referrersPath = REFERRERS_PATH.matcher(exchange.getRequestURI().getRawPath());
+      if (index != null && method.equals("GET") && referrersPath.matches()) {
+        String artifactType = exchange.getRequestURI().getQuery() == null ? null
+            : exchange.getRequestURI().getQuery().replaceFirst("^.*artifactType=([^&]*).*$", "$1");
+        List<Map<String, Object>> listed = index.getOrDefault(referrersPath.group(1) + " " + referrersPath.group(2),
+            List.of()).stream().filter(d -> artifactType == null || artifactType.equals(d.get("artifactType")))
+            .toList();
+        exchange.getResponseHeaders().add("Content-Type", "application/vnd.oci.image.index.v1+json");
+        if (artifactType != null) {
+          exchange.getResponseHeaders().add("OCI-Filters-Applied", "artifactType");
+        }
+        answer.send(200, JSON.writeValueAsBytes(Map.of("schemaVersion", 2,
+            "mediaType", "application/vnd.oci.image.index.v1+json", "manifests", listed)));
+        return;
+      }
       HttpRequest.Builder forward = HttpRequest.newBuilder(upstream.resolve(path)).timeout(Duration.ofSeconds(30))
           .method(method, requestBody.length == 0 ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofByteArray(requestBody));
@@ -275,6 +308,28 @@ public final class RegistryProxy implements AutoCloseable {
               lower.equals("location") ? value.replace(upstream.toString(), url().toString()) : value);
         }
       });
+      Matcher manifestPath = MANIFEST_PATH.matcher(exchange.getRequestURI().getRawPath());
+      if (index != null && method.equals("PUT") && manifestPath.matches() && upstreamAnswer.statusCode() == 201) {
+        var manifest = JSON.readTree(requestBody);
+        String subject = manifest.path("subject").path("digest").asText("");
+        if (!subject.isEmpty()) {
+          Map<String, Object> descriptor = new java.util.LinkedHashMap<>();
+          descriptor.put("mediaType", manifest.path("mediaType").asText());
+          descriptor.put("digest", upstreamAnswer.headers().firstValue("Docker-Content-Digest").orElseThrow());
+          descriptor.put("size", requestBody.length);
+          descriptor.put("artifactType", manifest.path("artifactType").asText(
+              manifest.path("config").path("mediaType").asText()));
+          if (manifest.path("annotations").isObject()) {
+            descriptor.put("annotations", JSON.convertValue(manifest.path("annotations"), Map.class));
+          }
+          List<Map<String, Object>> listed = index.computeIfAbsent(manifestPath.group(1) + " " + subject,
+              k -> new CopyOnWriteArrayList<>());
+          if (listed.stream().noneMatch(d -> d.get("digest").equals(descriptor.get("digest")))) {
+            listed.add(descriptor);
+          }
+          exchange.getResponseHeaders().add("OCI-Subject", subject);
+        }
+      }
       answer.send(upstreamAnswer.statusCode(), upstreamAnswer.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -24,7 +24,8 @@ import java.util.Objects;
  * operator's, and each part of affinity (node, pod, pod anti) replaces the operator's part.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"image", "resources", "activeDeadlineSeconds", "cacheRepository", "serviceAccountName",
+@JsonPropertyOrder({"mode", "assemblerImage", "image", "resources", "activeDeadlineSeconds", "cacheRepository",
+    "serviceAccountName",
     "nodeSelector", "tolerations", "affinity", "priorityClassName", "runtimeClassName", "imagePullSecrets", "env",
     "podLabels", "podAnnotations", "registryMirrors", "uvImage", "indexMirrors"})
 public class BuilderSpec {
@@ -33,6 +34,22 @@ public class BuilderSpec {
   public static final long MIN_ACTIVE_DEADLINE_SECONDS = 60;
   /** Longest build time limit accepted: one day. */
   public static final long MAX_ACTIVE_DEADLINE_SECONDS = 86_400;
+
+  @JsonPropertyDescription(
+      "Which builder makes the images: auto (default when absent) assembles an image from the plan's wheels when"
+          + " every package has a wheel for the target, and builds with Kaniko otherwise; assemble always assembles"
+          + " and refuses a plan with a package that has no wheel (InvalidSpec naming the package); kaniko always"
+          + " builds with Kaniko. The builder is part of the image's hash, so the tag names what was built;"
+          + " status.variants[].builder and builderReason say which builder was chosen and why. Per resource only:"
+          + " the operator's builder settings cannot set it.")
+  private BuilderMode mode;
+
+  @Size(max = 255)
+  @JsonPropertyDescription(
+      "Image that runs envforge assemble in the build Job (mode assemble, or auto when it assembles), a tag or a"
+          + " digest. Default: the operator's --assembler-image (chart value builder.assemblerImage, else the"
+          + " operator's own image).")
+  private String assemblerImage;
 
   @Size(max = 255)
   @Pattern(Patterns.PINNABLE_IMAGE)
@@ -57,8 +74,9 @@ public class BuilderSpec {
   @Size(max = 255)
   @Pattern(Patterns.IMAGE_REPOSITORY)
   @JsonPropertyDescription(
-      "Repository for Kaniko's layer cache (--cache=true --cache-repo). When absent, builds run without a layer"
-          + " cache, unless the operator sets one.")
+      "Repository for the builds' layer cache: Kaniko's --cache-repo, or the assembler's --cache-repo (package"
+          + " layers tagged layer-<key>). When absent, builds run without a layer cache, unless the operator sets"
+          + " one.")
   private String cacheRepository;
 
   @Size(max = 253)
@@ -70,7 +88,7 @@ public class BuilderSpec {
 
   @JsonPropertyDescription(
       "Node labels the build Pod must match, merged over the operator's. kubernetes.io/os and kubernetes.io/arch"
-          + " always follow spec.platform.")
+          + " always follow spec.platform for Kaniko builds; an assemble build runs on any Linux node.")
   private Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Tolerations of the build Pod, added to the operator's.")
@@ -130,6 +148,22 @@ public class BuilderSpec {
           + " clusters). Merged by url over the operator's list (chart value builder.indexMirrors). Every recorded"
           + " artifact hash is still checked, and the image tag does not change.")
   private List<IndexMirror> indexMirrors;
+
+  public BuilderMode getMode() {
+    return mode;
+  }
+
+  public void setMode(BuilderMode mode) {
+    this.mode = mode;
+  }
+
+  public String getAssemblerImage() {
+    return assemblerImage;
+  }
+
+  public void setAssemblerImage(String assemblerImage) {
+    this.assemblerImage = assemblerImage;
+  }
 
   public String getImage() {
     return image;
@@ -276,7 +310,9 @@ public class BuilderSpec {
       return false;
     }
     BuilderSpec that = (BuilderSpec) o;
-    return Objects.equals(image, that.image)
+    return mode == that.mode
+        && Objects.equals(assemblerImage, that.assemblerImage)
+        && Objects.equals(image, that.image)
         && Objects.equals(resources, that.resources)
         && Objects.equals(activeDeadlineSeconds, that.activeDeadlineSeconds)
         && Objects.equals(cacheRepository, that.cacheRepository)
@@ -297,12 +333,14 @@ public class BuilderSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(image, resources, activeDeadlineSeconds, cacheRepository, serviceAccountName, nodeSelector, tolerations, affinity, priorityClassName, runtimeClassName, imagePullSecrets, env, podLabels, podAnnotations, registryMirrors, uvImage, indexMirrors);
+    return Objects.hash(mode, assemblerImage, image, resources, activeDeadlineSeconds, cacheRepository,
+        serviceAccountName, nodeSelector, tolerations, affinity, priorityClassName, runtimeClassName, imagePullSecrets,
+        env, podLabels, podAnnotations, registryMirrors, uvImage, indexMirrors);
   }
 
   @Override
   public String toString() {
-    return "BuilderSpec{" + "image=" + image + ", " + "resources=" + resources + ", " + "activeDeadlineSeconds=" + activeDeadlineSeconds + ", " + "cacheRepository=" + cacheRepository + ", " + "serviceAccountName=" + serviceAccountName + ", " + "nodeSelector=" + nodeSelector + ", " + "tolerations=" + tolerations + ", " + "affinity=" + affinity + ", " + "priorityClassName=" + priorityClassName + ", " + "runtimeClassName=" + runtimeClassName + ", " + "imagePullSecrets=" + imagePullSecrets + ", " + "env=" + env + ", " + "podLabels=" + podLabels + ", " + "podAnnotations=" + podAnnotations
+    return "BuilderSpec{mode=" + mode + ", assemblerImage=" + assemblerImage + ", image=" + image + ", " + "resources=" + resources + ", " + "activeDeadlineSeconds=" + activeDeadlineSeconds + ", " + "cacheRepository=" + cacheRepository + ", " + "serviceAccountName=" + serviceAccountName + ", " + "nodeSelector=" + nodeSelector + ", " + "tolerations=" + tolerations + ", " + "affinity=" + affinity + ", " + "priorityClassName=" + priorityClassName + ", " + "runtimeClassName=" + runtimeClassName + ", " + "imagePullSecrets=" + imagePullSecrets + ", " + "env=" + env + ", " + "podLabels=" + podLabels + ", " + "podAnnotations=" + podAnnotations
         + ", registryMirrors=" + registryMirrors + ", uvImage=" + uvImage + ", indexMirrors=" + indexMirrors + "}";
   }
 }

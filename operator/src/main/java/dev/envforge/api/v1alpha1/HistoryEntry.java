@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /** One image a variant used, in {@code status.variants[].history}, oldest first. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"hash", "image", "since", "rollback", "changes"})
+@JsonPropertyOrder({"hash", "image", "since", "rollback", "changes", "log"})
 public class HistoryEntry {
 
   @JsonPropertyDescription("Hash of the plan the image holds.")
@@ -25,6 +25,10 @@ public class HistoryEntry {
   @JsonPropertyDescription("Packages changed against the previous entry: counts (+added -removed ~version"
       + " changed, source changed), then the first changes.")
   private String changes;
+
+  @JsonPropertyDescription("The log of the build that made the image, when this operator built it: an immutable"
+      + " reference repository@sha256:digest of the log artifact (see envforge logs).")
+  private String log;
 
   public HistoryEntry() {}
 
@@ -76,21 +80,36 @@ public class HistoryEntry {
     this.changes = changes;
   }
 
+  public String getLog() {
+    return log;
+  }
+
+  public void setLog(String log) {
+    this.log = log;
+  }
+
+  /** This entry with the given log reference. */
+  public HistoryEntry withLog(String log) {
+    HistoryEntry e = new HistoryEntry(hash, image, since, rollback, changes);
+    e.setLog(log);
+    return e;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof HistoryEntry that && Objects.equals(hash, that.hash) && Objects.equals(image, that.image)
         && Objects.equals(since, that.since) && Objects.equals(rollback, that.rollback)
-        && Objects.equals(changes, that.changes);
+        && Objects.equals(changes, that.changes) && Objects.equals(log, that.log);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(hash, image, since, rollback, changes);
+    return Objects.hash(hash, image, since, rollback, changes, log);
   }
 
   @Override
   public String toString() {
     return "HistoryEntry{hash=" + hash + ", image=" + image + ", since=" + since + ", rollback=" + rollback
-        + ", changes=" + changes + "}";
+        + ", changes=" + changes + ", log=" + log + "}";
   }
 }

@@ -53,6 +53,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     priority = 1,
     getDescription = "Reason of the Ready condition")
 @AdditionalPrinterColumn(
+    name = "Builder",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.variants[0].builder",
+    priority = 1,
+    getDescription = "Builder of the first variant's image: assemble or kaniko (status.variants[].builderReason"
+        + " says why)")
+@AdditionalPrinterColumn(
     name = "Age",
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")

@@ -53,6 +53,11 @@ public enum Reason {
   PUSH_DENIED("PushDenied"),
   /** Installing the packages into the image failed (pip or uv exited non-zero). */
   INSTALL_FAILED("InstallFailed"),
+  /**
+   * {@code envforge assemble} found that the plan cannot be assembled on the real base image (exit code 4);
+   * {@code spec.builder.mode: kaniko} builds it.
+   */
+  NOT_ASSEMBLABLE("NotAssemblable"),
 
   // invalid input
   /** The spec is not usable (e.g. an unknown group or extra, a Python version the project excludes). */

@@ -21,10 +21,13 @@ import java.util.Objects;
   "python",
   "runtimeConfigMap",
   "runtimePackages",
+  "builder",
+  "builderReason",
   "reason",
   "message",
   "rebuildToken",
   "generation",
+  "buildLog",
   "history"
 })
 public class VariantStatus {
@@ -72,6 +75,14 @@ public class VariantStatus {
   @JsonPropertyDescription("Number of packages the runtime groups add on top of the image.")
   private Integer runtimePackages;
 
+  @JsonPropertyDescription("Which builder makes the variant's image: assemble or kaniko (spec.builder.mode, with auto"
+      + " resolved for this plan).")
+  private String builder;
+
+  @JsonPropertyDescription("Why that builder, e.g. \"package foo 1.0 has no wheel for CPython 3.12.8 on x86_64 with"
+      + " glibc 2.36 (only an sdist, which must be built)\" when auto falls back to Kaniko.")
+  private String builderReason;
+
   @JsonPropertyDescription("CamelCase reason of the current phase, e.g. OOMKilled; the reasons are listed in"
       + " docs/reference.md.")
   private String reason;
@@ -86,6 +97,10 @@ public class VariantStatus {
   @JsonPropertyDescription("The metadata.generation this variant's phase was reached at; a failed build is retried"
       + " only at a newer generation or with a new rebuildToken.")
   private Long generation;
+
+  @JsonPropertyDescription("The log of the variant's last finished build: its tail, and the full log's artifact in"
+      + " the registry.")
+  private BuildLogStatus buildLog;
 
   @JsonPropertyDescription("The images this variant used, oldest first, at most spec.historyLimit (default 10):"
       + " hash, image, since when, and the packages changed against the entry before.")
@@ -201,6 +216,22 @@ public class VariantStatus {
     this.runtimePackages = runtimePackages;
   }
 
+  public String getBuilder() {
+    return builder;
+  }
+
+  public void setBuilder(String builder) {
+    this.builder = builder;
+  }
+
+  public String getBuilderReason() {
+    return builderReason;
+  }
+
+  public void setBuilderReason(String builderReason) {
+    this.builderReason = builderReason;
+  }
+
   public String getReason() {
     return reason;
   }
@@ -238,6 +269,14 @@ public class VariantStatus {
     this.history = history;
   }
 
+  public BuildLogStatus getBuildLog() {
+    return buildLog;
+  }
+
+  public void setBuildLog(BuildLogStatus buildLog) {
+    this.buildLog = buildLog;
+  }
+
   public Long getGeneration() {
     return generation;
   }
@@ -268,18 +307,22 @@ public class VariantStatus {
         && Objects.equals(python, that.python)
         && Objects.equals(runtimeConfigMap, that.runtimeConfigMap)
         && Objects.equals(runtimePackages, that.runtimePackages)
+        && Objects.equals(builder, that.builder)
+        && Objects.equals(builderReason, that.builderReason)
         && Objects.equals(reason, that.reason)
         && Objects.equals(message, that.message)
         && Objects.equals(rebuildToken, that.rebuildToken)
         && Objects.equals(generation, that.generation)
+        && Objects.equals(buildLog, that.buildLog)
         && Objects.equals(history, that.history);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python,
-        runtimeConfigMap, runtimePackages, reason, message, rebuildToken, generation, history);
+        name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, builder,
+        builderReason, runtimeConfigMap, runtimePackages, reason, message, rebuildToken, generation, buildLog,
+        history);
   }
 
   @Override
@@ -287,8 +330,9 @@ public class VariantStatus {
     return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
         + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python
+        + ", builder=" + builder + ", builderReason=" + builderReason
         + ", runtimeConfigMap=" + runtimeConfigMap + ", runtimePackages=" + runtimePackages + ", reason=" + reason
         + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
-        + generation + ", history=" + history + "}";
+        + generation + ", buildLog=" + buildLog + ", history=" + history + "}";
   }
 }

@@ -30,10 +30,20 @@ public final class WheelChoice {
     }
   }
 
+  /** What every refusal ends with: what the caller does instead. */
+  static final String USE_KANIKO =
+      "; the assembler installs wheels only, build this environment with the Kaniko recipe";
+
   /** The chosen wheel and its sha256 (hex), or a refusal. */
   public record Choice(PlannedPackage pkg, Artifact wheel, String sha256, String refusal) {
     public boolean isAssemblable() {
       return refusal == null;
+    }
+
+    /** Why the package cannot be assembled, without the advice: "package foo 1.0 has ...", or null. */
+    public String why() {
+      return refusal == null || !refusal.endsWith(USE_KANIKO) ? refusal
+          : refusal.substring(0, refusal.length() - USE_KANIKO.length());
     }
   }
 
@@ -55,8 +65,15 @@ public final class WheelChoice {
     MarkerEnvironment environment = MarkerEnvironment.linuxCPython(interpreter.pythonVersion(), interpreter.machine());
     Artifact best = null;
     int bestRank = Integer.MAX_VALUE;
+    boolean named = false;
+    boolean anyWheel = false;
     for (Artifact artifact : pkg.artifacts()) {
       String name = artifact.filename();
+      if (name == null) {
+        continue; // a requirements file's --hash: a file the lock does not name
+      }
+      named = true;
+      anyWheel |= name.toLowerCase(Locale.ROOT).endsWith(".whl");
       if (!name.toLowerCase(Locale.ROOT).endsWith(".whl") || !WheelTags.isCompatibleWheel(name, environment)) {
         continue;
       }
@@ -68,9 +85,15 @@ public final class WheelChoice {
     }
     if (best == null) {
       boolean url = source != null && source.type() == PackageSource.Type.URL;
+      if (!url && !named) {
+        return refuse(pkg, "has no file names in the lock (" + (pkg.artifacts().isEmpty() ? "no files at all"
+            : "only hashes, as in a requirements file") + "), so its wheel cannot be chosen");
+      }
       return refuse(pkg, url ? "comes from a URL to an archive that must be built"
           : "has no wheel for CPython " + interpreter.pythonVersion() + " on " + interpreter.machine()
-              + " with glibc 2." + interpreter.glibcMinor() + " (only an sdist, which must be built)");
+              + " with glibc 2." + interpreter.glibcMinor() + (anyWheel
+                  ? " (its wheels are for other platforms or a newer glibc)"
+                  : " (only an sdist, which must be built)"));
     }
     Matcher sha = best.hash() == null ? null : SHA256.matcher(best.hash().toLowerCase(Locale.ROOT));
     if (sha == null || !sha.matches()) {
@@ -80,8 +103,7 @@ public final class WheelChoice {
   }
 
   private static Choice refuse(PlannedPackage pkg, String why) {
-    return new Choice(pkg, null, null, "package " + pkg.name() + " " + pkg.version() + " " + why
-        + "; the assembler installs wheels only, build this environment with the Kaniko recipe");
+    return new Choice(pkg, null, null, "package " + pkg.name() + " " + pkg.version() + " " + why + USE_KANIKO);
   }
 
   private static int bestRank(String wheelName, Map<String, Integer> rank) {

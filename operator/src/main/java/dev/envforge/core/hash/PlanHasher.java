@@ -1,9 +1,11 @@
 package dev.envforge.core.hash;
 
+import dev.envforge.core.assemble.LayerKey;
 import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.plan.PlannedPackage;
 import dev.envforge.core.recipe.BuildRecipe;
+import dev.envforge.core.recipe.Builder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,12 +45,20 @@ public final class PlanHasher {
 
   private static Map<String, Object> recipeInputs(BuildRecipe recipe) {
     Map<String, Object> inputs = new TreeMap<>();
-    inputs.put("recipeVersion", BuildRecipe.RECIPE_VERSION);
     inputs.put("baseImage", recipe.baseImage());
     inputs.put("python", recipe.python());
     inputs.put("platform", recipe.platform());
-    inputs.put("installer", recipe.installer().id());
-    inputs.put("installerVersion", recipe.installer().pinnedVersion());
+    if (recipe.builder() == Builder.ASSEMBLE) {
+      // the assembler neither renders the Kaniko context nor runs an installer: its own layout version says how
+      // the image is made, and the installer setting changes nothing in it
+      inputs.put("builder", Builder.ASSEMBLE.id());
+      inputs.put("assembleLayout", LayerKey.LAYOUT_VERSION);
+    } else {
+      // Kaniko documents carry no builder key, so their tags are those of envforge versions without the assembler
+      inputs.put("recipeVersion", BuildRecipe.RECIPE_VERSION);
+      inputs.put("installer", recipe.installer().id());
+      inputs.put("installerVersion", recipe.installer().pinnedVersion());
+    }
     return inputs;
   }
 

@@ -43,6 +43,8 @@ public final class EnvironmentPlanner {
       plan = plan(files, request, variant, lockFile, parsed);
     } catch (LockInputException e) {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.LOCK, e.getMessage()));
+    } catch (BuilderRefusedException e) {
+      return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.BUILDER, e.getMessage()));
     } catch (RecipeInputException e) {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.RECIPE, e.getMessage()));
     } catch (PythonVersionException e) {
@@ -86,6 +88,7 @@ public final class EnvironmentPlanner {
    * @throws dev.envforge.core.lock.LockInputException for bad project files or an unknown group or extra
    * @throws RecipeInputException for a bad recipe input (base image, Python version, platform)
    * @throws PythonVersionException for a Python version the project's requires-python excludes
+   * @throws BuilderRefusedException when builder mode assemble is asked for a plan that cannot be assembled
    */
   public static VariantPlan plan(ProjectFiles files, PlanningRequest request, VariantRequest variant) {
     return plan(files, request, variant, null);
@@ -114,10 +117,15 @@ public final class EnvironmentPlanner {
     // the recipe keeps the canonical minor version: every spelling of one version hashes the same
     String python = plan.environment().pythonFullVersion();
     String baseImage = request.baseImage() != null ? request.baseImage() : BuildRecipe.defaultBaseImage(python);
-    BuildRecipe recipe = new BuildRecipe(baseImage, python, request.target().platform(), request.installer());
+    // checks the recipe inputs before the builder is chosen from them
+    BuildRecipe checked = new BuildRecipe(baseImage, python, request.target().platform(), request.installer());
+    BuilderChoice builder = BuilderChoice.resolve(request.builderMode(), plan, baseImage, python,
+        checked.platform());
+    BuildRecipe recipe = new BuildRecipe(baseImage, python, checked.platform(), request.installer(),
+        builder.builder());
     ProjectFiles read = files;
     return new VariantPlan(variant.name(), plan, recipe, PlanHasher.hash(plan, recipe),
-        () -> PlanHasher.sha256Hex(read.read(lockPath).orElse("")));
+        () -> PlanHasher.sha256Hex(read.read(lockPath).orElse("")), builder.reason());
   }
 
   /** The same files, each read at most once during one planning (a large lock is read, checked and digested). */

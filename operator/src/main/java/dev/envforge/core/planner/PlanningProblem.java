@@ -22,6 +22,8 @@ public record PlanningProblem(Kind kind, String message) {
      * The variant's runtime groups: an unknown group, a package that conflicts with the image's plan, or one that
      * cannot be installed at start-up (no hashes, no wheel, not from an index).
      */
-    RUNTIME
+    RUNTIME,
+    /** The builder asked for cannot build the plan (builder mode assemble, a package without a wheel). */
+    BUILDER
   }
 }

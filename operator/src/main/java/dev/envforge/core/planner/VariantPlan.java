@@ -19,19 +19,22 @@ public final class VariantPlan {
   private final InstallPlan plan;
   private final BuildRecipe recipe;
   private final PlanHash hash;
+  private final String builderReason;
   private Supplier<String> lockDigestSource;
   private String lockDigest;
 
   public VariantPlan(String variant, InstallPlan plan, BuildRecipe recipe, PlanHash hash, String lockDigest) {
-    this(variant, plan, recipe, hash, () -> lockDigest);
+    this(variant, plan, recipe, hash, () -> lockDigest, null);
   }
 
-  VariantPlan(String variant, InstallPlan plan, BuildRecipe recipe, PlanHash hash, Supplier<String> lockDigest) {
+  VariantPlan(String variant, InstallPlan plan, BuildRecipe recipe, PlanHash hash, Supplier<String> lockDigest,
+      String builderReason) {
     this.variant = variant;
     this.plan = plan;
     this.recipe = recipe;
     this.hash = hash;
     this.lockDigestSource = lockDigest;
+    this.builderReason = builderReason;
   }
 
   public String variant() {
@@ -48,6 +51,11 @@ public final class VariantPlan {
 
   public PlanHash hash() {
     return hash;
+  }
+
+  /** Why {@code recipe().builder()} builds this image (see {@link BuilderChoice}); null when not recorded. */
+  public String builderReason() {
+    return builderReason;
   }
 
   /** SHA-256 of the lock file the plan was resolved from. */

@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  *     given here is reduced to it ({@link dev.envforge.core.plan.PythonTargets#canonical}), so every spelling of one
  *     version hashes the same
  * @param platform OCI platform, linux/amd64 or linux/arm64
- * @param installer the installer and, through it, its pinned version
+ * @param installer the installer and, through it, its pinned version (used by the Kaniko recipe only)
+ * @param builder what makes the image: the Kaniko recipe, or the assembler
  */
-public record BuildRecipe(String baseImage, String python, String platform, Installer installer) {
+public record BuildRecipe(String baseImage, String python, String platform, Installer installer, Builder builder) {
   /**
    * Bumped whenever the rendered build context changes in a way that changes images. 2: a venv without pip, the
    * installer run from outside it, checked-hash bytecode. 3: the
@@ -49,6 +50,14 @@ public record BuildRecipe(String baseImage, String python, String platform, Inst
     if (installer == null) {
       throw new RecipeInputException("installer: required");
     }
+    if (builder == null) {
+      throw new RecipeInputException("builder: required");
+    }
+  }
+
+  /** A recipe built by Kaniko. */
+  public BuildRecipe(String baseImage, String python, String platform, Installer installer) {
+    this(baseImage, python, platform, installer, Builder.KANIKO);
   }
 
   /**

@@ -124,6 +124,16 @@ public final class Texts {
   }
 
   /**
+   * The text with the secret user info of every URL in it removed ({@code https://user:token@host/} becomes
+   * {@code https://host/}), so that a project file can be handed on without credentials: the plan made from it is
+   * the same, because plans keep no credentials either.
+   */
+  public static String withoutUrlCredentials(String text) {
+    String redacted = redact(text);
+    return redacted == text ? text : redacted.replace("://" + REDACTED + "@", "://");
+  }
+
+  /**
    * The URL without its user info when that is a secret (see {@link #redact}); plans, hashes and rendered files keep
    * no credentials, which come to a build from its credentials Secret instead.
    */

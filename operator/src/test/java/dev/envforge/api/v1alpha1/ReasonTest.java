@@ -12,7 +12,7 @@ class ReasonTest {
   static final List<String> WIRE = List.of("Built", "Cached", "CheckingRegistry", "BuildPending", "BuildRunning",
       "QuotaExceeded", "ServiceAccountNotFound", "Unschedulable", "BuildCannotStart", "PodSecurityRejected",
       "BuildFailed", "OOMKilled", "DeadlineExceeded", "BuilderImagePullFailed", "PushDenied", "InstallFailed",
-      "InvalidSpec", "PythonExcluded", "InvalidLock", "UnsupportedLockFormat", "SecretNotFound", "ConfigMapNotFound", "KeyNotFound",
+      "NotAssemblable", "InvalidSpec", "PythonExcluded", "InvalidLock", "UnsupportedLockFormat", "SecretNotFound", "ConfigMapNotFound", "KeyNotFound",
       "RegistryReachable", "RegistryUnauthorized", "RegistryError", "RegistryTimeout", "PolicyViolated",
       "PolicyCompliant", "RolledBack", "SpecValid", "NoFailure", "Idle", "ReconcileError", "Suspended",
       "Reconciled", "Progressing");

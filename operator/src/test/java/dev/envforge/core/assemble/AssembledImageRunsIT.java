@@ -47,8 +47,10 @@ class AssembledImageRunsIT {
       try (BuildahBuilder buildah = BuildahBuilder.create(work.resolve("storage"),
           BuildahBuilder.StorageDriver.forDirectory(work))) {
         buildah.pull(reference);
+        // setuptools before pip: Debian's pip imports the standard library's distutils, after which setuptools'
+        // distutils hack refuses to load, in a pip-installed venv as well
         ExternalCommand.Result imports = buildah.run(reference, "python", "-c",
-            "import sys, pip, setuptools, alpha; print(sys.prefix, alpha.MARKER)");
+            "import sys, setuptools, pip, alpha; print(sys.prefix, alpha.MARKER)");
         assertThat(imports.exitCode()).as(imports.output()).isZero();
         assertThat(imports.stdout()).contains("/opt/venv alpha-in-the-image");
         ExternalCommand.Result pip = buildah.run(reference, "pip", "--version");

@@ -41,6 +41,16 @@ class TextsTest {
   }
 
   @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "url = \"https://u:p@h/a.whl\", x = \"http://t@h2/b\" | url = \"https://h/a.whl\", x = \"http://h2/b\"",
+      "git+ssh://git@github.com/o/r.git and ftp://u:p@h/   | git+ssh://git@github.com/o/r.git and ftp://h/",
+      "user@example.com wrote https://h/path@v1            | user@example.com wrote https://h/path@v1",
+  })
+  void removesCredentialsFromEveryUrlOfAText(String text, String kept) {
+    assertThat(Texts.withoutUrlCredentials(text)).isEqualTo(kept);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"\u2028", "\u2029", "\n", "\r", "\u0000", "\u001b", "\u0085", "\u200e", "\u202e", "\ufeff"})
   void escapesEveryCharacterThatBreaksOrHidesALine(String c) {
     String text = "a" + c + "b";

@@ -98,8 +98,10 @@ public final class RequirementsResolver implements LockResolver {
     }
     packages.sort(PlanOrder.PACKAGES);
     Set<String> requested = new TreeSet<>();
+    // each file's via comments are read once, not once per pin: a large file has as many pins as lines
+    Map<String, Optional<Map<String, Set<String>>>> annotations = new java.util.HashMap<>();
     for (Pin pin : reader.pins.values()) {
-      if (isRequested(files, pin.path, pin.name, new java.util.HashSet<>())) {
+      if (isRequested(files, annotations, pin.path, pin.name, new java.util.HashSet<>())) {
         requested.add(pin.name);
       }
     }
@@ -112,15 +114,16 @@ public final class RequirementsResolver implements LockResolver {
    * {@code -r} input file that is missing, carries no via comments itself (a hand-written input), or names it
    * in the same sense (an input that is itself compiled, such as {@code -r requirements.txt} in a dev input).
    */
-  private static boolean isRequested(ProjectFiles files, String path, String name, Set<String> seen) {
+  private static boolean isRequested(ProjectFiles files, Map<String, Optional<Map<String, Set<String>>>> read,
+      String path, String name, Set<String> seen) {
     if (!seen.add(path)) {
       return false;
     }
-    Optional<String> text = files.read(path);
-    if (text.isEmpty()) {
+    Optional<Map<String, Set<String>>> own = viaAnnotations(files, read, path);
+    if (own.isEmpty()) {
       return true;
     }
-    Map<String, Set<String>> annotations = ViaAnnotations.inputFiles(text.get());
+    Map<String, Set<String>> annotations = own.get();
     if (annotations.isEmpty() || !annotations.containsKey(name)) {
       return true;
     }
@@ -131,13 +134,19 @@ public final class RequirementsResolver implements LockResolver {
         return true;
       }
       String inputPath = resolved.toString().replace('\\', '/');
-      Optional<String> inputText = files.read(inputPath);
-      if (inputText.isEmpty() || ViaAnnotations.inputFiles(inputText.get()).isEmpty()
-          || isRequested(files, inputPath, name, seen)) {
+      Optional<Map<String, Set<String>>> inputAnnotations = viaAnnotations(files, read, inputPath);
+      if (inputAnnotations.isEmpty() || inputAnnotations.get().isEmpty()
+          || isRequested(files, read, inputPath, name, seen)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The via comments of a file, read once per resolve; empty when the file does not exist. */
+  private static Optional<Map<String, Set<String>>> viaAnnotations(ProjectFiles files,
+      Map<String, Optional<Map<String, Set<String>>>> read, String path) {
+    return read.computeIfAbsent(path, p -> files.read(p).map(ViaAnnotations::inputFiles));
   }
 
   /** A pinned package and the hashes every line pinning it allowed. */

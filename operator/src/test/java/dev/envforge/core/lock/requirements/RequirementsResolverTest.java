@@ -224,4 +224,33 @@ class RequirementsResolverTest {
     diamonds.put("d30.txt", "ok==1\n");
     assertThat(resolve("d0.txt", diamonds).packages()).hasSize(31);
   }
+
+  /** Via comments are read once per file, not once per pin: resolving stays linear in the size of the file. */
+  @Test
+  void eachFileIsReadOncePerResolveHoweverManyPinsItHas() {
+    StringBuilder text = new StringBuilder("-r base.txt\n");
+    for (int i = 0; i < 500; i++) {
+      text.append("pkg").append(i).append("==1.0\n    # via -r requirements.in\n");
+    }
+    ProjectFiles files = ProjectFiles.of(java.util.Map.of("requirements.txt", text.toString(),
+        "base.txt", "base-pkg==2.0\n    # via -r base.in\n", "requirements.in", "pkg1\n"), "project/");
+    java.util.Map<String, Integer> reads = new java.util.TreeMap<>();
+    ProjectFiles counting = new ProjectFiles() {
+      @Override
+      public java.util.Optional<String> read(String relativePath) {
+        reads.merge(relativePath, 1, Integer::sum);
+        return files.read(relativePath);
+      }
+
+      @Override
+      public String displayName(String relativePath) {
+        return files.displayName(relativePath);
+      }
+    };
+
+    InstallPlan plan = new RequirementsResolver().resolve(counting, Selection.MAIN, Target.DEFAULT);
+
+    assertThat(plan.packages()).hasSize(501);
+    assertThat(reads).allSatisfy((path, count) -> assertThat(count).as(path).isLessThanOrEqualTo(2));
+  }
 }
