@@ -118,7 +118,8 @@ final class CheckCommand implements Callable<Integer> {
     List<VariantSubject> variants = new ArrayList<>();
     for (VariantRequest request : requests) {
       VariantPlan plan = planning.plan(request);
-      variants.add(new VariantSubject(plan.variant(), request.selection(), plan.recipe().baseImage(), plan.plan()));
+      variants.add(new VariantSubject(plan.variant(), request.selection(), plan.recipe().baseImage(), plan.plan(),
+          request.runtimeGroups(), planning.runtime(request, plan).packages()));
     }
     PythonEnvironmentSpec spec = planning.manifest().resource().getSpec();
     String repository = spec.getImage() == null ? null : spec.getImage().getRepository();

@@ -102,6 +102,11 @@ final class ManifestPlanning {
             + variants.stream().map(VariantRequest::name).toList() + ")"));
   }
 
+  /** What the variant's runtime groups add on top of its image. */
+  dev.envforge.core.runtime.RuntimePlan runtime(VariantRequest variant, VariantPlan plan) {
+    return EnvironmentPlanner.runtime(files, request, variant, lockFile, plan);
+  }
+
   VariantPlan plan(VariantRequest variant) {
     return EnvironmentPlanner.plan(files, request, variant, lockFile, parsed);
   }

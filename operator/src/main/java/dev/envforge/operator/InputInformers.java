@@ -24,8 +24,12 @@ import java.util.Set;
 final class InputInformers implements ResourceInputs.ReferencedObjects {
   static final String PRIMARY_CONFIG_MAP_INDEX = "envforge-referenced-configmaps";
   static final String PRIMARY_SECRET_INDEX = "envforge-referenced-secrets";
-  /** The build contexts envforge writes are not inputs: leaving them out keeps the cache small. */
-  static final String NOT_BUILD_OBJECTS = "!" + Labels.IMAGE_KEY;
+  /**
+   * The build contexts and runtime requirements envforge writes are not inputs: leaving them out keeps the cache
+   * small.
+   */
+  static final String NOT_BUILD_OBJECTS = "!" + Labels.IMAGE_KEY + "," + Labels.COMPONENT + "!="
+      + RuntimeConfigMaps.COMPONENT;
 
   private final InformerEventSource<ConfigMap, PythonEnvironment> configMaps;
   private final InformerEventSource<Secret, PythonEnvironment> secrets;

@@ -158,9 +158,11 @@ final class PolicyGate {
     Map<String, VariantRequest> requests = SpecPlanning.variants(resource.getSpec()).stream()
         .collect(Collectors.toMap(VariantRequest::name, v -> v, (a, b) -> a));
     List<VariantSubject> variants = new ArrayList<>();
-    for (VariantPlan plan : inputs.plans().stream().map(p -> p.plan()).toList()) {
-      variants.add(new VariantSubject(plan.variant(), requests.get(plan.variant()).selection(),
-          plan.recipe().baseImage(), plan.plan()));
+    for (var planned : inputs.plans()) {
+      VariantPlan plan = planned.plan();
+      VariantRequest request = requests.get(plan.variant());
+      variants.add(new VariantSubject(plan.variant(), request.selection(), plan.recipe().baseImage(), plan.plan(),
+          request.runtimeGroups(), planned.runtime().packages()));
     }
     return new PolicySubject(resource.getSpec().getImage().getRepository(), variants,
         new ProjectPositions(inputs.project().files(), inputs.project().format(), null));

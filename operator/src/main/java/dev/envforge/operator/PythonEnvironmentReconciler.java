@@ -7,6 +7,7 @@ import dev.envforge.api.v1alpha1.VariantPhase;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.planner.PlanOutcome.Planned;
 import dev.envforge.core.planner.VariantPlan;
+import dev.envforge.core.runtime.RuntimePlan;
 import dev.envforge.operator.ResourceInputs.Inputs;
 import dev.envforge.operator.StatusAggregator.Problem;
 import dev.envforge.operator.VariantReconciler.VariantResult;
@@ -27,7 +28,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
   private final RegistryBackoff registryBackoff = new RegistryBackoff();
   private final PolicyGate policyGate = new PolicyGate();
   private final PlanMemory planMemory = new PlanMemory(4096);
+  private final RuntimeRequirementsSync runtimeRequirements;
   /** The build caches; they exist once JOSDK asked for the event sources, before the first reconcile. */
   private volatile BuildInformers informers;
   /** The caches of referenced ConfigMaps and Secrets, made at the same time. */
@@ -78,6 +82,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     }, plans);
     this.buildObjects = new BuildObjects(client);
     this.statusWriter = new StatusWriter(client);
+    this.runtimeRequirements = new RuntimeRequirementsSync(client);
     this.transitions = new TransitionEvents(new EventRecorder(client, clock), metrics, planMemory);
     this.metrics = metrics;
     this.variants = new VariantReconciler(new BuildCoordinator(key -> informers.jobsFor(key), clock),
@@ -92,6 +97,7 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     List<EventSource<?, PythonEnvironment>> sources = new ArrayList<>(informers.eventSources());
     sources.addAll(inputInformers.eventSources());
     sources.addAll(policyGate.eventSources(context));
+    sources.addAll(runtimeRequirements.eventSources(context));
     return sources;
   }
 
@@ -122,25 +128,37 @@ public class PythonEnvironmentReconciler implements Reconciler<PythonEnvironment
     }
 
     List<VariantStatus> variantStatuses = new ArrayList<>();
+    Map<String, RuntimePlan> runtimeWanted = new LinkedHashMap<>();
     Problem registryProblem = null;
     for (Planned planned : inputs.plans()) {
       VariantPlan plan = planned.plan();
       VariantStatus before = previousVariant(previous, plan.variant());
       if (verdict.blocks(plan.variant())) {
-        variantStatuses.add(PolicyGate.blocked(before, plan, verdict, generation,
-            resource.getSpec().getRebuildToken()));
+        // a blocked variant's runtime requirements are not offered either (its ConfigMap is deleted below)
+        variantStatuses.add(RuntimeRequirementsSync.withRuntime(PolicyGate.blocked(before, plan, verdict,
+            generation, resource.getSpec().getRebuildToken()), null, null));
         continue;
       }
       VariantStatus rolledBack = VariantHistory.rollback(before, plan, generation,
           resource.getSpec().getRebuildToken());
       VariantResult result = rolledBack != null ? new VariantResult(rolledBack, null)
           : variants.reconcile(resource, inputs, planned, before, generation);
-      VariantHistory.record(before, result.status(), plan, VariantHistory.limit(resource.getSpec()), planMemory,
+      VariantStatus variantStatus = result.status();
+      if (planned.runtime().present()) {
+        runtimeWanted.put(plan.variant(), planned.runtime());
+        variantStatus = RuntimeRequirementsSync.withRuntime(variantStatus, RuntimeConfigMaps.name(
+            resource.getMetadata().getName(), plan.variant(), planned.runtime()), planned.runtime().packages().size());
+      } else {
+        variantStatus = RuntimeRequirementsSync.withRuntime(variantStatus, null, null);
+      }
+      VariantHistory.record(before, variantStatus, plan, VariantHistory.limit(resource.getSpec()), planMemory,
           clock);
-      variantStatuses.add(result.status());
+      variantStatuses.add(variantStatus);
       registryProblem = registryProblem != null ? registryProblem : result.registryProblem();
-      transitions.variantChanged(resource, before, result.status());
+      transitions.variantChanged(resource, before, variantStatus);
     }
+    // before the status names them, so that a Pod following the status finds its ConfigMap
+    runtimeRequirements.sync(resource, runtimeWanted);
     PythonEnvironmentStatus status = PolicyGate.apply(StatusAggregator.aggregate(generation, previous,
         variantStatuses, null, registryProblem, clock), previous, verdict, generation, clock);
     boolean building = variantStatuses.stream().anyMatch(v -> v.getPhase() == VariantPhase.Building);

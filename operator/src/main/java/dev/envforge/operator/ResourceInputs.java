@@ -132,7 +132,7 @@ final class ResourceInputs {
   static Reason reasonFor(PlanningProblem.Kind kind) {
     return switch (kind) {
       case LOCK, BUILD_CONTEXT -> Reason.INVALID_LOCK;
-      case RECIPE, BUILDER -> Reason.INVALID_SPEC;
+      case RECIPE, RUNTIME, BUILDER -> Reason.INVALID_SPEC;
       case PYTHON -> Reason.PYTHON_EXCLUDED;
     };
   }

@@ -36,7 +36,7 @@ public final class SpecPlanning {
     List<Variant> variants = spec.getVariants() == null || spec.getVariants().isEmpty()
         ? PythonEnvironmentSpec.defaultVariants() : spec.getVariants();
     return variants.stream().map(v -> new VariantRequest(v.getName(), new Selection(
-        v.getGroups() == null ? List.of() : v.getGroups(), v.getExtras() == null ? List.of() : v.getExtras())))
-        .toList();
+        v.getGroups() == null ? List.of() : v.getGroups(), v.getExtras() == null ? List.of() : v.getExtras()),
+        v.getRuntimeGroups())).toList();
   }
 }

@@ -209,7 +209,7 @@ class CommandLineTest {
     try (var files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("Dockerfile", "requirements.txt", "requirements-direct.txt", "packages.txt",
-              "compile-bytecode.py");
+              "compile-bytecode.py", "launcher");
     }
   }
 

@@ -367,13 +367,26 @@ public final class BuildahBuilder implements AutoCloseable {
     return run(image, Optional.of(user), command);
   }
 
+  /**
+   * Like {@link #run(String, String...)}, with host folders bind-mounted ({@code host:container[:ro]}), as a Pod
+   * mounts volumes.
+   */
+  public ExternalCommand.Result runWithVolumes(String image, List<String> volumes, String... command) {
+    return run(image, Optional.empty(), volumes, command);
+  }
+
   private ExternalCommand.Result run(String image, Optional<String> user, String... command) {
+    return run(image, user, List.of(), command);
+  }
+
+  private ExternalCommand.Result run(String image, Optional<String> user, List<String> volumes, String... command) {
     String container = ExternalCommand.run(ExternalCommand.command(buildah, "from", "--pull=never", "--quiet",
         image), environment, STEP_TIMEOUT).orThrow().stdout().trim();
     try {
       List<String> run = new ArrayList<>(buildah);
       run.addAll(List.of("run", "--isolation", "chroot", "--network", "host"));
       user.ifPresent(u -> run.addAll(List.of("--user", u)));
+      volumes.forEach(v -> run.addAll(List.of("--volume", v)));
       run.add(container);
       run.add("--");
       run.addAll(List.of(command));

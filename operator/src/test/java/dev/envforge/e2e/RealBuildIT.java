@@ -3,6 +3,7 @@ package dev.envforge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.envforge.api.v1alpha1.EnvforgeApi.Conditions;
 import dev.envforge.api.v1alpha1.Reason;
 import dev.envforge.api.v1alpha1.IndexCredentialsReference;
@@ -345,6 +346,76 @@ class RealBuildIT {
     });
     assertThat(bytecodeOutsideTheVenv).as("bytecode the recipe's layers hold outside the venv").isEmpty();
     assertImageHolds(second, "full", "alpha==1.0", "beta==2.0", "epsilon==3.0", "gamma==0.5");
+  }
+
+  @Test
+  @Order(9)
+  void aPodWithTheRuntimeConfigMapMountedImportsARuntimePackageThatTheImageLacks(@TempDir Path pod)
+      throws Exception {
+    String ns = "runtime";
+    RealBuildWorld.ProjectFiles project = world.project(RealBuildWorld.Project.UV, world.index().simpleUrl(),
+        LockedTestProjects.Options.standard());
+    Variant experimental = new Variant("default");
+    experimental.setRuntimeGroups(List.of("dev"));
+    world.apply(world.environment(ns, "plain", project, "e2e/runtime", MAIN));
+    PythonEnvironment plain = world.awaitCondition(ns, "plain", Conditions.READY, "True", Reason.BUILT.wire(),
+        BUILD_TIMEOUT);
+    world.apply(world.environment(ns, "trial", project, "e2e/runtime", experimental));
+    PythonEnvironment trial = world.awaitCondition(ns, "trial", Conditions.READY, "True", null, BUILD_TIMEOUT);
+    VariantStatus v = world.awaitStatus(ns, "trial", "naming its runtime ConfigMap", pe ->
+        variant(pe, "default").getRuntimeConfigMap() != null, BUILD_TIMEOUT).getStatus().getVariants().get(0);
+
+    assertThat(v.getTag()).as("the tag with and without runtime groups").isEqualTo(variant(plain, "default").getTag());
+    assertThat(v.getImage()).isEqualTo(variant(plain, "default").getImage());
+    assertThat(builtJobs(ns)).as("one build for both resources").hasSize(1);
+    String image = imageOf(trial, "default");
+    JsonNode config = JSON.readTree(world.builder().imageConfig(image));
+    assertThat(config.at("/config/Entrypoint")).as("a Pod giving only args starts through the launcher")
+        .isEqualTo(JSON.readTree("[\"" + BuildContextRenderer.LAUNCHER_IN_IMAGE + "\"]"));
+    assertThat(config.at("/config/Cmd")).isEqualTo(JSON.readTree("[\"python3\"]"));
+
+    // the Pod of docs/reference.md: the ConfigMap's key at the documented path, an emptyDir for the packages
+    String requirements = world.client().configMaps().inNamespace(ns).withName(v.getRuntimeConfigMap()).get()
+        .getData().get("requirements.txt");
+    assertThat(requirements).contains("epsilon==3.0", "--hash=sha256:" + world.wheels.epsilon().wheel().sha256(),
+        "--index-url " + world.index().simpleUrl().toString().replaceAll("/$", ""));
+    Path configMap = java.nio.file.Files.createDirectories(pod.resolve("configmap"));
+    java.nio.file.Files.writeString(configMap.resolve("requirements.txt"), requirements);
+    Path emptyDir = java.nio.file.Files.createDirectories(pod.resolve("empty-dir"));
+    java.nio.file.Files.setPosixFilePermissions(emptyDir, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rwxrwxrwx"));
+    List<String> volumes = List.of(configMap + ":" + BuildContextRenderer.RUNTIME_REQUIREMENTS_MOUNT + ":ro",
+        emptyDir + ":" + BuildContextRenderer.RUNTIME_DIRECTORY);
+    String probe = "import epsilon, alpha; print(epsilon.__version__, epsilon.__file__, alpha.__version__)";
+    int requestsBefore = world.index().requestCount();
+    long started = System.nanoTime();
+    ExternalCommand.Result mounted = world.builder().runWithVolumes(image, volumes,
+        BuildContextRenderer.LAUNCHER_IN_IMAGE, "python", "-c", probe);
+    report("runtime groups: a container with the runtime ConfigMap mounted (buildah from and run, the install of"
+        + " 1 runtime package included) finished in %.1f s", seconds(started));
+
+    assertThat(mounted.exitCode()).as(mounted.output()).isZero();
+    assertThat(mounted.stdout().trim()).isEqualTo("3.0 " + BuildContextRenderer.RUNTIME_DIRECTORY
+        + "/site-packages/epsilon/__init__.py 1.0");
+    assertThat(world.index().requestCount()).as("pip fetched from the lock's index").isGreaterThan(requestsBefore);
+    assertThat(emptyDir.resolve("site-packages/epsilon/__init__.py")).exists();
+
+    // the same mounts once more (a restarted container): nothing is installed again
+    int requestsAfterInstall = world.index().requestCount();
+    ExternalCommand.Result restarted = world.builder().runWithVolumes(image, volumes,
+        BuildContextRenderer.LAUNCHER_IN_IMAGE, "python", "-c", probe);
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    assertThat(world.index().requestCount()).isEqualTo(requestsAfterInstall);
+
+    // without the mount: the launcher only execs, and the runtime package is absent
+    ExternalCommand.Result unmounted = world.builder().run(image, BuildContextRenderer.LAUNCHER_IN_IMAGE,
+        "python", "-c", "import epsilon");
+    assertThat(unmounted.exitCode()).isNotZero();
+    assertThat(unmounted.output()).contains("ModuleNotFoundError: No module named 'epsilon'");
+    ExternalCommand.Result words = world.builder().run(image, BuildContextRenderer.LAUNCHER_IN_IMAGE,
+        "python", "-c", "import sys; print(sys.argv[1:])", "a b", "$(id)", "*", "'\"");
+    assertThat(words.stdout().trim()).as("the command's words reach it unchanged")
+        .isEqualTo("['a b', '$(id)', '*', '\\'\"']");
   }
 
   private static List<String> layerDigests(String manifestJson) {

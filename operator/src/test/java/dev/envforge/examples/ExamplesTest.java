@@ -244,6 +244,55 @@ class ExamplesTest {
       }
       checkCredentials(dir, spec, plans.values());
       checkReadmeCounts(dir, plans);
+      checkRuntimeDeployments(objects, resource, project, planningRequest(spec, project));
+    }
+  }
+
+  /**
+   * A Deployment of a variant with runtime groups runs the image and mounts the runtime ConfigMap the operator writes
+   * for this lock (same tag, same name) where the launcher reads it, with an emptyDir where it installs, and gives
+   * args, not a command, so the image's launcher runs.
+   */
+  private static void checkRuntimeDeployments(List<JsonNode> objects, PythonEnvironment resource,
+      LoadedProject project, PlanningRequest request) {
+    for (VariantRequest variant : SpecPlanning.variants(resource.getSpec())) {
+      if (!variant.hasRuntimeGroups()) {
+        continue;
+      }
+      dev.envforge.core.planner.PlanOutcome outcome = EnvironmentPlanner.outcome(project.files(), request, variant,
+          null);
+      assertThat(outcome).as("variant %s with runtime groups", variant.name())
+          .isInstanceOf(dev.envforge.core.planner.PlanOutcome.Planned.class);
+      var planned = (dev.envforge.core.planner.PlanOutcome.Planned) outcome;
+      assertThat(planned.runtime().packages()).as("runtime packages of %s", variant.name()).isNotEmpty();
+      String image = resource.getSpec().getImage().getRepository() + ":" + planned.plan().hash().tag();
+      String configMap = dev.envforge.operator.RuntimeConfigMaps.name(resource.getMetadata().getName(),
+          variant.name(), planned.runtime());
+      List<io.fabric8.kubernetes.api.model.PodSpec> pods = objects.stream()
+          .filter(o -> kind(o).equals("Deployment"))
+          .map(o -> KUBERNETES.convertValue(o, io.fabric8.kubernetes.api.model.apps.Deployment.class)
+              .getSpec().getTemplate().getSpec())
+          .filter(pod -> pod.getContainers().stream().anyMatch(c -> c.getImage().startsWith(
+              resource.getSpec().getImage().getRepository() + ":")))
+          .toList();
+      assertThat(pods).as("a Deployment of %s's variant %s", resource.getMetadata().getName(), variant.name())
+          .isNotEmpty();
+      for (io.fabric8.kubernetes.api.model.PodSpec pod : pods) {
+        var container = pod.getContainers().get(0);
+        assertThat(container.getImage()).as("the image the operator pushes for this lock").isEqualTo(image);
+        assertThat(container.getCommand()).as("a command would replace the launcher").isNullOrEmpty();
+        var volumes = pod.getVolumes().stream().collect(java.util.stream.Collectors.toMap(
+            io.fabric8.kubernetes.api.model.Volume::getName, v -> v));
+        var mounts = container.getVolumeMounts().stream().collect(java.util.stream.Collectors.toMap(
+            io.fabric8.kubernetes.api.model.VolumeMount::getMountPath, m -> volumes.get(m.getName())));
+        assertThat(mounts.get(dev.envforge.core.recipe.BuildContextRenderer.RUNTIME_REQUIREMENTS_MOUNT))
+            .as("the runtime ConfigMap at the launcher's path").isNotNull()
+            .satisfies(v -> assertThat(v.getConfigMap().getName()).as("the runtime ConfigMap the operator writes"
+                + " for this lock").isEqualTo(configMap));
+        assertThat(mounts.get(dev.envforge.core.recipe.BuildContextRenderer.RUNTIME_DIRECTORY))
+            .as("a writable emptyDir where the launcher installs").isNotNull()
+            .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+      }
     }
   }
 

@@ -112,7 +112,8 @@ class RenderedObjectsGoldenTest {
     BuildContext context = plan.render();
 
     assertThat(context.files()).containsOnlyKeys(BuildContext.DOCKERFILE, BuildContext.HASHED_REQUIREMENTS,
-        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT);
+        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT,
+        BuildContext.LAUNCHER);
     context.files().forEach((name, text) ->
         Golden.assertMatches("recipe-" + installer.id() + "-uv-langchain-ai-langgraph/" + name, text));
     assertThat(context.files().get(BuildContext.HASHED_REQUIREMENTS)).contains("--hash=sha256:");
@@ -194,7 +195,8 @@ class RenderedObjectsGoldenTest {
       assertThat(owner.getUid()).isEqualTo(job.getMetadata().getUid());
     });
     assertThat(context.getData()).containsOnlyKeys(BuildContext.DOCKERFILE, BuildContext.HASHED_REQUIREMENTS,
-        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT);
+        BuildContext.DIRECT_REQUIREMENTS, BuildContext.PACKAGE_LIST, BuildContext.COMPILE_SCRIPT,
+        BuildContext.LAUNCHER);
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.Objects;
 /** The rules of an {@link EnvironmentPolicy} ({@code spec.rules}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"allowedSources", "allowedBaseImages", "allowedImageRepositories", "requiredPackages",
-    "deniedPackages", "forbiddenGroups", "forbiddenExtras", "maxPackagesPerVariant", "maxVariantsPerResource"})
+    "deniedPackages", "forbiddenGroups", "forbiddenExtras", "maxPackagesPerVariant", "maxVariantsPerResource",
+    "forbidRuntimeGroups"})
 public class PolicyRulesSpec {
 
   @JsonPropertyDescription("Where packages may come from, per kind of source.")
@@ -44,6 +45,19 @@ public class PolicyRulesSpec {
   @Min(0)
   @JsonPropertyDescription("The most variants one PythonEnvironment may declare.")
   private Integer maxVariantsPerResource;
+
+  @JsonPropertyDescription("When true, variants may not name runtimeGroups (packages installed when a container"
+      + " starts, outside the image): for namespaces such as production. Packages runtime groups add obey"
+      + " deniedPackages and allowedSources either way.")
+  private Boolean forbidRuntimeGroups;
+
+  public Boolean getForbidRuntimeGroups() {
+    return forbidRuntimeGroups;
+  }
+
+  public void setForbidRuntimeGroups(Boolean forbidRuntimeGroups) {
+    this.forbidRuntimeGroups = forbidRuntimeGroups;
+  }
 
   public AllowedSources getAllowedSources() {
     return allowedSources;
@@ -126,6 +140,7 @@ public class PolicyRulesSpec {
         && Objects.equals(deniedPackages, that.deniedPackages)
         && Objects.equals(forbiddenGroups, that.forbiddenGroups)
         && Objects.equals(forbiddenExtras, that.forbiddenExtras)
+        && Objects.equals(forbidRuntimeGroups, that.forbidRuntimeGroups)
         && Objects.equals(maxPackagesPerVariant, that.maxPackagesPerVariant)
         && Objects.equals(maxVariantsPerResource, that.maxVariantsPerResource);
   }
@@ -133,7 +148,8 @@ public class PolicyRulesSpec {
   @Override
   public int hashCode() {
     return Objects.hash(allowedSources, allowedBaseImages, allowedImageRepositories, requiredPackages, deniedPackages,
-        forbiddenGroups, forbiddenExtras, maxPackagesPerVariant, maxVariantsPerResource);
+        forbiddenGroups, forbiddenExtras, maxPackagesPerVariant, maxVariantsPerResource,
+        forbidRuntimeGroups);
   }
 
   /** Where packages may come from ({@code spec.rules.allowedSources}). */

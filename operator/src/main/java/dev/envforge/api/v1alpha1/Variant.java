@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /** One image built from the lock file: the main dependencies plus the named groups and extras. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "groups", "extras"})
+@JsonPropertyOrder({"name", "groups", "extras", "runtimeGroups"})
 public class Variant {
 
   /** Name of the variant used when the spec declares none. */
@@ -35,6 +35,15 @@ public class Variant {
   @Size(max = MAX_SELECTIONS)
   @JsonPropertyDescription("Extras of the project to install (its optional-dependencies).")
   private List<@Pattern(Patterns.GROUP_OR_EXTRA) @Size(max = 128) String> extras;
+
+  @Size(max = MAX_SELECTIONS)
+  @JsonPropertyDescription(
+      "Dependency groups installed when a container starts, not into the image: for trying a dependency without a"
+          + " rebuild. They take no part in the image's plan or tag. envforge resolves what they add from the same"
+          + " lock (pinned, with hashes) into a ConfigMap named in status.variants[].runtimeConfigMap; the image's"
+          + " launcher installs it when that ConfigMap is mounted. A package at another version than the image's is"
+          + " refused (InvalidSpec).")
+  private List<@Pattern(Patterns.GROUP_OR_EXTRA) @Size(max = 128) String> runtimeGroups;
 
   public Variant() {}
 
@@ -72,6 +81,14 @@ public class Variant {
     this.extras = extras;
   }
 
+  public List<String> getRuntimeGroups() {
+    return runtimeGroups;
+  }
+
+  public void setRuntimeGroups(List<String> runtimeGroups) {
+    this.runtimeGroups = runtimeGroups;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -83,16 +100,18 @@ public class Variant {
     Variant that = (Variant) o;
     return Objects.equals(name, that.name)
         && Objects.equals(groups, that.groups)
-        && Objects.equals(extras, that.extras);
+        && Objects.equals(extras, that.extras)
+        && Objects.equals(runtimeGroups, that.runtimeGroups);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, groups, extras);
+    return Objects.hash(name, groups, extras, runtimeGroups);
   }
 
   @Override
   public String toString() {
-    return "Variant{name=" + name + ", groups=" + groups + ", extras=" + extras + "}";
+    return "Variant{name=" + name + ", groups=" + groups + ", extras=" + extras
+        + (runtimeGroups == null ? "" : ", runtimeGroups=" + runtimeGroups) + "}";
   }
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
   "packages",
   "requestedPackages",
   "python",
+  "runtimeConfigMap",
+  "runtimePackages",
   "builder",
   "builderReason",
   "reason",
@@ -64,6 +66,14 @@ public class VariantStatus {
 
   @JsonPropertyDescription("Full Python version the variant was resolved for, e.g. 3.12.8.")
   private String python;
+
+  @JsonPropertyDescription("ConfigMap holding the runtime requirements of spec.variants[].runtimeGroups (key"
+      + " requirements.txt), for Pods to mount at /etc/envforge/runtime; absent without runtime groups. Its name"
+      + " changes with its content.")
+  private String runtimeConfigMap;
+
+  @JsonPropertyDescription("Number of packages the runtime groups add on top of the image.")
+  private Integer runtimePackages;
 
   @JsonPropertyDescription("Which builder makes the variant's image: assemble or kaniko (spec.builder.mode, with auto"
       + " resolved for this plan).")
@@ -190,6 +200,22 @@ public class VariantStatus {
     this.python = python;
   }
 
+  public String getRuntimeConfigMap() {
+    return runtimeConfigMap;
+  }
+
+  public void setRuntimeConfigMap(String runtimeConfigMap) {
+    this.runtimeConfigMap = runtimeConfigMap;
+  }
+
+  public Integer getRuntimePackages() {
+    return runtimePackages;
+  }
+
+  public void setRuntimePackages(Integer runtimePackages) {
+    this.runtimePackages = runtimePackages;
+  }
+
   public String getBuilder() {
     return builder;
   }
@@ -279,6 +305,8 @@ public class VariantStatus {
         && Objects.equals(packages, that.packages)
         && Objects.equals(requestedPackages, that.requestedPackages)
         && Objects.equals(python, that.python)
+        && Objects.equals(runtimeConfigMap, that.runtimeConfigMap)
+        && Objects.equals(runtimePackages, that.runtimePackages)
         && Objects.equals(builder, that.builder)
         && Objects.equals(builderReason, that.builderReason)
         && Objects.equals(reason, that.reason)
@@ -293,7 +321,8 @@ public class VariantStatus {
   public int hashCode() {
     return Objects.hash(
         name, hash, tag, image, phase, jobName, startTime, completionTime, packages, requestedPackages, python, builder,
-        builderReason, reason, message, rebuildToken, generation, buildLog, history);
+        builderReason, runtimeConfigMap, runtimePackages, reason, message, rebuildToken, generation, buildLog,
+        history);
   }
 
   @Override
@@ -301,7 +330,9 @@ public class VariantStatus {
     return "VariantStatus{name=" + name + ", hash=" + hash + ", tag=" + tag + ", image=" + image + ", phase="
         + phase + ", jobName=" + jobName + ", startTime=" + startTime + ", completionTime=" + completionTime
         + ", packages=" + packages + ", requestedPackages=" + requestedPackages + ", python=" + python
-        + ", builder=" + builder + ", builderReason=" + builderReason + ", reason=" + reason + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
+        + ", builder=" + builder + ", builderReason=" + builderReason
+        + ", runtimeConfigMap=" + runtimeConfigMap + ", runtimePackages=" + runtimePackages + ", reason=" + reason
+        + ", message=" + message + ", rebuildToken=" + rebuildToken + ", generation="
         + generation + ", buildLog=" + buildLog + ", history=" + history + "}";
   }
 }

@@ -9,8 +9,12 @@ import dev.envforge.core.lock.ParsedFiles;
 import dev.envforge.core.lock.ProjectFiles;
 import dev.envforge.core.plan.InstallPlan;
 import dev.envforge.core.plan.PythonVersionException;
+import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.BuildRecipe;
 import dev.envforge.core.recipe.RecipeInputException;
+import dev.envforge.core.runtime.RuntimeInputException;
+import dev.envforge.core.runtime.RuntimePlan;
+import dev.envforge.core.runtime.RuntimeResolver;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,13 +50,38 @@ public final class EnvironmentPlanner {
     } catch (PythonVersionException e) {
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.PYTHON, e.getMessage()));
     }
+    BuildContext context;
     try {
-      return new PlanOutcome.Planned(plan, plan.render());
+      context = plan.render();
     } catch (RecipeInputException e) {
       String lockPath = lockFile != null ? lockFile : LockFormats.detect(files, request.format()).lockFile();
       return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.BUILD_CONTEXT,
           files.displayName(lockPath) + ": cannot be built: " + e.getMessage()));
     }
+    try {
+      return new PlanOutcome.Planned(plan, context, runtime(files, request, variant, lockFile, plan));
+    } catch (RuntimeInputException | LockInputException e) {
+      return new PlanOutcome.Refused(new PlanningProblem(PlanningProblem.Kind.RUNTIME,
+          "runtimeGroups: " + e.getMessage()));
+    }
+  }
+
+  /**
+   * What the variant's runtime groups add on top of its image's plan, from the same lock; {@link RuntimePlan#NONE}
+   * when it names none. The image's plan and hash do not depend on it.
+   *
+   * @throws RuntimeInputException for a conflict with the image or a package that cannot be installed at start-up
+   * @throws LockInputException for an unknown group
+   */
+  public static RuntimePlan runtime(ProjectFiles files, PlanningRequest request, VariantRequest variant,
+      String lockFile, VariantPlan image) {
+    if (!variant.hasRuntimeGroups()) {
+      return RuntimePlan.NONE;
+    }
+    LockFormat format = lockFile == null ? LockFormats.detect(files, request.format())
+        : request.format() != null ? request.format() : LockFormats.fromFileName(files, lockFile);
+    return RuntimeResolver.resolve(LockResolvers.of(format, lockFile), files, variant.selection(),
+        variant.runtimeGroups(), request.target(), image.plan());
   }
 
   /**

@@ -18,6 +18,11 @@ public record PlanningProblem(Kind kind, String message) {
     PYTHON,
     /** A lock that reads fine but whose packages cannot be installed by a build (the build context refuses them). */
     BUILD_CONTEXT,
+    /**
+     * The variant's runtime groups: an unknown group, a package that conflicts with the image's plan, or one that
+     * cannot be installed at start-up (no hashes, no wheel, not from an index).
+     */
+    RUNTIME,
     /** The builder asked for cannot build the plan (builder mode assemble, a package without a wheel). */
     BUILDER
   }

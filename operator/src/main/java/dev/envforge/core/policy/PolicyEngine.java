@@ -28,6 +28,7 @@ public final class PolicyEngine {
   public static final String FORBIDDEN_EXTRAS = "forbiddenExtras";
   public static final String MAX_PACKAGES_PER_VARIANT = "maxPackagesPerVariant";
   public static final String MAX_VARIANTS_PER_RESOURCE = "maxVariantsPerResource";
+  public static final String FORBID_RUNTIME_GROUPS = "forbidRuntimeGroups";
 
   private PolicyEngine() {}
 
@@ -78,6 +79,16 @@ public final class PolicyEngine {
             + " may not be installed into an image", positions.ofExtra(extra).orElse(null)));
       }
     }
+    if (rules.forbidRuntimeGroups() && !variant.runtimeGroups().isEmpty()) {
+      found.add(new Violation(policy, FORBID_RUNTIME_GROUPS, v, null, "runtime groups "
+          + variant.runtimeGroups().stream().map(Texts::quote).toList() + " may not be installed when containers"
+          + " start; install them into the image (groups) instead", positions.ofGroup(variant.runtimeGroups().get(0))
+              .orElse(null)));
+    }
+    // what a container installs at start-up obeys the same package rules as the image
+    for (PlannedPackage p : variant.runtimePackages()) {
+      packageRules(policy, rules, v, p, positions, "runtime package ", found);
+    }
     if (variant.plan() == null) {
       return;
     }
@@ -98,17 +109,22 @@ public final class PolicyEngine {
       }
     }
     for (PlannedPackage p : packages) {
-      for (PackageRule denied : rules.deniedPackages()) {
-        if (isNamed(p, denied.name()) && denied.matches(p.version())) {
-          found.add(new Violation(policy, DENIED_PACKAGES, v, p.name(), "package " + p.name() + " " + p.version()
-              + " is denied (" + denied.display() + ")", at(positions, p)));
-        }
+      packageRules(policy, rules, v, p, positions, "package ", found);
+    }
+  }
+
+  private static void packageRules(String policy, PolicyRules rules, String v, PlannedPackage p,
+      ProjectPositions positions, String what, List<Violation> found) {
+    for (PackageRule denied : rules.deniedPackages()) {
+      if (isNamed(p, denied.name()) && denied.matches(p.version())) {
+        found.add(new Violation(policy, DENIED_PACKAGES, v, p.name(), what + p.name() + " " + p.version()
+            + " is denied (" + denied.display() + ")", at(positions, p)));
       }
-      if (rules.sources() != null && p.source() != null) {
-        sourceProblem(rules.sources(), p.source()).ifPresent(problem -> found.add(new Violation(policy,
-            ALLOWED_SOURCES, v, p.name(), "package " + p.name() + " " + p.version() + " " + problem,
-            at(positions, p))));
-      }
+    }
+    if (rules.sources() != null && p.source() != null) {
+      sourceProblem(rules.sources(), p.source()).ifPresent(problem -> found.add(new Violation(policy,
+          ALLOWED_SOURCES, v, p.name(), what + p.name() + " " + p.version() + " " + problem,
+          at(positions, p))));
     }
   }
 

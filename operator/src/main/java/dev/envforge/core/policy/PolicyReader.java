@@ -28,7 +28,8 @@ public final class PolicyReader {
   private static final Set<String> RULE_FIELDS = Set.of(PolicyEngine.ALLOWED_SOURCES,
       PolicyEngine.ALLOWED_BASE_IMAGES, PolicyEngine.ALLOWED_IMAGE_REPOSITORIES, PolicyEngine.REQUIRED_PACKAGES,
       PolicyEngine.DENIED_PACKAGES, PolicyEngine.FORBIDDEN_GROUPS, PolicyEngine.FORBIDDEN_EXTRAS,
-      PolicyEngine.MAX_PACKAGES_PER_VARIANT, PolicyEngine.MAX_VARIANTS_PER_RESOURCE);
+      PolicyEngine.MAX_PACKAGES_PER_VARIANT, PolicyEngine.MAX_VARIANTS_PER_RESOURCE,
+      PolicyEngine.FORBID_RUNTIME_GROUPS);
 
   /** Where each field of a tree was written; "" when not from a file. */
   private interface Places {
@@ -124,6 +125,10 @@ public final class PolicyReader {
       baseImages = new PolicyRules.BaseImages(strings(b.get("prefixes"), bp + ".prefixes", places),
           digest != null && digest.asBoolean());
     }
+    JsonNode forbidRuntime = node.get(PolicyEngine.FORBID_RUNTIME_GROUPS);
+    if (forbidRuntime != null && !forbidRuntime.isNull() && !forbidRuntime.isBoolean()) {
+      throw places.error(path + "." + PolicyEngine.FORBID_RUNTIME_GROUPS, "expected true or false");
+    }
     return new PolicyRules(sources, baseImages,
         strings(node.get(PolicyEngine.ALLOWED_IMAGE_REPOSITORIES), path + "." + PolicyEngine.ALLOWED_IMAGE_REPOSITORIES,
             places),
@@ -134,7 +139,8 @@ public final class PolicyReader {
         count(node.get(PolicyEngine.MAX_PACKAGES_PER_VARIANT), path + "." + PolicyEngine.MAX_PACKAGES_PER_VARIANT,
             places),
         count(node.get(PolicyEngine.MAX_VARIANTS_PER_RESOURCE), path + "." + PolicyEngine.MAX_VARIANTS_PER_RESOURCE,
-            places));
+            places),
+        forbidRuntime != null && forbidRuntime.asBoolean());
   }
 
   private static List<PackageRule> packages(JsonNode node, String path, Places places) {

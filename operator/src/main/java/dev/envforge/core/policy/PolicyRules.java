@@ -14,13 +14,23 @@ import java.util.List;
  * @param forbiddenExtras extras no variant may select
  * @param maxPackagesPerVariant the largest plan allowed, or null
  * @param maxVariantsPerResource the most variants one resource may declare, or null
+ * @param forbidRuntimeGroups whether variants may not name runtime groups (packages installed when a container
+ *     starts, outside the image)
  */
 public record PolicyRules(Sources sources, BaseImages baseImages, List<String> imageRepositories,
     List<PackageRule> requiredPackages, List<PackageRule> deniedPackages, List<String> forbiddenGroups,
-    List<String> forbiddenExtras, Integer maxPackagesPerVariant, Integer maxVariantsPerResource) {
+    List<String> forbiddenExtras, Integer maxPackagesPerVariant, Integer maxVariantsPerResource,
+    boolean forbidRuntimeGroups) {
 
   public static final PolicyRules NONE = new PolicyRules(null, null, null, List.of(), List.of(), List.of(), List.of(),
-      null, null);
+      null, null, false);
+
+  public PolicyRules(Sources sources, BaseImages baseImages, List<String> imageRepositories,
+      List<PackageRule> requiredPackages, List<PackageRule> deniedPackages, List<String> forbiddenGroups,
+      List<String> forbiddenExtras, Integer maxPackagesPerVariant, Integer maxVariantsPerResource) {
+    this(sources, baseImages, imageRepositories, requiredPackages, deniedPackages, forbiddenGroups, forbiddenExtras,
+        maxPackagesPerVariant, maxVariantsPerResource, false);
+  }
 
   public PolicyRules {
     imageRepositories = imageRepositories == null ? null : List.copyOf(imageRepositories);

@@ -1,6 +1,7 @@
 package dev.envforge.core.policy;
 
 import dev.envforge.core.plan.InstallPlan;
+import dev.envforge.core.plan.PlannedPackage;
 import dev.envforge.core.plan.Selection;
 import java.util.List;
 
@@ -19,8 +20,18 @@ public record PolicySubject(String imageRepository, List<VariantSubject> variant
   }
 
   /**
-   * One variant: its name, what it selects, the base image its build starts from, and its plan (null when only the
-   * spec is evaluated).
+   * One variant: its name, what it selects, the base image its build starts from, its plan (null when only the
+   * spec is evaluated), its runtime groups and the packages they add when a container starts.
    */
-  public record VariantSubject(String name, Selection selection, String baseImage, InstallPlan plan) {}
+  public record VariantSubject(String name, Selection selection, String baseImage, InstallPlan plan,
+      List<String> runtimeGroups, List<PlannedPackage> runtimePackages) {
+    public VariantSubject {
+      runtimeGroups = runtimeGroups == null ? List.of() : List.copyOf(runtimeGroups);
+      runtimePackages = runtimePackages == null ? List.of() : List.copyOf(runtimePackages);
+    }
+
+    public VariantSubject(String name, Selection selection, String baseImage, InstallPlan plan) {
+      this(name, selection, baseImage, plan, List.of(), List.of());
+    }
+  }
 }

@@ -12,6 +12,11 @@ public record BuildContext(Map<String, String> files) {
   public static final String PACKAGE_LIST = "packages.txt";
   /** The fixed script that compiles the installed packages to checked-hash bytecode. */
   public static final String COMPILE_SCRIPT = "compile-bytecode.py";
+  /**
+   * The fixed launcher script, the image's entrypoint: installs the runtime requirements when they are mounted,
+   * then execs the command.
+   */
+  public static final String LAUNCHER = "launcher";
 
   public BuildContext {
     files = Collections.unmodifiableMap(new TreeMap<>(files));

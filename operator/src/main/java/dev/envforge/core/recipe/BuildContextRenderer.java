@@ -44,10 +44,17 @@ public final class BuildContextRenderer {
   /** Where the COPY instruction puts the context's files in the image. */
   static final String CONTEXT_IN_IMAGE = "/usr/share/envforge/";
   private static final String COMPILE_SCRIPT_TEXT = resource(BuildContext.COMPILE_SCRIPT);
+  private static final String LAUNCHER_TEXT = resource(BuildContext.LAUNCHER);
+  /** The image's entrypoint ({@value BuildContext#LAUNCHER} in the context). */
+  public static final String LAUNCHER_IN_IMAGE = "/usr/share/envforge/" + BuildContext.LAUNCHER;
+  /** Where a Pod mounts the runtime requirements (the key of the runtime ConfigMap) for the launcher. */
+  public static final String RUNTIME_REQUIREMENTS_MOUNT = "/etc/envforge/runtime";
+  /** Where the launcher installs runtime packages: a writable directory, an emptyDir in a Pod. */
+  public static final String RUNTIME_DIRECTORY = "/var/lib/envforge/runtime";
 
-  private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
-  private static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
-  private static final Pattern HASH = Pattern.compile("^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$");
+  static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
+  static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
+  static final Pattern HASH = Pattern.compile("^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$");
   private static final Pattern COMMIT = Pattern.compile("^[0-9a-f]{7,64}$");
   private static final Pattern SUBDIRECTORY = Pattern.compile("^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,200}$");
   private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9._:+=,!/@-]*$");
@@ -118,10 +125,11 @@ public final class BuildContextRenderer {
     files.put(BuildContext.DIRECT_REQUIREMENTS, requirements(fetchedFrom, direct));
     files.put(BuildContext.PACKAGE_LIST, packageList.toString());
     files.put(BuildContext.COMPILE_SCRIPT, COMPILE_SCRIPT_TEXT);
+    files.put(BuildContext.LAUNCHER, LAUNCHER_TEXT);
     return new BuildContext(files);
   }
 
-  private static String withHashes(String requirement, Set<String> hashes) {
+  static String withHashes(String requirement, Set<String> hashes) {
     StringBuilder sb = new StringBuilder(requirement);
     for (String h : hashes) {
       sb.append(" \\\n    --hash=").append(h);
@@ -163,7 +171,8 @@ public final class BuildContextRenderer {
     df.append("FROM ").append(recipe.baseImage()).append('\n');
     df.append("COPY ").append(BuildContext.HASHED_REQUIREMENTS).append(' ')
         .append(BuildContext.DIRECT_REQUIREMENTS).append(' ').append(BuildContext.PACKAGE_LIST).append(' ')
-        .append(BuildContext.COMPILE_SCRIPT).append(' ').append(CONTEXT_IN_IMAGE).append('\n');
+        .append(BuildContext.COMPILE_SCRIPT).append(' ').append(BuildContext.LAUNCHER).append(' ')
+        .append(CONTEXT_IN_IMAGE).append('\n');
     if (recipe.installer() == Installer.UV) {
       df.append("COPY --from=uv /uv /usr/local/bin/uv\n");
     }
@@ -181,6 +190,9 @@ public final class BuildContextRenderer {
     label(df, "org.opencontainers.image.base.name", recipe.baseImage());
     df.append('\n');
     df.append("USER ").append(IMAGE_USER).append('\n');
+    // ENTRYPOINT resets an inherited CMD, so the image names its default command itself
+    df.append("ENTRYPOINT [\"").append(LAUNCHER_IN_IMAGE).append("\"]\n");
+    df.append("CMD [\"python3\"]\n");
     return df.toString();
   }
 
@@ -211,7 +223,9 @@ public final class BuildContextRenderer {
         + "--require-hashes -r " + req + BuildContext.HASHED_REQUIREMENTS + "; fi; "
         + "if grep -q '^[^#-]' " + req + BuildContext.DIRECT_REQUIREMENTS + "; then " + install
         + "-r " + req + BuildContext.DIRECT_REQUIREMENTS + "; fi; "
-        + "PYTHONHASHSEED=0 " + VENV + "/bin/python " + req + BuildContext.COMPILE_SCRIPT;
+        + "PYTHONHASHSEED=0 " + VENV + "/bin/python " + req + BuildContext.COMPILE_SCRIPT + "; "
+        // a ConfigMap context gives its files no execute bit
+        + "chmod 0755 " + req + BuildContext.LAUNCHER;
   }
 
   private static String resource(String name) {
@@ -233,7 +247,7 @@ public final class BuildContextRenderer {
     df.append(" \\\n      ").append(key).append("=\"").append(value).append('"');
   }
 
-  private static String checked(Pattern pattern, String value, String what) {
+  static String checked(Pattern pattern, String value, String what) {
     if (value == null || !pattern.matcher(value).matches()) {
       throw new RecipeInputException(what + " is not safe to install: " + Texts.quote(value));
     }

@@ -20,9 +20,10 @@ public record BuildRecipe(String baseImage, String python, String platform, Inst
   /**
    * Bumped whenever the rendered build context changes in a way that changes images. 2: a venv without pip, the
    * installer run from outside it, checked-hash bytecode. 3: the
-   * image's {@code dev.envforge.python} label is the canonical minor version ("3.12").
+   * image's {@code dev.envforge.python} label is the canonical minor version ("3.12"). 4: the launcher as the
+   * entrypoint (runtime groups).
    */
-  public static final int RECIPE_VERSION = 3;
+  public static final int RECIPE_VERSION = 4;
 
   private static final Pattern PYTHON_VERSION = Pattern.compile("^3\\.[0-9]{1,2}(\\.[0-9]{1,3})?$");
 

@@ -35,7 +35,8 @@ class BuildContextRendererTest {
    */
   static final Map<Integer, String> FINGERPRINTS = Map.of(
       2, "3fd20dcf1529a0324706ce88b832c93ba6f2b1990647ecfde78dcfce982f9d59",
-      3, "2b714d8547e5742dcd4b5c58bc162e3d151c881b4b6f67ce2a42e61d720bbd0e");
+      3, "2b714d8547e5742dcd4b5c58bc162e3d151c881b4b6f67ce2a42e61d720bbd0e",
+      4, "04a86e58ddd76ac14d0eca6eaf8dedbd86dd52e0ff537c7b75dfd094ef690dd1");
 
   static InstallPlan fixedPlan() {
     return new InstallPlan(LockFormat.UV, Selection.MAIN, MarkerEnvironment.linuxCPython("3.12.7", "x86_64"),
@@ -93,7 +94,8 @@ class BuildContextRendererTest {
     String compile = "PYTHONHASHSEED=0 /opt/venv/bin/python /usr/share/envforge/" + BuildContext.COMPILE_SCRIPT;
 
     assertThat(script).startsWith("set -eu; export PYTHONDONTWRITEBYTECODE=1; ");
-    assertThat(script).endsWith("; " + compile);
+    assertThat(script).as("only the launcher's mode is set after it, which runs no Python")
+        .endsWith("; " + compile + "; chmod 0755 /usr/share/envforge/" + BuildContext.LAUNCHER);
     assertThat(script.indexOf(compile)).isEqualTo(script.lastIndexOf(compile));
     if (installer == Installer.PIP) {
       assertThat(script.split(" install ", -1)).hasSize(3);
@@ -114,9 +116,25 @@ class BuildContextRendererTest {
           .isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     assertThat(context.dockerfile()).containsOnlyOnce("COPY requirements.txt requirements-direct.txt packages.txt "
-        + BuildContext.COMPILE_SCRIPT + " /usr/share/envforge/\n");
+        + BuildContext.COMPILE_SCRIPT + " " + BuildContext.LAUNCHER + " /usr/share/envforge/\n");
     assertThat(context.files().get(BuildContext.COMPILE_SCRIPT))
         .contains("PycInvalidationMode.CHECKED_HASH", "subdirectories.sort()", "sorted(files)");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Installer.class)
+  void everyImageStartsThroughTheLauncherWithPythonAsItsDefaultCommand(Installer installer) throws IOException {
+    BuildContext context = render(installer);
+
+    try (InputStream in = BuildContextRenderer.class.getResourceAsStream(BuildContext.LAUNCHER)) {
+      assertThat(context.files().get(BuildContext.LAUNCHER))
+          .isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    assertThat(context.dockerfile()).as("exec form: no shell between the runtime and the launcher")
+        .endsWith("USER 65532:65532\nENTRYPOINT [\"/usr/share/envforge/launcher\"]\nCMD [\"python3\"]\n");
+    assertThat(context.files().get(BuildContext.LAUNCHER)).startsWith("#!/bin/sh\n")
+        .contains("exec \"$@\"\n", "--no-deps --require-hashes", "--target \"$site\"")
+        .doesNotContain("eval", "$*\"\n");
   }
 
   private static String sha256(String text) {
