@@ -32,6 +32,13 @@ public final class ImageAssembler {
   public static final String MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
   public static final String EPOCH = "1970-01-01T00:00:00Z";
   public static final String PACKAGE_LIST = "usr/share/envforge/packages.txt";
+  /** The launcher in the environment layer, where the Kaniko recipe puts it too. */
+  public static final String LAUNCHER = BuildContextRenderer.LAUNCHER_IN_IMAGE.substring(1);
+  /**
+   * Bumped whenever the venv skeleton, the environment layer or the config would change for the same plan; part of
+   * an assembled image's hash (package layers have {@link LayerKey#LAYOUT_VERSION}).
+   */
+  public static final int IMAGE_VERSION = 2;
   /** The value of the {@code dev.envforge.installer} label of assembled images. */
   public static final String INSTALLER_LABEL = "envforge-assemble-" + LayerKey.LAYOUT_VERSION;
 
@@ -157,12 +164,14 @@ public final class ImageAssembler {
       writer.directory("usr");
       writer.directory("usr/share");
       writer.directory("usr/share/envforge");
+      writer.file(LAUNCHER, LayerWriter.EXECUTABLE_MODE,
+          BuildContextRenderer.launcherScript().getBytes(StandardCharsets.UTF_8));
       writer.file(PACKAGE_LIST, LayerWriter.FILE_MODE, packageList.toString().getBytes(StandardCharsets.UTF_8));
       envLayer = writer.finish();
     }
     layers.add(store(store, envLayerFile, envLayer));
     diffIds.add(envLayer.diffId());
-    history.add("envforge assemble: /" + PACKAGE_LIST);
+    history.add("envforge assemble: /" + PACKAGE_LIST + " and the launcher /" + LAUNCHER);
 
     byte[] config = config(request, diffIds, history);
     Path configFile = workDir.resolve("config.json");
@@ -200,6 +209,9 @@ public final class ImageAssembler {
     ArrayNode envArray = runtime.putArray("Env");
     env.forEach((k, v) -> envArray.add(k + "=" + v));
     runtime.put("User", BuildContextRenderer.IMAGE_USER);
+    // the same entrypoint as the Kaniko recipe: the launcher installs mounted runtime requirements, then execs
+    runtime.putArray("Entrypoint").add(BuildContextRenderer.LAUNCHER_IN_IMAGE);
+    runtime.putArray("Cmd").add(BuildContextRenderer.DEFAULT_COMMAND);
     ObjectNode labels = runtime.has("Labels") && runtime.get("Labels").isObject()
         ? (ObjectNode) runtime.get("Labels") : runtime.putObject("Labels");
     Labels l = request.labels();

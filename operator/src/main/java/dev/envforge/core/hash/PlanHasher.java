@@ -1,5 +1,6 @@
 package dev.envforge.core.hash;
 
+import dev.envforge.core.assemble.ImageAssembler;
 import dev.envforge.core.assemble.LayerKey;
 import dev.envforge.core.plan.Artifact;
 import dev.envforge.core.plan.InstallPlan;
@@ -53,6 +54,7 @@ public final class PlanHasher {
       // the image is made, and the installer setting changes nothing in it
       inputs.put("builder", Builder.ASSEMBLE.id());
       inputs.put("assembleLayout", LayerKey.LAYOUT_VERSION);
+      inputs.put("assembleImage", ImageAssembler.IMAGE_VERSION);
     } else {
       // Kaniko documents carry no builder key, so their tags are those of envforge versions without the assembler
       inputs.put("recipeVersion", BuildRecipe.RECIPE_VERSION);

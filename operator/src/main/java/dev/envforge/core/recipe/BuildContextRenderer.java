@@ -47,10 +47,17 @@ public final class BuildContextRenderer {
   private static final String LAUNCHER_TEXT = resource(BuildContext.LAUNCHER);
   /** The image's entrypoint ({@value BuildContext#LAUNCHER} in the context). */
   public static final String LAUNCHER_IN_IMAGE = "/usr/share/envforge/" + BuildContext.LAUNCHER;
+  /** The image's default command, which the launcher execs when a Pod gives no args. */
+  public static final String DEFAULT_COMMAND = "python3";
   /** Where a Pod mounts the runtime requirements (the key of the runtime ConfigMap) for the launcher. */
   public static final String RUNTIME_REQUIREMENTS_MOUNT = "/etc/envforge/runtime";
   /** Where the launcher installs runtime packages: a writable directory, an emptyDir in a Pod. */
   public static final String RUNTIME_DIRECTORY = "/var/lib/envforge/runtime";
+
+  /** The launcher script every envforge image carries at {@link #LAUNCHER_IN_IMAGE}. */
+  public static String launcherScript() {
+    return LAUNCHER_TEXT;
+  }
 
   static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$");
   static final Pattern VERSION = Pattern.compile("^[0-9A-Za-z.+!_-]{1,128}$");
@@ -192,7 +199,7 @@ public final class BuildContextRenderer {
     df.append("USER ").append(IMAGE_USER).append('\n');
     // ENTRYPOINT resets an inherited CMD, so the image names its default command itself
     df.append("ENTRYPOINT [\"").append(LAUNCHER_IN_IMAGE).append("\"]\n");
-    df.append("CMD [\"python3\"]\n");
+    df.append("CMD [\"").append(DEFAULT_COMMAND).append("\"]\n");
     return df.toString();
   }
 

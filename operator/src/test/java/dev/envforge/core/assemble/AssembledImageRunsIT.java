@@ -56,6 +56,11 @@ class AssembledImageRunsIT {
         ExternalCommand.Result pip = buildah.run(reference, "pip", "--version");
         assertThat(pip.exitCode()).as(pip.output()).isZero();
         assertThat(pip.stdout()).contains("/opt/venv/lib/python" + base.tag() + "/site-packages/pip");
+        // the entrypoint every envforge image has: without runtime requirements mounted it only execs the command
+        ExternalCommand.Result launched = buildah.run(reference, "/usr/share/envforge/launcher", "python", "-c",
+            "import alpha; print('launched', alpha.MARKER)");
+        assertThat(launched.exitCode()).as(launched.output()).isZero();
+        assertThat(launched.stdout()).contains("launched alpha-in-the-image");
         ExternalCommand.Result user = buildah.run(reference, "id", "-u");
         assertThat(user.stdout().trim()).isEqualTo("65532");
       }

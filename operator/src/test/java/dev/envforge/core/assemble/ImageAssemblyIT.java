@@ -110,6 +110,8 @@ class ImageAssemblyIT {
     assertThat(config.at("/rootfs/diff_ids")).hasSize(first.layers().size());
     assertThat(config.at("/history")).hasSize(1 + first.layers().size() - 1);
     assertThat(config.at("/config/User").asText()).isEqualTo("65532:65532");
+    assertThat(config.at("/config/Entrypoint").toString()).isEqualTo("[\"/usr/share/envforge/launcher\"]");
+    assertThat(config.at("/config/Cmd").toString()).isEqualTo("[\"python3\"]");
     assertThat(config.at("/config/Env").toString()).contains("PATH=/opt/venv/bin:/usr/local/bin:/usr/bin:/bin",
         "VIRTUAL_ENV=/opt/venv", "PYTHON_VERSION=3.12.7");
     assertThat(config.at("/config/Labels/dev.envforge.hash").asText()).isEqualTo("ef-test");
@@ -161,7 +163,8 @@ class ImageAssemblyIT {
       }
       assertThat(names).isSorted();
       if (layer.equals(own.get(own.size() - 1))) {
-        assertThat(names).containsExactly("usr", "usr/share", "usr/share/envforge", ImageAssembler.PACKAGE_LIST);
+        assertThat(names).containsExactly("usr", "usr/share", "usr/share/envforge", ImageAssembler.LAUNCHER,
+            ImageAssembler.PACKAGE_LIST);
       } else {
         // the same parent directories in every venv layer, whatever the package
         assertThat(names).contains("opt", "opt/venv", "opt/venv/bin", "opt/venv/lib/python3.12/site-packages");
