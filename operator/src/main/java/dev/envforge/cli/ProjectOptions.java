@@ -56,9 +56,9 @@ final class ProjectOptions {
           + " see 3.x.7 unless a full version is given (default: 3.12 unless requires-python excludes it).")
   String python;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH", defaultValue = Target.DEFAULT_PLATFORM,
+  @Option(names = "--platform", paramLabel = "OS/ARCH",
       description = "Target platform: linux/amd64 or linux/arm64 (default: ${DEFAULT-VALUE}).")
-  String platform;
+  String platform = Target.DEFAULT_PLATFORM;
 
   @Option(names = "--format", paramLabel = "FORMAT",
       description = "Lock format: poetry, uv, pylock, conda, requirements (default: detected from the files).")

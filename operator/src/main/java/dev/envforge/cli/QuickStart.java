@@ -1,6 +1,5 @@
 package dev.envforge.cli;
 
-import dev.envforge.core.plan.Target;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +31,6 @@ final class QuickStart {
     }
     ProjectOptions project = new ProjectOptions();
     RecipeOptions recipe = new RecipeOptions();
-    project.platform = Target.DEFAULT_PLATFORM;
-    recipe.installer = "uv";
     boolean json = false;
     boolean debug = false;
     List<String> groups = new ArrayList<>();
@@ -82,6 +79,7 @@ final class QuickStart {
         case "--variant" -> project.variant = value;
         case "--base-image" -> recipe.baseImage = value;
         case "--installer" -> recipe.installer = value;
+        case "--builder" -> recipe.builder = value;
         default -> {
           return null;
         }

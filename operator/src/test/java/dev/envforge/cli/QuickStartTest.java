@@ -34,6 +34,8 @@ class QuickStartTest {
         new Case(List.of(POETRY, "--json"), true),
         new Case(List.of("--groups", "dev,test", POETRY, "--python", "3.11", "--platform", "linux/arm64"), true),
         new Case(List.of(UV, "--groups", "lint", "--groups", "test", "--installer", "pip"), true),
+        new Case(List.of(POETRY, "--builder", "kaniko"), true),
+        new Case(List.of(POETRY, "--builder", "assemble", "--json"), true),
         new Case(List.of(UV, "--base-image", "docker.io/library/python:3.12-slim", "--variant", "gpu"), true),
         new Case(List.of(POETRY, "--format", "poetry", "--lock", "poetry.lock", "--debug"), true),
         new Case(List.of("-f", manifest, "--variant", "dev"), true),
