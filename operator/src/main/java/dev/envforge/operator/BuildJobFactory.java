@@ -129,6 +129,9 @@ public final class BuildJobFactory {
     if (spec.cacheRepository() != null) {
       args.add("--cache-repo=" + spec.cacheRepository());
     }
+    if (in.indexMirror() != null) {
+      args.add("--index-url=" + in.indexMirror());
+    }
     if (spec.insecureRegistry()) {
       args.add("--insecure");
     }

@@ -58,11 +58,17 @@ public record BuildJobSpec(
    * @param lockFile the lock file's path in the project
    * @param format the lock format's id
    */
+  /** @param indexMirror the mirror of the plan's main index (spec.builder.indexMirrors), or null */
   public record AssembleInputs(String lockFile, String format, List<String> groups, List<String> extras,
-      String python, String baseImage, String variant) {
+      String python, String baseImage, String variant, String indexMirror) {
     public AssembleInputs {
       groups = List.copyOf(groups);
       extras = List.copyOf(extras);
+    }
+
+    public AssembleInputs(String lockFile, String format, List<String> groups, List<String> extras, String python,
+        String baseImage, String variant) {
+      this(lockFile, format, groups, extras, python, baseImage, variant, null);
     }
   }
 

@@ -3,9 +3,11 @@ package dev.envforge.operator;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.buildlog.BuildLogText;
+import dev.envforge.core.plan.PackageSource;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
 import dev.envforge.core.recipe.Builder;
+import dev.envforge.core.recipe.RenderOptions;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.text.Texts;
 import dev.envforge.operator.ResourceInputs.Inputs;
@@ -143,11 +145,14 @@ final class VariantReconciler {
    * What {@code envforge assemble} needs to plan the variant as the operator did: the full Python version the
    * markers were evaluated for (the recipe keeps only its minor version).
    */
-  private static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan) {
+  static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan, RenderOptions fetch) {
     var format = inputs.project().format();
+    // the assembler takes one mirror: the one of the plan's main index, as the Kaniko recipe's --index-url
+    String mainIndex = plan.plan().indexes().isEmpty() ? PackageSource.PYPI : plan.plan().indexes().get(0);
+    String mirror = fetch.indexUrl(mainIndex);
     return new BuildJobSpec.AssembleInputs(format.lockFile(), format.id(), plan.plan().selection().groups(),
         plan.plan().selection().extras(), plan.plan().environment().pythonFullVersion(), plan.recipe().baseImage(),
-        plan.variant());
+        plan.variant(), mirror.equals(mainIndex) ? null : mirror);
   }
 
   /**
@@ -186,7 +191,7 @@ final class VariantReconciler {
     Job created;
     try {
       BuildJobSpec spec = BuildJobSpec.of(resource, builderDefaults, inputs.access(), plan, image, imageKey, jobName,
-          token, List.copyOf(buildContext.files().keySet()), assemble ? assembleInputs(inputs, plan) : null);
+          token, List.copyOf(buildContext.files().keySet()), assemble ? assembleInputs(inputs, plan, fetch) : null);
       created = buildObjects.create(spec, buildContext);
     } catch (KubernetesClientException e) {
       coordinator.release(imageKey);

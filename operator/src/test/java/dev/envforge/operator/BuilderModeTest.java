@@ -84,7 +84,8 @@ class BuilderModeTest {
         .contains("--to=localhost:5000/wheels:" + v.getTag(), "--insecure", "--lock=uv.lock", "--format=uv",
             "--python=3.12.7", "--platform=linux/amd64", "--variant=default",
             "--base-image=docker.io/library/python:3.12-slim-bookworm")
-        .noneMatch(a -> a.startsWith("--groups") || a.startsWith("--extras") || a.startsWith("--cache"));
+        .noneMatch(a -> a.startsWith("--groups") || a.startsWith("--extras") || a.startsWith("--cache")
+            || a.startsWith("--index-url"));
     assertThat(job.getSpec().getTemplate().getSpec().getNodeSelector()).as("any Linux node writes any platform")
         .isEqualTo(Map.of("kubernetes.io/os", "linux"));
     ConfigMap context = k8s.awaitBuildContext(NS, job.getMetadata().getName());
@@ -215,7 +216,8 @@ class BuilderModeTest {
     assertThat(build.getImage()).isEqualTo("registry.example.com:5443/mirror/envforge:0.1.0");
     assertThat(build.getArgs()).contains("--to=registry.example.com:5443/team/app-env:" + v.getTag(),
         "--groups=modern", "--python=3.12.8", "--variant=modern",
-        "--cache-repo=registry.example.com:5443/team/layers", "--registry-ca=/etc/envforge/registry-ca/ca.crt")
+        "--cache-repo=registry.example.com:5443/team/layers", "--registry-ca=/etc/envforge/registry-ca/ca.crt",
+        "--index-url=https://pypi-mirror.example.com/simple")
         .doesNotContain("--insecure");
     assertThat(build.getArgs()).allMatch(a -> !a.contains(" ") && !a.contains("password"));
     // least privilege: no root, no capabilities, nothing writable but the work folder
