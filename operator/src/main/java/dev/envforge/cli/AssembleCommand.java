@@ -101,10 +101,7 @@ final class AssembleCommand implements Callable<Integer> {
     VariantPlan plan = project.plan(recipe);
     if (plan.recipe().builder() != Builder.ASSEMBLE) {
       // under auto the operator builds this plan with Kaniko, under a Kaniko tag: assembling it would mislabel it
-      spec.commandLine().getErr().println(Texts.oneLine("envforge: cannot assemble: " + plan.builderReason()
-          + " (build with the Kaniko recipe instead)"));
-      spec.commandLine().getErr().flush();
-      return EXIT_NOT_ASSEMBLABLE;
+      return notAssemblable(plan.builderReason());
     }
     ImageReference target = parse("--to", to);
     boolean tagGiven = to.lastIndexOf(':') > to.lastIndexOf('/');
@@ -140,13 +137,18 @@ final class AssembleCommand implements Callable<Integer> {
       return assemble(plan, target.withTag(tag), base, targetSession, cacheSession, baseSession, baseOnTargetRegistry,
           caches, work);
     } catch (AssembleRefusedException e) {
-      spec.commandLine().getErr().println(Texts.oneLine("envforge: cannot assemble: " + e.getMessage()
-          + " (build with the Kaniko recipe instead)"));
-      spec.commandLine().getErr().flush();
-      return EXIT_NOT_ASSEMBLABLE;
+      return notAssemblable(e.getMessage());
     } finally {
       deleteTree(work);
     }
+  }
+
+  /** One line saying why, and the exit status that tells a caller to build with the Kaniko recipe. */
+  private int notAssemblable(String reason) {
+    spec.commandLine().getErr().println(Texts.oneLine("envforge: cannot assemble: " + reason
+        + " (build with the Kaniko recipe instead)"));
+    spec.commandLine().getErr().flush();
+    return EXIT_NOT_ASSEMBLABLE;
   }
 
   private int assemble(VariantPlan plan, ImageReference image, ImageReference base, RegistrySession targetSession,
