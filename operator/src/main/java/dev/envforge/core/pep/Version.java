@@ -56,6 +56,17 @@ public final class Version implements Comparable<Version> {
 
   /** A pre-release segment such as {@code rc1}. */
   public record Pre(PreKind kind, long number) {
+    // written out: a record's generated hashCode costs a short command line run its first-use bootstrap
+    @Override
+    public int hashCode() {
+      return kind.ordinal() * 31 + Long.hashCode(number);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Pre p && kind == p.kind && number == p.number;
+    }
+
     @Override
     public String toString() {
       return kind.label() + number;
