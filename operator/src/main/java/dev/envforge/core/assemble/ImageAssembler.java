@@ -37,10 +37,11 @@ public final class ImageAssembler {
   /** The launcher in the environment layer, where the Kaniko recipe puts it too. */
   public static final String LAUNCHER = BuildContextRenderer.LAUNCHER_IN_IMAGE.substring(1);
   /**
-   * Bumped whenever the venv skeleton, the environment layer or the config would change for the same plan; part of
-   * an assembled image's hash (package layers have {@link LayerKey#LAYOUT_VERSION}).
+   * Bumped whenever the venv skeleton, the environment layer, the order of the layers or the config would change for
+   * the same plan; part of an assembled image's hash (package layers have {@link LayerKey#LAYOUT_VERSION}). 3: layers
+   * heavy first ({@link LayerPlan}).
    */
-  public static final int IMAGE_VERSION = 2;
+  public static final int IMAGE_VERSION = 3;
   /** The value of the {@code dev.envforge.installer} label of assembled images. */
   public static final String INSTALLER_LABEL = "envforge-assemble-" + LayerKey.LAYOUT_VERSION;
 
