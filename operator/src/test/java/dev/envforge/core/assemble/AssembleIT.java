@@ -105,6 +105,62 @@ class AssembleIT {
     }
   }
 
+  /**
+   * A registry that refuses cross-repository mounts, with an upload session (202, as the distribution spec allows) or
+   * with an error status: every blob the assembler would mount (base layers from the base's repository, new layers
+   * into the cache repository, cached layers back into an image's repository) is uploaded instead, cold and warm, and
+   * the image is the one assembled with mounts, complete and pullable.
+   */
+  @Test
+  void aRegistryThatRefusesMountsGetsTheBlobsUploadedAndTheSameImage() throws Exception {
+    Assumptions.assumeTrue(Processes.available("skopeo"), "skopeo is not installed (apt-get install -y skopeo)");
+    Path dir = Files.createDirectories(work.resolve("refused"));
+    List<String> packages = new ArrayList<>();
+    for (String name : List.of("kilo", "lima")) {
+      packages.add(serve(JavaWheels.small(dir, name, "1.0", name + "-marker")));
+    }
+    packages.add(serve(JavaWheels.large(dir, "mike", 1_100_000)));
+    Path project = project("refused", packages);
+    try (RegistryProxy proxy = RegistryProxy.inFrontOf(fixture.registry)) {
+      JsonNode mounted = assemble(proxy, project, "app/mounting", "cache/mounting", work.resolve("cache-mounting"));
+      assertThat(mounted.at("/blobs/mounted").asInt()).as("the registry mounts when the proxy lets it").isPositive();
+      for (int refusal : new int[] {202, 401, 403, 404, 405}) {
+        proxy.refuseMounts(refusal);
+        String cache = "cache/refused-" + refusal;
+        for (String run : List.of("cold", "warm")) {
+          proxy.clearRequests();
+          String repository = "app/refused-" + refusal + "-" + run;
+          JsonNode image = assemble(proxy, project, repository, cache, work.resolve("cache-refused-" + refusal));
+          String what = "HTTP " + refusal + " on mounts, " + run;
+          assertThat(image.path("digest").asText()).as(what).isEqualTo(mounted.path("digest").asText());
+          assertThat(image.path("builtLayers").asInt()).as(what).isEqualTo(run.equals("cold") ? 3 : 0);
+          assertThat(image.at("/blobs/mounted").asInt()).as(what).isZero();
+          List<RecordedRequest> mounts = proxy.requests().stream()
+              .filter(r -> r.method().equals("POST") && r.path().contains("mount=")).toList();
+          assertThat(mounts).as(what).isNotEmpty().allSatisfy(r -> assertThat(r.status()).isEqualTo(refusal));
+          pullable(repository, image);
+        }
+      }
+    }
+  }
+
+  /** skopeo copies the image from the registry itself into a folder, checking every blob against its digest. */
+  private static void pullable(String repository, JsonNode image) throws Exception {
+    Path copy = Files.createTempDirectory(work, "pulled");
+    String reference = "docker://" + fixture.registry.hostPort() + "/" + repository + "@"
+        + image.path("digest").asText();
+    Processes.run(work, "skopeo", "copy", "--quiet", "--src-tls-verify=false", reference, "dir:" + copy);
+    JsonNode manifest = JSON.readTree(copy.resolve("manifest.json").toFile());
+    assertThat(manifest.path("layers")).hasSize(image.path("layers").asInt());
+    for (JsonNode layer : manifest.path("layers")) {
+      Path blob = copy.resolve(layer.path("digest").asText().substring(7));
+      assertThat(blob).isRegularFile();
+      assertThat(Files.size(blob)).isEqualTo(layer.path("size").asLong());
+    }
+    assertThat(Processes.run(work, "skopeo", "inspect", "--tls-verify=false", reference))
+        .contains("\"dev.envforge.package-count\": \"3\"");
+  }
+
   @Test
   void threeHundredPackagesFitInOneHundredLayers() throws Exception {
     List<String> packages = new ArrayList<>();
