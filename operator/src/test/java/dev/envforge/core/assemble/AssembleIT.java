@@ -89,6 +89,16 @@ class AssembleIT {
       List<RecordedRequest> manifestPuts = proxy.requests().stream()
           .filter(r -> r.method().equals("PUT") && r.path().contains("/manifests/")).toList();
       assertThat(blobUploads).hasSize(3).allSatisfy(r -> assertThat(r.path()).startsWith("/v2/app/one/"));
+      // by digest: the new package layer, the environment layer and the config
+      JsonNode threeManifest = JSON.readTree(fixture.session("app/one").manifest(three.path("digest").asText())
+          .orElseThrow().content());
+      List<String> newLayers = new ArrayList<>(layerDigests("app/one", three));
+      newLayers.removeAll(layerDigests("app/one", one));
+      List<String> threeLayers = layerDigests("app/one", three);
+      assertThat(newLayers).hasSize(2).contains(threeLayers.get(threeLayers.size() - 1));
+      assertThat(blobUploads).extracting(r -> "sha256:" + r.path().replaceFirst("(?i).*[?&]digest=sha256(%3A|:)", ""))
+          .containsExactlyInAnyOrder(newLayers.get(0), newLayers.get(1),
+              threeManifest.path("config").path("digest").asText());
       // the image's manifest, and the cache tag of the new layer in the cache repository
       assertThat(manifestPuts).extracting(r -> r.path().replaceAll("/manifests/.*", ""))
           .containsExactlyInAnyOrder("/v2/app/one", "/v2/cache/one");
