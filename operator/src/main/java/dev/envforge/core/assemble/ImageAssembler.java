@@ -56,7 +56,7 @@ public final class ImageAssembler {
    */
   public record Wheel(String name, String version, Path file, String sha256) {}
 
-  /** Where wheel files and their sizes come from; asked only for layers that are not in the store. */
+  /** Where wheel files and their sizes come from; files are asked for only for layers that are not in the store. */
   public interface WheelFiles {
     /** The wheel's size (of the file the sha256 names), which orders layers and picks the ones of their own. */
     long size(Wheel wheel) throws IOException;
