@@ -40,8 +40,9 @@ import javax.net.ssl.SSLContext;
 /**
  * An HTTP proxy on 127.0.0.1 in front of a registry, for tests that need to see or bend the traffic: it records every
  * request, can demand Bearer tokens from a {@link TokenAuthServer} (answering 401 with a {@code WWW-Authenticate:
- * Bearer} challenge as Docker Hub does), can leave {@code Docker-Content-Digest} out of HEAD answers, and can answer
- * every request with a fixed status or only after a delay.
+ * Bearer} challenge as Docker Hub does), can leave {@code Docker-Content-Digest} out of HEAD answers, can refuse
+ * cross-repository mounts as registries without them do, and can answer every request with a fixed status or only
+ * after a delay.
  *
  * <p>In front of a TLS {@link RegistryServer} it serves TLS itself, with the registry's certificate, so clients trust
  * it with the same {@link RegistryServer#caPem()}.
