@@ -45,6 +45,14 @@ public final class OperatorApplyBenchmark {
       List<Double> sorted = warm.stream().sorted().toList();
       System.out.printf("warm apply to Ready, %d packages, %d runs: median %.2f s, min %.2f s, max %.2f s%n",
           packages, runs, median(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
+      List<Double> starts = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        starts.add(jvmStart(jar, dir));
+      }
+      starts.sort(null);
+      System.out.printf("for reference, java -jar envforge.jar --version with the image's JAVA_TOOL_OPTIONS:"
+          + " median %.2f s, min %.2f s, max %.2f s%n", median(starts), starts.get(0),
+          starts.get(starts.size() - 1));
     } finally {
       try (var walk = Files.walk(dir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -73,6 +81,21 @@ public final class OperatorApplyBenchmark {
         ready.getStatus().getVariants().get(0).getBuilder(), ready.getStatus().getVariants().get(0).getPhase(),
         output.lines().reduce((a, b) -> b).orElse(""));
     return seconds;
+  }
+
+  /** What starting the JVM and the command line costs, without any work. */
+  private static double jvmStart(Path jar, Path dir) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "--version").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+        + " -XX:-UsePerfData -Djava.io.tmpdir=" + dir);
+    long start = System.nanoTime();
+    int exit = builder.start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("envforge --version exited " + exit);
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private static double median(List<Double> sorted) {
