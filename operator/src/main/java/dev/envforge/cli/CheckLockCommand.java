@@ -70,7 +70,7 @@ final class CheckLockCommand implements Callable<Integer> {
     if (locks.isEmpty()) {
       String other = null;
       for (LockFormat format : LockFormat.values()) {
-        if (files.read(format.lockFile()).isPresent()) {
+        if (files.exists(format.lockFile())) {
           other = format.lockFile();
         }
       }
