@@ -38,7 +38,6 @@ import java.util.List;
 public final class OperatorAssembleWorld implements AutoCloseable {
   /** The base image's CPython, the resources' spec.python. */
   public static final String PYTHON = "3.11.2";
-  static final String PYPI = "https://pypi.org/simple";
 
   private AssembleFixture fixture;
   private Path wheels;
@@ -108,20 +107,15 @@ public final class OperatorAssembleWorld implements AutoCloseable {
     return names;
   }
 
-  /**
-   * A pylock.toml naming the wheels on PyPI, which the resources fetch through the local index as their PyPI mirror
-   * (a pylock's plan names no index, so the operator passes the assembler the mirror of PyPI).
-   */
+  /** A pylock.toml naming the wheels at the lock's index ({@value AssembleFixture#LOCK_INDEX}). */
   public String lock(String name, List<String> wheelNames) throws IOException {
-    return Files.readString(fixture.project(name, wheelNames).resolve("pylock.toml"))
-        .replace("index = '" + AssembleFixture.LOCK_INDEX + "'", "index = '" + PYPI + "'")
-        .replace("url = 'https://pypi.example/packages/", "url = 'https://files.pythonhosted.org/packages/");
+    return Files.readString(fixture.project(name, wheelNames).resolve("pylock.toml"));
   }
 
   /**
    * A resource in builder mode assemble pushing to {@code repository} of the registry, on the registry's base image,
-   * with layers cached in {@code cacheRepository} of the same registry and wheels from the local index (the mirror of
-   * PyPI).
+   * with layers cached in {@code cacheRepository} of the same registry and wheels from the local index, the mirror of
+   * the lock's index.
    */
   public PythonEnvironment environment(String namespace, String name, String lock, String repository,
       String cacheRepository) {
@@ -142,7 +136,7 @@ public final class OperatorAssembleWorld implements AutoCloseable {
     BuilderSpec builder = new BuilderSpec();
     builder.setMode(BuilderMode.ASSEMBLE);
     builder.setCacheRepository(fixture.registry.hostPort() + "/" + cacheRepository);
-    builder.setIndexMirrors(List.of(new IndexMirror(PYPI, fixture.indexUrl())));
+    builder.setIndexMirrors(List.of(new IndexMirror(AssembleFixture.LOCK_INDEX, fixture.indexUrl())));
     spec.setBuilder(builder);
     spec.setVariants(PythonEnvironmentSpec.defaultVariants());
     pe.setSpec(spec);
