@@ -38,9 +38,12 @@ import java.util.List;
 public final class OperatorAssembleWorld implements AutoCloseable {
   /** The base image's CPython, the resources' spec.python. */
   public static final String PYTHON = "3.11.2";
+  public static final String PUSH_USER = "pusher";
+  public static final String PUSH_SECRET = "push-credentials";
 
   private AssembleFixture fixture;
   private Path wheels;
+  private final KubernetesCrudDispatcher apiObjects = new KubernetesCrudDispatcher();
   private KubernetesMockServer apiServer;
   private KubernetesClient client;
   private KubernetesClient operatorClient;
@@ -50,11 +53,11 @@ public final class OperatorAssembleWorld implements AutoCloseable {
 
   private OperatorAssembleWorld() {}
 
-  private void startAll(Path work, Path jar) throws Exception {
-    fixture = AssembleFixture.start(work);
+  private void startAll(Path work, Path jar, RegistryServer.Options registryOptions) throws Exception {
+    fixture = AssembleFixture.start(work, registryOptions);
     wheels = Files.createDirectories(work.resolve("wheels"));
     apiServer = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-        new io.fabric8.mockwebserver.MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        new io.fabric8.mockwebserver.MockWebServer(), new HashMap<>(), apiObjects, false);
     apiServer.init();
     client = apiServer.createClient();
     installCrd();
@@ -76,9 +79,22 @@ public final class OperatorAssembleWorld implements AutoCloseable {
 
   /** Starts everything, keeping its files under {@code work}; what started is stopped again when a part fails. */
   public static OperatorAssembleWorld start(Path work, Path jar) throws Exception {
+    return start(work, jar, RegistryServer.Options.plain());
+  }
+
+  /**
+   * The same with a registry that demands a Basic login ({@value #PUSH_USER} and a new password every run): every
+   * resource names a push Secret ({@value #PUSH_SECRET}) with it, which {@link #apply} creates.
+   */
+  public static OperatorAssembleWorld startWithLogin(Path work, Path jar) throws Exception {
+    return start(work, jar, RegistryServer.Options.plain().withBasicAuth(PUSH_USER,
+        "push-" + java.util.UUID.randomUUID()));
+  }
+
+  private static OperatorAssembleWorld start(Path work, Path jar, RegistryServer.Options options) throws Exception {
     OperatorAssembleWorld world = new OperatorAssembleWorld();
     try {
-      world.startAll(work, jar);
+      world.startAll(work, jar, options);
       return world;
     } catch (Exception | Error e) {
       world.close();
@@ -130,6 +146,11 @@ public final class OperatorAssembleWorld implements AutoCloseable {
     spec.setSource(source);
     ImageTarget image = new ImageTarget(fixture.registry.hostPort() + "/" + repository);
     image.setInsecure(true);
+    if (fixture.registry.options().basicAuth()) {
+      dev.envforge.api.v1alpha1.SecretReference secret = new dev.envforge.api.v1alpha1.SecretReference();
+      secret.setName(PUSH_SECRET);
+      image.setPushSecretRef(secret);
+    }
     spec.setImage(image);
     spec.setBaseImage(fixture.registry.hostPort() + "/base/python:3.11");
     spec.setPython(PYTHON);
@@ -143,8 +164,24 @@ public final class OperatorAssembleWorld implements AutoCloseable {
     return pe;
   }
 
+  /** Creates the resource, and first its namespace's push Secret when the registry demands a login. */
   public PythonEnvironment apply(PythonEnvironment pe) {
+    String namespace = pe.getMetadata().getNamespace();
+    if (fixture.registry.options().basicAuth()
+        && client.secrets().inNamespace(namespace).withName(PUSH_SECRET).get() == null) {
+      client.secrets().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+          .withNewMetadata().withName(PUSH_SECRET).withNamespace(namespace).endMetadata()
+          .withType("kubernetes.io/dockerconfigjson")
+          .withData(java.util.Map.of(".dockerconfigjson", java.util.Base64.getEncoder().encodeToString(
+              fixture.registry.dockerConfigJson().getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+          .build()).create();
+    }
     return client.resource(pe).create();
+  }
+
+  /** Every object the API server stores, as the JSON it keeps. */
+  public List<String> storedObjects() {
+    return List.copyOf(apiObjects.getMap().values());
   }
 
   public PythonEnvironment get(String namespace, String name) {
