@@ -18,7 +18,8 @@ import java.util.List;
  * <p>{@code warm N RUNS}: one resource with N small packages is applied and built from empty caches (cold); then
  * RUNS times a new resource with the same plan in a new namespace and repository, so its image is missing but every
  * layer is in the shared cache repository. Prints apply to Ready per run, with the build process's own time.
- * Run from {@code operator/} after {@code mvn -pl operator package} (it runs {@code target/envforge.jar}).
+ * Run from {@code operator/} after {@code mvn -pl operator package} (it runs {@code target/envforge.jar}). With
+ * {@code -Denvforge.e2e.extraJavaToolOptions=...} the build processes get these JVM options besides the image's.
  */
 public final class OperatorApplyBenchmark {
   private OperatorApplyBenchmark() {}

@@ -69,6 +69,8 @@ public final class AssembleJobExecutor implements AutoCloseable {
       "JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData"
           + " -Djava.io.tmpdir=/tmp",
       "HOME", "/tmp");
+  /** JVM options added to the image's {@code JAVA_TOOL_OPTIONS}, for benchmarks that try other settings. */
+  public static final String EXTRA_JAVA_OPTIONS_PROPERTY = "envforge.e2e.extraJavaToolOptions";
   static final String DEFAULT_TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   static final int DEFAULT_BACKOFF_LIMIT = 6;
   /** The kubelet keeps at most this much of the log as a termination message. */
@@ -263,6 +265,11 @@ public final class AssembleJobExecutor implements AutoCloseable {
         env.put(v.getName(), v.getValue() == null ? "" : v.getValue());
       }
       env.replaceAll((k, v) -> k.equals("PATH") ? v : mapValue(v, podPaths, root));
+      String extra = System.getProperty(EXTRA_JAVA_OPTIONS_PROPERTY, "");
+      if (!extra.isBlank()) {
+        // a benchmark's experiment with the image's JVM options, never set by tests
+        env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " " + extra.strip());
+      }
       String maxRam = memoryLimitBytes(container);
       if (maxRam != null) {
         // in a container the JVM takes the cgroup's memory limit as its RAM
