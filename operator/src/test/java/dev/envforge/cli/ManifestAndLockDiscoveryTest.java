@@ -122,6 +122,21 @@ class ManifestAndLockDiscoveryTest {
     assertThat(missing.err()).contains("nope.yaml:1:1").contains("no such file");
   }
 
+  /** A message about the folder names it, the current folder too (it normalizes to an empty path). */
+  @Test
+  void theFolderWithoutALockIsNamed(@TempDir Path dir) {
+    // the tests run in the module's folder, which holds no lock
+    for (String folder : new String[] {".", "./", "./.", dir.toString(), dir + "/."}) {
+      for (String command : new String[] {"hash", "resolve"}) {
+        Result run = CliRunner.run(command, folder);
+        assertThat(run.exitCode()).as("%s %s: %s", command, folder, run.err()).isEqualTo(2);
+        String named = Path.of(folder).normalize().toString();
+        assertThat(run.err()).as("%s %s", command, folder)
+            .startsWith((named.isEmpty() ? "." : named) + ": no lock file found").contains("poetry.lock");
+      }
+    }
+  }
+
   /** The poetry corpus case inline, with variants default and dev. */
   static Path inlineManifest(Path dir, String extraSpec) throws Exception {
     String pyproject = Files.readString(POETRY.resolve("pyproject.toml"));
