@@ -53,4 +53,61 @@ class ExistsCommandTest {
     assertThat(noTag.exitCode()).isEqualTo(2);
     assertThat(noTag.err()).contains("--tag");
   }
+
+  /**
+   * The {@code -f} form: the tag is the variant's, computed as the operator does, spec.image.insecure decides plain
+   * HTTP, and the login comes from the docker config. When the registry goes away the answer is 3, never absent.
+   */
+  @Test
+  void aManifestVariantIsLookedUpAtItsOwnTag(@TempDir Path tmp) throws Exception {
+    Path config = tmp.resolve("config.json");
+    Path manifest;
+    String devTag;
+    try (RegistryServer registry = RegistryServer.start(RegistryServer.Options.plain()
+        .withBasicAuth("ci", "exists-secret"))) {
+      Files.writeString(config, registry.dockerConfigJson());
+      String repo = registry.hostPort() + "/team/env";
+      manifest = Files.writeString(tmp.resolve("env.yaml"), Files.readString(
+          ManifestAndLockDiscoveryTest.inlineManifest(tmp, "")).replace(
+              "    repository: registry.example.com/team/poetry\n",
+              "    repository: " + repo + "\n    insecure: true\n"));
+      devTag = CliRunner.run("hash", "-f", manifest.toString(), "--variant", "dev").out().strip();
+      assertThat(devTag).matches("ef-[0-9a-f]{32}");
+      String digest = registry.pushRandomImage("team/env", devTag);
+
+      CliRunner.Result present = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev",
+          "--docker-config", config.toString());
+      assertThat(present.exitCode()).as(present.err()).isZero();
+      assertThat(present.out().strip()).isEqualTo("present " + repo + ":" + devTag + "@" + digest);
+
+      CliRunner.Result absent = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "default",
+          "--docker-config", config.toString(), "--json");
+      assertThat(absent.exitCode()).as(absent.err()).isEqualTo(1);
+      assertThat(absent.out()).contains("\"exists\":false").contains("\"image\":\"" + repo + ":ef-");
+
+      CliRunner.Result unknownVariant = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "gpu",
+          "--docker-config", config.toString());
+      assertThat(unknownVariant.exitCode()).isEqualTo(2);
+      assertThat(unknownVariant.err()).startsWith(manifest + ":1:1: ").contains("no variant gpu")
+          .contains("[default, dev]");
+
+      CliRunner.Result both = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev", "--tag", "x");
+      assertThat(both.exitCode()).isEqualTo(2);
+    }
+    // the registry is down now
+    for (String json : new String[] {"", "--json"}) {
+      CliRunner.Result down = json.isEmpty()
+          ? CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev", "--docker-config", config.toString())
+          : CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev", "--docker-config",
+              config.toString(), json);
+      assertThat(down.exitCode()).as(down.err()).isEqualTo(3);
+      assertThat(down.err() + down.out()).doesNotContain("exists-secret").doesNotContain("\tat ");
+      if (json.isEmpty()) {
+        assertThat(down.err().lines().count()).isEqualTo(1);
+        assertThat(down.out()).isEmpty();
+      } else {
+        assertThat(down.out()).contains("\"exists\":null");
+      }
+    }
+  }
 }
