@@ -108,7 +108,14 @@ final class ManifestPlanning {
   }
 
   VariantPlan plan(VariantRequest variant) {
-    return EnvironmentPlanner.plan(files, request, variant, lockFile, parsed);
+    try {
+      return EnvironmentPlanner.plan(files, request, variant, lockFile, parsed);
+    } catch (IllegalArgumentException e) {
+      // a spec the project refuses (a python its requires-python excludes): bad input at the spec's field
+      String python = manifest.resource().getSpec().getPython();
+      throw manifest.errorAt(python != null ? "spec.python" : "spec", "PythonEnvironment " + manifest.name()
+          + " (variant " + variant.name() + "): " + e.getMessage());
+    }
   }
 
   /** The image reference the operator pushes a tag to: the canonical form of spec.image.repository and the tag. */

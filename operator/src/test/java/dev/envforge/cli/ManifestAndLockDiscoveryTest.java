@@ -6,6 +6,7 @@ import dev.envforge.cli.CliRunner.Result;
 import dev.envforge.testing.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,6 +135,45 @@ class ManifestAndLockDiscoveryTest {
         assertThat(run.err()).as("%s %s", command, folder)
             .startsWith((named.isEmpty() ? "." : named) + ": no lock file found").contains("poetry.lock");
       }
+    }
+  }
+
+  /**
+   * A manifest the API server would refuse, or the operator could not read, is bad input at the field: never "spec is
+   * required" for a spec that is there, never a message without its place.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+      "  platform: windows/amd64\\n|9:3|spec.platform|linux/arm64",
+      "  installer: conda\\n|9:3|spec.installer|uv, pip",
+      "  builder:\\n    mode: turbo\\n|10:5|spec.builder.mode|kaniko",
+      "  python: '2.7'\\n|9:3|spec.python|'2.7'",
+      "  python: '3.1'\\n|9:3|requires-python|3.1",
+      "  variants: 5\\n|9:3|spec.variants|a list",
+      "  variants:\\n    - groups: [dev]\\n|10:7|spec.variants[0].name is required|",
+      "  variants:\\n    - name: Bad_Name\\n|10:7|spec.variants[0].name|'Bad_Name'",
+      "  variants:\\n    - name: a\\n    - name: a\\n|11:7|spec.variants[1].name|named twice",
+      "  variants:\\n    - name: a\\n      extras: ['a b']\\n|11:16|spec.variants[0].extras[0]|'a b'",
+  })
+  void aManifestTheApiServerWouldRefuseIsBadInputAtTheField(String spec, String place, String field, String what,
+      @TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("env.yaml");
+    Files.writeString(manifest, "apiVersion: envforge.dev/v1alpha1\nkind: PythonEnvironment\nmetadata:\n  name: app\n"
+        + "spec:\n  source:\n    configMapRef:\n      name: app-project\n  " + spec.strip().replace("\\n", "\n") + "\n"
+        + "  image:\n    repository: registry.example.com/team/app\n");
+    for (String command : new String[] {"tags", "hash", "resolve", "render"}) {
+      List<String> args = new java.util.ArrayList<>(List.of(command, "-f", manifest.toString(), "--project",
+          POETRY.toString()));
+      if (!command.equals("tags") && spec.contains("name: a")) {
+        args.addAll(List.of("--variant", "a"));
+      }
+      if (command.equals("render")) {
+        args.addAll(List.of("--out", dir.resolve("context").toString()));
+      }
+      Result run = CliRunner.run(args.toArray(String[]::new));
+      assertThat(run.exitCode()).as("%s: %s", args, run.err()).isEqualTo(2);
+      assertThat(run.err()).as("%s", args).startsWith(manifest + ":" + place + ": PythonEnvironment app")
+          .contains(field).contains(what == null ? "" : what).doesNotContain("spec is required");
     }
   }
 
