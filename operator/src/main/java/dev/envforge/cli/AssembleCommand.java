@@ -167,8 +167,9 @@ final class AssembleCommand implements Callable<Integer> {
     List<String> refusals = new ArrayList<>();
     List<ImageAssembler.Wheel> wheels = new ArrayList<>();
     Map<String, WheelChoice.Choice> choices = new HashMap<>();
+    WheelChoice.Chooser chooser = WheelChoice.forInterpreter(facts.interpreter());
     for (PlannedPackage pkg : plan.plan().packages()) {
-      WheelChoice.Choice choice = WheelChoice.choose(pkg, facts.interpreter());
+      WheelChoice.Choice choice = chooser.choose(pkg);
       if (!choice.isAssemblable()) {
         refusals.add(choice.refusal());
         continue;

@@ -76,7 +76,7 @@ final class CheckLockCommand implements Callable<Integer> {
       if (locks.size() == locksBefore) {
         String other = null;
         for (LockFormat format : LockFormat.values()) {
-          if (files.read(format.lockFile()).isPresent()) {
+          if (files.exists(format.lockFile())) {
             other = format.lockFile();
           }
         }

@@ -34,8 +34,9 @@ public final class Assemblability {
     List<WheelChoice.Choice> refused = new ArrayList<>();
     List<PlannedPackage> packages = new ArrayList<>(plan.packages());
     packages.sort(Comparator.comparing(PlannedPackage::name).thenComparing(PlannedPackage::version));
+    WheelChoice.Chooser chooser = WheelChoice.forInterpreter(interpreter);
     for (PlannedPackage p : packages) {
-      WheelChoice.Choice choice = WheelChoice.choose(p, interpreter);
+      WheelChoice.Choice choice = chooser.choose(p);
       if (!choice.isAssemblable()) {
         refused.add(choice);
       }

@@ -50,6 +50,36 @@ public final class WheelChoice {
   private WheelChoice() {}
 
   public static Choice choose(PlannedPackage pkg, Interpreter interpreter) {
+    return forInterpreter(interpreter).choose(pkg);
+  }
+
+  /** A chooser for one interpreter, which ranks its supported tags once for all the packages of a plan. */
+  public static Chooser forInterpreter(Interpreter interpreter) {
+    return new Chooser(interpreter);
+  }
+
+  /** Chooses the wheels of many packages for one interpreter. */
+  public static final class Chooser {
+    private final Interpreter interpreter;
+    private final Map<String, Integer> rank = new HashMap<>();
+    private final MarkerEnvironment environment;
+
+    private Chooser(Interpreter interpreter) {
+      this.interpreter = interpreter;
+      List<String> order = supportedTags(interpreter);
+      for (int i = 0; i < order.size(); i++) {
+        rank.putIfAbsent(order.get(i), i);
+      }
+      this.environment = MarkerEnvironment.linuxCPython(interpreter.pythonVersion(), interpreter.machine());
+    }
+
+    public Choice choose(PlannedPackage pkg) {
+      return WheelChoice.choose(pkg, interpreter, rank, environment);
+    }
+  }
+
+  private static Choice choose(PlannedPackage pkg, Interpreter interpreter, Map<String, Integer> rank,
+      MarkerEnvironment environment) {
     if (pkg.manager() != null) {
       return refuse(pkg, "is a conda package");
     }
@@ -57,12 +87,6 @@ public final class WheelChoice {
     if (source != null && source.type() == PackageSource.Type.GIT) {
       return refuse(pkg, "comes from git and must be built from source");
     }
-    List<String> order = supportedTags(interpreter);
-    Map<String, Integer> rank = new HashMap<>();
-    for (int i = 0; i < order.size(); i++) {
-      rank.putIfAbsent(order.get(i), i);
-    }
-    MarkerEnvironment environment = MarkerEnvironment.linuxCPython(interpreter.pythonVersion(), interpreter.machine());
     Artifact best = null;
     int bestRank = Integer.MAX_VALUE;
     boolean named = false;

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +93,17 @@ public final class PlanHasher {
       identity.put("hashes", new ArrayList<>(hashes));
       identities.add(identity);
     }
-    // order-independent: sort on the identity's own canonical text
-    identities.sort(Comparator.comparing(CanonicalJson::write));
-    return identities;
+    // order-independent: sort on the identity's own canonical text, written once per identity
+    List<Map.Entry<String, Map<String, Object>>> keyed = new ArrayList<>(identities.size());
+    for (Map<String, Object> identity : identities) {
+      keyed.add(Map.entry(CanonicalJson.write(identity), identity));
+    }
+    keyed.sort(Map.Entry.comparingByKey());
+    List<Map<String, Object>> sorted = new ArrayList<>(keyed.size());
+    for (Map.Entry<String, Map<String, Object>> entry : keyed) {
+      sorted.add(entry.getValue());
+    }
+    return sorted;
   }
 
   static String sha256Hex(byte[] bytes) {

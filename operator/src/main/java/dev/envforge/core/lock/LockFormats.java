@@ -76,7 +76,7 @@ public final class LockFormats {
     }
     List<LockFormat> present = new ArrayList<>();
     for (LockFormat format : LockFormat.values()) {
-      if (files.read(format.lockFile()).isPresent()) {
+      if (files.exists(format.lockFile())) {
         present.add(format);
       }
     }

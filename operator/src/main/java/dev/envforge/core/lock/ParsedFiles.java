@@ -13,7 +13,36 @@ public final class ParsedFiles {
   /** Enough for one planning: a lock, its pyproject.toml and a few workspace members. */
   private static final int ONE_PLANNING = 16;
 
-  private record Key(String kind, String file, String text) {}
+  /** A plain class rather than a record: a record's first hashCode costs a short command line run ~15 ms. */
+  private static final class Key {
+    private final String kind;
+    private final String file;
+    private final String text;
+
+    Key(String kind, String file, String text) {
+      this.kind = kind;
+      this.file = file;
+      this.text = text;
+    }
+
+    String file() {
+      return file;
+    }
+
+    String text() {
+      return text;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key k && kind.equals(k.kind) && file.equals(k.file) && text.equals(k.text);
+    }
+
+    @Override
+    public int hashCode() {
+      return (kind.hashCode() * 31 + file.hashCode()) * 31 + text.hashCode();
+    }
+  }
 
   private final BoundedCache<Key, Object> entries;
 

@@ -21,6 +21,11 @@ public interface ProjectFiles {
   /** How a file is named in error messages. */
   String displayName(String relativePath);
 
+  /** Whether the file is there; a folder answers without reading it. */
+  default boolean exists(String relativePath) {
+    return read(relativePath).isPresent();
+  }
+
   static ProjectFiles of(Path root) {
     return new ProjectFiles() {
       @Override
@@ -42,6 +47,11 @@ public interface ProjectFiles {
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + p + ": " + IoMessages.reason(e), e);
         }
+      }
+
+      @Override
+      public boolean exists(String relativePath) {
+        return Files.isRegularFile(root.resolve(relativePath).normalize());
       }
 
       @Override

@@ -21,7 +21,11 @@ public record SpecifierConstraint(List<List<Specifier>> alternatives, boolean pr
     implements VersionConstraint {
 
   public SpecifierConstraint {
-    alternatives = alternatives.stream().map(List::copyOf).toList();
+    List<List<Specifier>> copies = new java.util.ArrayList<>(alternatives.size());
+    for (List<Specifier> alternative : alternatives) {
+      copies.add(List.copyOf(alternative)); // a loop, not a stream: locks make thousands, mostly on a cold JVM
+    }
+    alternatives = List.copyOf(copies);
   }
 
   /** Parses a PEP 440 specifier set (an empty text is the set of all final versions). */

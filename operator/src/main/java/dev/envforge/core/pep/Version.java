@@ -56,6 +56,17 @@ public final class Version implements Comparable<Version> {
 
   /** A pre-release segment such as {@code rc1}. */
   public record Pre(PreKind kind, long number) {
+    // written out: a record's generated hashCode costs a short command line run its first-use bootstrap
+    @Override
+    public int hashCode() {
+      return kind.ordinal() * 31 + Long.hashCode(number);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Pre p && kind == p.kind && number == p.number;
+    }
+
     @Override
     public String toString() {
       return kind.label() + number;
@@ -93,6 +104,12 @@ public final class Version implements Comparable<Version> {
     if (text == null) {
       throw new PepSyntaxException("Version is missing", "", 0);
     }
+    Version plain = plainRelease(text);
+    return plain != null ? plain : parseWithPattern(text);
+  }
+
+  /** {@link #parse} by the regular expression alone. */
+  static Version parseWithPattern(String text) {
     Matcher m = VERSION.matcher(text);
     if (!m.matches()) {
       int offset = m.lookingAt() ? m.end() : firstNonBlank(text);
@@ -142,6 +159,46 @@ public final class Version implements Comparable<Version> {
       local = Collections.unmodifiableList(parts);
     }
     return new Version(epoch, release, pre, post, dev, local, text);
+  }
+
+  /**
+   * The version when the text is only a release segment ({@code 1.26.4}), the form of nearly every version in a lock,
+   * read without the regular expression; null for any other text, which {@link #parse} reads in full.
+   */
+  private static Version plainRelease(String text) {
+    int length = text.length();
+    int parts = 1;
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c == '.') {
+        if (i == 0 || i == length - 1 || text.charAt(i - 1) == '.') {
+          return null;
+        }
+        parts++;
+      } else if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    if (length == 0) {
+      return null;
+    }
+    long[] release = new long[parts];
+    int part = 0;
+    int start = 0;
+    for (int i = 0; i <= length; i++) {
+      if (i == length || text.charAt(i) == '.') {
+        int first = start;
+        while (first < i - 1 && text.charAt(first) == '0') {
+          first++;
+        }
+        if (i - first > MAX_DIGITS) {
+          return null; // parse reports it
+        }
+        release[part++] = Long.parseLong(text, first, i, 10);
+        start = i + 1;
+      }
+    }
+    return new Version(0, release, null, null, null, List.of(), text);
   }
 
   /** Parses the text, or returns null when it is not a PEP 440 version (or has a number over 18 digits). */

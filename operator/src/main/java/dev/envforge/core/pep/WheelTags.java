@@ -1,7 +1,6 @@
 package dev.envforge.core.pep;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Which distribution files an installer could pick for a Linux CPython target (PEP 425, 427, 600, 656).
@@ -18,8 +17,7 @@ import java.util.regex.Pattern;
 public final class WheelTags {
   private static final String[] SDIST_SUFFIXES = {".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tbz", ".tar.xz", ".txz",
       ".tar.lz", ".tar.lzma", ".tar.zst", ".tar", ".tar.z"};
-  private static final Pattern MANYLINUX = Pattern.compile("manylinux_(\\d+)_(\\d+)_(.+)");
-  private static final Pattern PYTHON_VERSION = Pattern.compile("([0-9]+)\\.([0-9]{1,4})(?:\\..*)?");
+  private static final String[] LINUX_PREFIXES = {"linux_", "manylinux1_", "manylinux2010_", "manylinux2014_"};
 
   private WheelTags() {}
 
@@ -54,12 +52,12 @@ public final class WheelTags {
     String[] pythonTags = parts[n - 3].toLowerCase(Locale.ROOT).split("\\.");
     String[] abiTags = parts[n - 2].toLowerCase(Locale.ROOT).split("\\.");
     String[] platformTags = parts[n - 1].toLowerCase(Locale.ROOT).split("\\.");
-    var version = PYTHON_VERSION.matcher(environment.pythonVersion());
-    if (!version.matches() || !version.group(1).equals("3")) {
+    int minor = python3Minor(environment.pythonVersion());
+    if (minor < 0) {
       return false;
     }
-    int minor = Integer.parseInt(version.group(2));
     String machine = environment.platformMachine().toLowerCase(Locale.ROOT);
+    String cpython = "cp3" + minor;
 
     for (String platform : platformTags) {
       if (!isSupportedPlatform(platform, machine)) {
@@ -68,7 +66,7 @@ public final class WheelTags {
       for (String python : pythonTags) {
         for (String abi : abiTags) {
           // 'any' goes with ABI 'none' only: no installer lists cp312-cp312-any or cp39-abi3-any.
-          if ((!platform.equals("any") || abi.equals("none")) && isSupportedInterpreterAbi(python, abi, minor)) {
+          if ((!platform.equals("any") || abi.equals("none")) && isSupportedInterpreterAbi(python, abi, minor, cpython)) {
             return true;
           }
         }
@@ -77,8 +75,37 @@ public final class WheelTags {
     return false;
   }
 
-  private static boolean isSupportedInterpreterAbi(String python, String abi, int minor) {
-    String cpython = "cp3" + minor;
+  /**
+   * Y of a Python version {@code 3.Y} or {@code 3.Y.anything} (Y of one to four digits), else -1. Read by hand: it
+   * runs for every wheel of a lock.
+   */
+  static int python3Minor(String version) {
+    if (!version.startsWith("3.")) {
+      return -1;
+    }
+    int end = 2;
+    while (end < version.length() && version.charAt(end) >= '0' && version.charAt(end) <= '9') {
+      end++;
+    }
+    if (end == 2 || end > 6 || end < version.length() && (version.charAt(end) != '.'
+        || hasLineTerminator(version, end))) {
+      return -1;
+    }
+    return Integer.parseInt(version, 2, end, 10);
+  }
+
+  /** Whether the text has a character that a regular expression's '.' does not match, from {@code from} on. */
+  private static boolean hasLineTerminator(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isSupportedInterpreterAbi(String python, String abi, int minor, String cpython) {
     switch (abi) {
       case "none":
         return python.equals(cpython) || python.equals("py3") || pyMinorAtMost(python, "py3", minor);
@@ -99,20 +126,44 @@ public final class WheelTags {
     if (!tag.startsWith(prefix) || tag.length() == prefix.length() || tag.length() > prefix.length() + 3) {
       return -1;
     }
-    String digits = tag.substring(prefix.length());
-    return digits.chars().allMatch(Character::isDigit) ? Integer.parseInt(digits) : -1;
+    for (int i = prefix.length(); i < tag.length(); i++) {
+      if (!Character.isDigit(tag.charAt(i))) {
+        return -1;
+      }
+    }
+    return Integer.parseInt(tag, prefix.length(), tag.length(), 10);
   }
 
+  /** {@code any}, or a Linux platform tag of the machine: {@code linux_}, the manylinux aliases, {@code manylinux_X_Y_}. */
   private static boolean isSupportedPlatform(String platform, String machine) {
-    if (platform.equals("any") || platform.equals("linux_" + machine)) {
+    if (platform.equals("any")) {
       return true;
     }
-    if (platform.equals("manylinux1_" + machine) || platform.equals("manylinux2010_" + machine)
-        || platform.equals("manylinux2014_" + machine)) {
-      return true;
+    int prefixLength = platform.length() - machine.length();
+    if (prefixLength <= 0 || !platform.endsWith(machine)) {
+      return false;
     }
-    var manylinux = MANYLINUX.matcher(platform);
-    return manylinux.matches() && manylinux.group(3).equals(machine);
+    for (String prefix : LINUX_PREFIXES) {
+      if (prefix.length() == prefixLength && platform.startsWith(prefix)) {
+        return true;
+      }
+    }
+    // manylinux_<major>_<minor>_<machine>
+    if (!platform.startsWith("manylinux_") || machine.isEmpty() || hasLineTerminator(machine, 0)) {
+      return false;
+    }
+    int i = "manylinux_".length();
+    for (int number = 0; number < 2; number++) {
+      int start = i;
+      while (i < prefixLength && platform.charAt(i) >= '0' && platform.charAt(i) <= '9') {
+        i++;
+      }
+      if (i == start || i >= prefixLength || platform.charAt(i) != '_') {
+        return false;
+      }
+      i++;
+    }
+    return i == prefixLength;
   }
 
   private static String fileName(String pathOrUrl) {

@@ -138,6 +138,12 @@ public final class EnvironmentPlanner {
       }
 
       @Override
+      public synchronized boolean exists(String relativePath) {
+        Optional<String> text = texts.get(relativePath);
+        return text != null ? text.isPresent() : files.exists(relativePath);
+      }
+
+      @Override
       public String displayName(String relativePath) {
         return files.displayName(relativePath);
       }

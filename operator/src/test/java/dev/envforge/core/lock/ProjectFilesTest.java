@@ -50,6 +50,47 @@ class ProjectFilesTest {
   }
 
   @Test
+  void aReplacementCharacterWrittenInTheFileIsText(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.toml"), "x = \"\ufffd\"\n", StandardCharsets.UTF_8);
+    assertThat(ProjectFiles.of(dir).read("a.toml")).contains("x = \"\ufffd\"\n");
+  }
+
+  /** The decoder agrees with a strict JDK decoder on random bytes, mostly UTF-8-shaped, both in what it accepts and in the text. */
+  @Test
+  void decodingAgreesWithAStrictDecoderOnRandomBytes() {
+    java.util.Random random = new java.util.Random(751);
+    byte[][] pieces = {{'a'}, {'\n'}, {(byte) 0xc3, (byte) 0xa9}, {(byte) 0xef, (byte) 0xbf, (byte) 0xbd},
+        {(byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xc0},
+        {(byte) 0x80}, {(byte) 0xe2, (byte) 0x82}, {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xff}};
+    int accepted = 0;
+    for (int round = 0; round < 5_000; round++) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      int length = random.nextInt(12);
+      for (int i = 0; i < length; i++) {
+        byte[] piece = random.nextInt(4) == 0 ? new byte[] {(byte) random.nextInt(256)}
+            : pieces[random.nextInt(random.nextInt(3) == 0 ? pieces.length : 5)];
+        out.writeBytes(piece);
+      }
+      byte[] bytes = out.toByteArray();
+      String strict;
+      try {
+        strict = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        strict = null;
+      }
+      String decoded;
+      try {
+        decoded = ProjectText.decode("f", bytes);
+      } catch (LockInputException e) {
+        decoded = null;
+      }
+      assertThat(decoded).as("%s", java.util.HexFormat.of().formatHex(bytes)).isEqualTo(strict);
+      accepted += strict != null ? 1 : 0;
+    }
+    assertThat(accepted).as("both kinds of input are tried").isBetween(500, 4_500);
+  }
+
+  @Test
   void aFileLargerThanTheLimitIsRefusedWithoutReadingIt(@TempDir Path dir) throws IOException {
     try (RandomAccessFile file = new RandomAccessFile(dir.resolve("uv.lock").toFile(), "rw")) {
       file.setLength(InputLimits.MAX_FILE_BYTES + 1L); // sparse: nothing is written

@@ -156,4 +156,41 @@ class VersionTest {
     List<String> expected = rows.stream().map(row -> row.split("\t")[1]).toList();
     assertThat(sorted).map(Version::toString).containsExactlyElementsOf(expected);
   }
+
+  /** Release-only texts are read without the regular expression; both ways must give the same version or error. */
+  @Test
+  void releaseOnlyTextsReadTheSameWithAndWithoutThePattern() {
+    Random random = new Random(440);
+    String[] pieces = {"0", "1", "9", "00", "07", "10", "2024", ".", ".", "..", "123456789012345678",
+        "1234567890123456789", "000000000000000000001", "a", " ", "-", "v"};
+    List<String> texts = new ArrayList<>(List.of("", ".", "1", "1.", ".1", "1..2", "0.0.0", "01.002.0003"));
+    for (int k = 0; k < 20_000; k++) {
+      StringBuilder text = new StringBuilder();
+      int n = 1 + random.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        text.append(pieces[random.nextInt(random.nextInt(5) == 0 ? pieces.length : 12)]);
+      }
+      texts.add(text.toString());
+    }
+    int plain = 0;
+    for (String text : texts) {
+      Object fast;
+      Object full;
+      try {
+        Version v = Version.parse(text);
+        fast = v.toString() + " " + v.text() + " " + v.release() + " " + v.hashCode();
+      } catch (PepSyntaxException e) {
+        fast = e.getMessage();
+      }
+      try {
+        Version v = Version.parseWithPattern(text);
+        full = v.toString() + " " + v.text() + " " + v.release() + " " + v.hashCode();
+      } catch (PepSyntaxException e) {
+        full = e.getMessage();
+      }
+      assertThat(fast).as("'%s'", text).isEqualTo(full);
+      plain += text.matches("[0-9]+(\\.[0-9]+)*") ? 1 : 0;
+    }
+    assertThat(plain).as("release-only texts among the cases").isGreaterThan(2_000);
+  }
 }

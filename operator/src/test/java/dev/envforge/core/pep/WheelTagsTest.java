@@ -87,4 +87,21 @@ class WheelTagsTest {
     }
     assertThat(mismatches).isEmpty();
   }
+
+  /** The Python version is read by hand; it must read exactly what {@code 3.Y[.anything]} matches. */
+  @Test
+  void pythonMinorIsReadAsThePatternReadsIt() {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("3\\.([0-9]{1,4})(?:\\..*)?");
+    String[] pieces = {"3", ".", "1", "12", "0", "03", "12345", "a", "\n", "\u2028", "\r", "+", "\u0663"};
+    java.util.Random random = new java.util.Random(425);
+    for (int k = 0; k < 20_000; k++) {
+      StringBuilder text = new StringBuilder(random.nextBoolean() ? "3." : "");
+      for (int i = random.nextInt(5); i > 0; i--) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      java.util.regex.Matcher m = pattern.matcher(text);
+      int expected = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+      assertThat(WheelTags.python3Minor(text.toString())).as("'%s'", text).isEqualTo(expected);
+    }
+  }
 }

@@ -46,7 +46,7 @@ final class PoetryWalk {
       round = new Round(picks);
       round.walk(roots, extras);
       Map<String, LockedPackage> next = round.picks();
-      if (next.equals(picks)) {
+      if (samePicks(next, picks)) {
         break;
       }
       picks = next;
@@ -58,6 +58,19 @@ final class PoetryWalk {
       }
     }
     return reached;
+  }
+
+  /** Whether two rounds picked the same entries; entries of one lock are compared by identity, not field by field. */
+  private static boolean samePicks(Map<String, LockedPackage> a, Map<String, LockedPackage> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<String, LockedPackage> entry : a.entrySet()) {
+      if (b.get(entry.getKey()) != entry.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One walk of the graph with fixed choices for names that stay ambiguous. */
@@ -183,8 +196,10 @@ final class PoetryWalk {
       }
       // (e) the choice that satisfies every taken edge into the name, from the previous round
       LockedPackage pick = picks.get(edge.name());
-      if (pick != null && candidates.contains(pick)) {
-        return pick;
+      for (LockedPackage candidate : candidates) {
+        if (candidate == pick) {
+          return pick;
+        }
       }
       return highest(candidates);
     }
