@@ -94,10 +94,11 @@ final class ManifestPlanning {
       if (variants.size() == 1) {
         return variants.get(0);
       }
-      throw manifest.error("PythonEnvironment " + manifest.name() + " has several variants ("
+      throw manifest.errorAt("spec.variants", "PythonEnvironment " + manifest.name() + " has several variants ("
           + variants.stream().map(VariantRequest::name).toList() + "); choose one with --variant");
     }
-    return variants.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> manifest.error(
+    return variants.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> manifest.errorAt(
+        "spec.variants",
         "PythonEnvironment " + manifest.name() + " has no variant " + name + " (it has "
             + variants.stream().map(VariantRequest::name).toList() + ")"));
   }

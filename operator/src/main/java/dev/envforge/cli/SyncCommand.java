@@ -196,7 +196,8 @@ final class SyncCommand implements Callable<Integer> {
     ManifestPlanning planning = manifests.computeIfAbsent(manifest.toString(),
         k -> ManifestPlanning.of(ManifestReader.read(manifest, null), project));
     if (variant == null && planning.variants().size() > 1) {
-      throw planning.manifest().error("PythonEnvironment " + planning.manifest().name() + " has several variants ("
+      throw planning.manifest().errorAt("spec.variants", "PythonEnvironment " + planning.manifest().name()
+          + " has several variants ("
           + planning.variants().stream().map(v -> v.name()).toList() + "); name one after a colon, \"" + path
           + ":VARIANT\"");
     }

@@ -88,7 +88,8 @@ class ExistsCommandTest {
       CliRunner.Result unknownVariant = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "gpu",
           "--docker-config", config.toString());
       assertThat(unknownVariant.exitCode()).isEqualTo(2);
-      assertThat(unknownVariant.err()).startsWith(manifest + ":1:1: ").contains("no variant gpu")
+      assertThat(unknownVariant.err()).startsWith(manifest + ":"
+          + ManifestAndLockDiscoveryTest.placeOf(manifest, "  variants:") + ": ").contains("no variant gpu")
           .contains("[default, dev]");
 
       CliRunner.Result both = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev", "--tag", "x");
