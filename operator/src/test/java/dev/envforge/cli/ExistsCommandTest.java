@@ -111,4 +111,18 @@ class ExistsCommandTest {
       }
     }
   }
+
+  /** A docker config that is not JSON is bad input at its line and column, for every command that reads one. */
+  @Test
+  void aBrokenDockerConfigIsBadInputWithItsPlace(@TempDir Path tmp) throws Exception {
+    Path config = Files.writeString(tmp.resolve("config.json"), "{\"auths\": {\n  \"r.example.com\": {\"auth\": }\n");
+    for (String[] args : new String[][] {
+        {"exists", "r.example.com/team/env", "--tag", "ef-x", "--docker-config", config.toString()},
+        {"logs", "r.example.com/team/env:ef-x", "--docker-config", config.toString()}}) {
+      CliRunner.Result run = CliRunner.run(args);
+      assertThat(run.exitCode()).as("%s: %s", args[0], run.err()).isEqualTo(2);
+      assertThat(run.err()).as(args[0]).containsPattern("^" + java.util.regex.Pattern.quote(config.toString())
+          + ":2:[1-9]\\d*: \\S").contains("JSON");
+    }
+  }
 }
