@@ -182,8 +182,7 @@ final class AssembleCommand implements Callable<Integer> {
           + " packages have no wheel to install: " + String.join("; ", refusals));
     }
     try {
-      LayerPlan.plan(wheels.stream().map(w -> new LayerPlan.Package(w.name(), 0)).toList(),
-          baseImage.image().layers().size());
+      LayerPlan.checkFits(wheels.size(), baseImage.image().layers().size());
     } catch (IllegalArgumentException e) {
       throw new AssembleRefusedException(e.getMessage());
     }

@@ -3,9 +3,9 @@ package dev.envforge.operator;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.core.buildlog.BuildLogText;
-import dev.envforge.core.plan.PackageSource;
 import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.BuildContext;
+import dev.envforge.core.recipe.BuildContextRenderer;
 import dev.envforge.core.recipe.Builder;
 import dev.envforge.core.recipe.RenderOptions;
 import dev.envforge.core.registry.ImageReference;
@@ -148,7 +148,7 @@ final class VariantReconciler {
   static BuildJobSpec.AssembleInputs assembleInputs(Inputs inputs, VariantPlan plan, RenderOptions fetch) {
     var format = inputs.project().format();
     // the assembler takes one mirror: the one of the plan's main index, as the Kaniko recipe's --index-url
-    String mainIndex = plan.plan().indexes().isEmpty() ? PackageSource.PYPI : plan.plan().indexes().get(0);
+    String mainIndex = BuildContextRenderer.mainIndex(plan.plan());
     String mirror = fetch.indexUrl(mainIndex);
     return new BuildJobSpec.AssembleInputs(format.lockFile(), format.id(), plan.plan().selection().groups(),
         plan.plan().selection().extras(), plan.plan().environment().pythonFullVersion(), plan.recipe().baseImage(),

@@ -40,8 +40,9 @@ import javax.net.ssl.SSLContext;
 /**
  * An HTTP proxy on 127.0.0.1 in front of a registry, for tests that need to see or bend the traffic: it records every
  * request, can demand Bearer tokens from a {@link TokenAuthServer} (answering 401 with a {@code WWW-Authenticate:
- * Bearer} challenge as Docker Hub does), can leave {@code Docker-Content-Digest} out of HEAD answers, and can answer
- * every request with a fixed status or only after a delay.
+ * Bearer} challenge as Docker Hub does), can leave {@code Docker-Content-Digest} out of HEAD answers, can refuse
+ * cross-repository mounts as registries without them do, and can answer every request with a fixed status or only
+ * after a delay.
  *
  * <p>In front of a TLS {@link RegistryServer} it serves TLS itself, with the registry's certificate, so clients trust
  * it with the same {@link RegistryServer#caPem()}.
@@ -83,6 +84,8 @@ public final class RegistryProxy implements AutoCloseable {
   private volatile Fault fault;
   private volatile Duration delay = Duration.ZERO;
   private volatile boolean stripDigestOnHead;
+  /** 0: mounts go to the registry; 202: mounts open a plain upload instead; another status: mounts answer it. */
+  private volatile int mountRefusal;
 
   private RegistryProxy(URI upstream, SSLContext upstreamTrust, SSLContext serverTls) throws IOException {
     this(upstream, upstreamTrust, serverTls, 0);
@@ -173,6 +176,17 @@ public final class RegistryProxy implements AutoCloseable {
   }
 
   /**
+   * Refuses cross-repository mounts ({@code POST /v2/<name>/blobs/uploads/?mount=...&from=...}) as registries without
+   * them do: with {@code 202}, the registry opens a plain upload session instead (the distribution spec allows it; the
+   * client must upload the blob); with another status (401, 403, 404, 405, ...), the mount is answered with that
+   * status and an error body. {@code 0} forwards mounts again.
+   */
+  public RegistryProxy refuseMounts(int status) {
+    this.mountRefusal = status;
+    return this;
+  }
+
+  /**
    * Serves the OCI 1.1 referrers API in front of a registry that lacks it, as a registry with the API does: a
    * manifest PUT with a {@code subject} is answered with {@code OCI-Subject}, and
    * {@code GET /v2/<name>/referrers/<digest>} lists the manifests naming that subject (filtered by
@@ -188,6 +202,7 @@ public final class RegistryProxy implements AutoCloseable {
     fault = null;
     delay = Duration.ZERO;
     stripDigestOnHead = false;
+    mountRefusal = 0;
   }
 
   /** Every request answered so far, in order. */
@@ -284,7 +299,18 @@ public final class RegistryProxy implements AutoCloseable {
             "mediaType", "application/vnd.oci.image.index.v1+json", "manifests", listed)));
         return;
       }
-      HttpRequest.Builder forward = HttpRequest.newBuilder(upstream.resolve(path)).timeout(Duration.ofSeconds(30))
+      String forwardPath = path;
+      int refusal = mountRefusal;
+      if (refusal != 0 && method.equals("POST") && exchange.getRequestURI().getRawPath().endsWith("/blobs/uploads/")
+          && exchange.getRequestURI().getRawQuery() != null
+          && exchange.getRequestURI().getRawQuery().contains("mount=")) {
+        if (refusal != 202) {
+          answer.send(refusal, error(refusal == 404 ? "BLOB_UNKNOWN" : "DENIED", "cross-repository mount refused"));
+          return;
+        }
+        forwardPath = exchange.getRequestURI().getRawPath(); // a plain upload: the registry answers 202 and a Location
+      }
+      HttpRequest.Builder forward = HttpRequest.newBuilder(upstream.resolve(forwardPath)).timeout(Duration.ofSeconds(30))
           .method(method, requestBody.length == 0 ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofByteArray(requestBody));
       exchange.getRequestHeaders().forEach((name, values) -> {

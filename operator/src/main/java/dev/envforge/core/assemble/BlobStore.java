@@ -3,6 +3,7 @@ package dev.envforge.core.assemble;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Where assembled blobs go, and the layer cache: an OCI image layout on disk, or a registry. */
 public interface BlobStore {
@@ -19,8 +20,19 @@ public interface BlobStore {
   default void lookAhead(java.util.List<LayerKey> keys) throws IOException {
   }
 
-  /** Remembers the layer of a key (a tag in a registry's cache repository, which also keeps the blob from GC). */
-  void rememberLayer(LayerKey key, Descriptor layer, String diffId) throws IOException;
+  /**
+   * The size of the one wheel of a cached single-package layer, when the store recorded it; asked after
+   * {@link #lookAhead} of the key.
+   */
+  default OptionalLong cachedWheelSize(LayerKey key) throws IOException {
+    return OptionalLong.empty();
+  }
+
+  /**
+   * Remembers the layer of a key (a tag in a registry's cache repository, which also keeps the blob from GC) and, for
+   * a single-package layer, the size of its wheel ({@code -1} for a bucket).
+   */
+  void rememberLayer(LayerKey key, Descriptor layer, String diffId, long wheelSize) throws IOException;
 
   /** The diff ID of a cached layer, which the config needs. */
   String cachedDiffId(LayerKey key) throws IOException;

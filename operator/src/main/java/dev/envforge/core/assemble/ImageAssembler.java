@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
 
 /**
  * Makes an image from a base image and wheels, without a builder: the base's layers, the venv skeleton, the package
@@ -35,10 +37,11 @@ public final class ImageAssembler {
   /** The launcher in the environment layer, where the Kaniko recipe puts it too. */
   public static final String LAUNCHER = BuildContextRenderer.LAUNCHER_IN_IMAGE.substring(1);
   /**
-   * Bumped whenever the venv skeleton, the environment layer or the config would change for the same plan; part of
-   * an assembled image's hash (package layers have {@link LayerKey#LAYOUT_VERSION}).
+   * Bumped whenever the venv skeleton, the environment layer, the order of the layers or the config would change for
+   * the same plan; part of an assembled image's hash (package layers have {@link LayerKey#LAYOUT_VERSION}). 3: layers
+   * heavy first ({@link LayerPlan}).
    */
-  public static final int IMAGE_VERSION = 2;
+  public static final int IMAGE_VERSION = 3;
   /** The value of the {@code dev.envforge.installer} label of assembled images. */
   public static final String INSTALLER_LABEL = "envforge-assemble-" + LayerKey.LAYOUT_VERSION;
 
@@ -53,9 +56,9 @@ public final class ImageAssembler {
    */
   public record Wheel(String name, String version, Path file, String sha256) {}
 
-  /** Where wheel files and their sizes come from; asked only for layers that are not in the store. */
+  /** Where wheel files and their sizes come from; files are asked for only for layers that are not in the store. */
   public interface WheelFiles {
-    /** The wheel's size, which places heavy packages in their own layers when the plan needs buckets. */
+    /** The wheel's size (of the file the sha256 names), which orders layers and picks the ones of their own. */
     long size(Wheel wheel) throws IOException;
 
     Path file(Wheel wheel) throws IOException;
@@ -92,18 +95,14 @@ public final class ImageAssembler {
 
   public static Result assemble(Request request, BlobStore store, Path workDir, WheelFiles files)
       throws IOException {
-    List<LayerPlan.Package> sizes = new ArrayList<>();
     Map<String, Wheel> byName = new LinkedHashMap<>();
-    // Sizes only decide which packages share bucket layers: when every package gets its own layer, none is asked for.
-    boolean bucketed = request.wheels().size()
-        > LayerPlan.MAX_LAYERS - LayerPlan.OWN_LAYERS - request.base().layers().size();
     for (Wheel wheel : request.wheels()) {
       if (byName.put(wheel.name(), wheel) != null) {
         throw new IllegalArgumentException("package " + wheel.name() + " is in the plan twice");
       }
     }
-    List<Long> wheelSizes = bucketed ? Parallel.map(request.wheels(), files::size)
-        : request.wheels().stream().map(w -> 0L).toList();
+    List<Long> wheelSizes = wheelSizes(request, store, files);
+    List<LayerPlan.Package> sizes = new ArrayList<>();
     for (int i = 0; i < request.wheels().size(); i++) {
       sizes.add(new LayerPlan.Package(request.wheels().get(i).name(), wheelSizes.get(i)));
     }
@@ -145,7 +144,8 @@ public final class ImageAssembler {
           made = WheelInstaller.install(inputs, request.layout(), out);
         }
         Descriptor descriptor = store(store, file, made);
-        store.rememberLayer(key, descriptor, made.diffId());
+        store.rememberLayer(key, descriptor, made.diffId(),
+            wheels.size() == 1 ? Files.size(files.file(wheels.get(0))) : -1);
         Files.deleteIfExists(file);
         layers.add(descriptor);
         diffIds.add(made.diffId());
@@ -188,6 +188,33 @@ public final class ImageAssembler {
     byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
     String manifestDigest = store.putManifest(manifestBytes, MANIFEST_MEDIA_TYPE, request.tag());
     return new Result(manifestDigest, configDescriptor, List.copyOf(layers), built, found);
+  }
+
+  /**
+   * The size of every wheel, which orders the layers (heavy first) and, above the layer limit, picks the packages
+   * with layers of their own. When every package has its own layer, the keys are known before the plan: a cached
+   * layer's record says its wheel's size, and a wheel whose layer is not cached is downloaded now, as it is needed
+   * anyway; only a cached layer recorded without the size (by an older envforge) asks {@link WheelFiles#size}. With
+   * buckets, {@link WheelFiles#size} is asked for every wheel.
+   */
+  private static List<Long> wheelSizes(Request request, BlobStore store, WheelFiles files) throws IOException {
+    int baseLayers = request.base().layers().size();
+    LayerPlan.checkFits(request.wheels().size(), baseLayers);
+    if (LayerPlan.needsBuckets(request.wheels().size(), baseLayers)) {
+      return Parallel.map(request.wheels(), files::size);
+    }
+    List<LayerKey> keys = request.wheels().stream()
+        .map(w -> LayerKey.of(List.of(w.sha256()), request.layout())).toList();
+    store.lookAhead(keys);
+    List<Integer> indices = IntStream.range(0, keys.size()).boxed().toList();
+    return Parallel.map(indices, i -> {
+      Wheel wheel = request.wheels().get(i);
+      if (store.cachedLayer(keys.get(i)).isEmpty()) {
+        return Files.size(files.file(wheel));
+      }
+      OptionalLong recorded = store.cachedWheelSize(keys.get(i));
+      return recorded.isPresent() ? recorded.getAsLong() : files.size(wheel);
+    });
   }
 
   static byte[] config(Request request, List<String> diffIds, List<String> historyLines) throws IOException {

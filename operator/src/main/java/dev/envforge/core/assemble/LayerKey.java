@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public record LayerKey(String hex) {
   /** Bumped whenever {@link WheelInstaller} or {@link LayerWriter} would write other bytes for the same input. */
-  public static final int LAYOUT_VERSION = 1;
+  public static final int LAYOUT_VERSION = 2;
   public static final String COMPRESSION = "gzip";
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");

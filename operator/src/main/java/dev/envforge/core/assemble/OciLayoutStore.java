@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * An OCI image layout folder ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/}) as the output of an
  * assembly; skopeo, buildah, crane and oras read it. Layer keys are remembered in {@code envforge-layers/<key>}, a small
- * text file with the layer's digest, size and diff ID.
+ * text file with the layer's digest, size, diff ID and, for a single-package layer, its wheel's size.
  */
 public final class OciLayoutStore implements BlobStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,9 +61,20 @@ public final class OciLayoutStore implements BlobStore {
   }
 
   @Override
-  public void rememberLayer(LayerKey key, Descriptor layer, String diffId) throws IOException {
+  public OptionalLong cachedWheelSize(LayerKey key) throws IOException {
+    Path record = root.resolve("envforge-layers").resolve(key.hex());
+    if (!Files.exists(record)) {
+      return OptionalLong.empty();
+    }
+    String[] fields = Files.readString(record).strip().split(" ");
+    return fields.length > 3 && fields[3].matches("[0-9]{1,18}") ? OptionalLong.of(Long.parseLong(fields[3]))
+        : OptionalLong.empty();
+  }
+
+  @Override
+  public void rememberLayer(LayerKey key, Descriptor layer, String diffId, long wheelSize) throws IOException {
     Files.writeString(root.resolve("envforge-layers").resolve(key.hex()),
-        layer.digest() + " " + layer.size() + " " + diffId + "\n");
+        layer.digest() + " " + layer.size() + " " + diffId + (wheelSize >= 0 ? " " + wheelSize : "") + "\n");
   }
 
   @Override

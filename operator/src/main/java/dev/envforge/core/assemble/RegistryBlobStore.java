@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +32,8 @@ public final class RegistryBlobStore implements BlobStore {
   static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
   static final String DIFF_ID_ANNOTATION = "dev.envforge.diff-id";
   static final String KEY_ANNOTATION = "dev.envforge.layer-key";
+  /** The size in bytes of a single-package layer's wheel, which orders layers without asking the index. */
+  static final String WHEEL_SIZE_ANNOTATION = "dev.envforge.wheel-size";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,6 +43,7 @@ public final class RegistryBlobStore implements BlobStore {
   private final Map<String, String> diffIds = new ConcurrentHashMap<>();
   private final Map<BlobPush, Integer> counts = new ConcurrentHashMap<>();
   private final Map<String, Optional<Descriptor>> lookedUp = new ConcurrentHashMap<>();
+  private final Map<String, Long> wheelSizes = new ConcurrentHashMap<>();
   /** Files of blobs put in this run, for a registry that answers a mount with 202 (upload instead). */
   private final Map<String, Path> files = new ConcurrentHashMap<>();
   private volatile boolean emptyConfigInCache;
@@ -97,8 +101,12 @@ public final class RegistryBlobStore implements BlobStore {
 
   @Override
   public Optional<Descriptor> cachedLayer(LayerKey key) throws IOException {
-    Optional<Descriptor> known = lookedUp.remove(key.hex());
-    return known != null ? known : lookUp(key);
+    Optional<Descriptor> known = lookedUp.get(key.hex());
+    if (known == null) {
+      known = lookUp(key);
+      lookedUp.put(key.hex(), known);
+    }
+    return known;
   }
 
   private Optional<Descriptor> lookUp(LayerKey key) throws IOException {
@@ -120,11 +128,21 @@ public final class RegistryBlobStore implements BlobStore {
         List.of(cache.repository())));
     present.add(descriptor.digest());
     diffIds.put(key.hex(), diffId);
+    String wheelSize = node.path("annotations").path(WHEEL_SIZE_ANNOTATION).asText("");
+    if (wheelSize.matches("[0-9]{1,18}")) {
+      wheelSizes.put(key.hex(), Long.parseLong(wheelSize));
+    }
     return Optional.of(descriptor);
   }
 
   @Override
-  public void rememberLayer(LayerKey key, Descriptor layer, String diffId) throws IOException {
+  public OptionalLong cachedWheelSize(LayerKey key) {
+    Long size = wheelSizes.get(key.hex());
+    return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+  }
+
+  @Override
+  public void rememberLayer(LayerKey key, Descriptor layer, String diffId, long wheelSize) throws IOException {
     Path file = files.remove(layer.digest());
     cache.pushBlob(layer.digest(), layer.size(), file != null && Files.exists(file) ? BlobContent.of(file)
         : copyFrom(target, layer.digest()), List.of(target.repository()));
@@ -138,9 +156,17 @@ public final class RegistryBlobStore implements BlobStore {
         .put("digest", ImageAssembler.digest(EMPTY_CONFIG)).put("size", EMPTY_CONFIG.length);
     manifest.putArray("layers").addObject().put("mediaType", layer.mediaType()).put("digest", layer.digest())
         .put("size", layer.size());
-    manifest.putObject("annotations").put(DIFF_ID_ANNOTATION, diffId).put(KEY_ANNOTATION, key.hex());
+    ObjectNode annotations = manifest.putObject("annotations").put(DIFF_ID_ANNOTATION, diffId)
+        .put(KEY_ANNOTATION, key.hex());
+    if (wheelSize >= 0) {
+      annotations.put(WHEEL_SIZE_ANNOTATION, Long.toString(wheelSize));
+    }
     cache.putManifest(key.tag(), ImageAssembler.MANIFEST_MEDIA_TYPE, JSON.writeValueAsBytes(manifest));
     diffIds.put(key.hex(), diffId);
+    lookedUp.put(key.hex(), Optional.of(layer));
+    if (wheelSize >= 0) {
+      wheelSizes.put(key.hex(), wheelSize);
+    }
   }
 
   @Override

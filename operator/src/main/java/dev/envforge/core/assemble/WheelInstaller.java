@@ -424,8 +424,18 @@ public final class WheelInstaller {
       return new Verified(sha256);
     }
 
+    /**
+     * Whether pip would make the file executable: the entry has a Unix mode with an execute bit. An entry without one
+     * (a zip written on Windows or by java.util.zip) is not executable; the zip file system's POSIX view would answer
+     * rwxrwxrwx for it, so the stored permissions are read instead.
+     */
     private boolean isExecutable(String name) throws IOException {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(zipFs.getPath("/" + name));
+      @SuppressWarnings("unchecked")
+      Set<PosixFilePermission> permissions =
+          (Set<PosixFilePermission>) Files.getAttribute(zipFs.getPath("/" + name), "zip:permissions");
+      if (permissions == null) {
+        return false;
+      }
       return permissions.contains(PosixFilePermission.OWNER_EXECUTE)
           || permissions.contains(PosixFilePermission.GROUP_EXECUTE)
           || permissions.contains(PosixFilePermission.OTHERS_EXECUTE);

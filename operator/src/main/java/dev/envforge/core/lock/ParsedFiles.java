@@ -13,7 +13,7 @@ public final class ParsedFiles {
   /** Enough for one planning: a lock, its pyproject.toml and a few workspace members. */
   private static final int ONE_PLANNING = 16;
 
-  /** A plain class rather than a record: a record's first hashCode costs a short command line run ~15 ms. */
+  /** A plain class rather than a record: a record's first hashCode bootstraps method handles on a cold JVM. */
   private static final class Key {
     private final String kind;
     private final String file;

@@ -24,7 +24,7 @@ public final class ProjectText {
     if (bytes.length > InputLimits.MAX_FILE_BYTES) {
       throw new LockInputException(file, 0, 0, InputLimits.tooLarge(bytes.length));
     }
-    // The String constructor is the JDK's fastest decoder and replaces every malformed sequence with U+FFFD, so
+    // The String constructor copies ASCII text in one step and replaces every malformed sequence with U+FFFD, so
     // text without U+FFFD was valid UTF-8; only text that has one is decoded again, strictly, to find a bad byte.
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.indexOf(REPLACEMENT) < 0) {

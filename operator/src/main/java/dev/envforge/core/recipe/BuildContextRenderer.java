@@ -73,6 +73,23 @@ public final class BuildContextRenderer {
   }
 
   /**
+   * The index the requirements name first ({@code --index-url}): the first the lock names for all its packages, else
+   * the first package's index, else PyPI. The assembler is given this index's mirror, so both builders fetch alike.
+   */
+  public static String mainIndex(InstallPlan plan) {
+    if (!plan.indexes().isEmpty()) {
+      return plan.indexes().get(0);
+    }
+    for (PlannedPackage p : plan.packages()) {
+      PackageSource source = p.source() == null ? PackageSource.registry(PackageSource.PYPI) : p.source();
+      if (source.type() == PackageSource.Type.REGISTRY) {
+        return source.url();
+      }
+    }
+    return PackageSource.PYPI;
+  }
+
+  /**
    * The same, fetching through {@code options}: the uv image named there, and each index the lock names through its
    * mirror. Only the {@code --index-url} lines and the uv {@code FROM} change; every pin and hash stays.
    */

@@ -119,7 +119,9 @@ public final class RegistrySession {
 
   /**
    * Puts a blob into the repository unless it is there: HEAD, then a mount from each of {@code mountFrom} (same
-   * registry; the session must have been opened with them), then an upload.
+   * registry; the session must have been opened with them), then an upload. A mount is only a shortcut: a registry
+   * that refuses it, with the upload session the distribution spec allows (202) or with a client error (401, 403,
+   * 404, 405, ...), gets the blob uploaded instead.
    */
   public BlobPush pushBlob(String digest, long size, BlobContent content, List<String> mountFrom)
       throws RegistryException {
@@ -131,15 +133,27 @@ public final class RegistrySession {
         continue;
       }
       String what = "mount of " + digest + " from " + from;
-      Reply reply = call(what, a -> request("blobs/uploads/?mount=" + encode(digest) + "&from=" + encode(from), a)
-          .POST(noBody()).build(), MAX_SMALL_BODY_BYTES);
+      Reply reply;
+      try {
+        reply = call(what, a -> request("blobs/uploads/?mount=" + encode(digest) + "&from=" + encode(from), a)
+            .POST(noBody()).build(), MAX_SMALL_BODY_BYTES);
+      } catch (RegistryException e) {
+        if (e.kind() != UnknownKind.UNAUTHORIZED) {
+          throw e;
+        }
+        continue; // no right to read the source (or a registry that answers mounts 401): the upload says if it can
+      }
       if (reply.status() == 201) {
         return BlobPush.MOUNTED;
       }
-      expect(reply, what, 202);
-      // The registry could not mount (another repository it cannot read, or no mount support): upload instead.
-      upload(location(reply, what), digest, size, content);
-      return BlobPush.UPLOADED;
+      if (reply.status() == 202 && reply.headers().firstValue("Location").isPresent()) {
+        // The registry could not mount (another repository it cannot read, or no mount support): upload instead.
+        upload(location(reply, what), digest, size, content);
+        return BlobPush.UPLOADED;
+      }
+      if (reply.status() != 202 && (reply.status() < 400 || reply.status() >= 500)) {
+        expect(reply, what, 201);
+      }
     }
     uploadBlob(digest, size, content);
     return BlobPush.UPLOADED;

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.envforge.cli.Main;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.RegistryClient;
+import dev.envforge.core.registry.RegistryCredentials;
 import dev.envforge.core.registry.RegistrySession;
 import dev.envforge.core.registry.RegistrySession.BlobContent;
 import dev.envforge.testing.RegistryServer;
@@ -41,9 +42,9 @@ final class AssembleFixture implements AutoCloseable {
   private final HttpServer index;
   private final Map<String, Path> served = new ConcurrentHashMap<>();
 
-  private AssembleFixture(Path work) throws IOException {
+  private AssembleFixture(Path work, RegistryServer.Options options) throws IOException {
     this.work = work;
-    this.registry = RegistryServer.start();
+    this.registry = RegistryServer.start(options);
     this.index = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
     index.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
@@ -82,7 +83,12 @@ final class AssembleFixture implements AutoCloseable {
   /** A registry with the base image {@code base/python:3.11} and an empty index; null with the reason when the
    * registry cannot run here. */
   static AssembleFixture start(Path work) throws Exception {
-    AssembleFixture fixture = new AssembleFixture(work);
+    return start(work, RegistryServer.Options.plain());
+  }
+
+  /** The same on a registry started with these options (a login, TLS). */
+  static AssembleFixture start(Path work, RegistryServer.Options options) throws Exception {
+    AssembleFixture fixture = new AssembleFixture(work, options);
     fixture.pushBase("base/python", "3.11", 1);
     return fixture;
   }
@@ -184,7 +190,8 @@ final class AssembleFixture implements AutoCloseable {
    * venv activate templates, a dpkg status with python3.11-minimal and libc6), in {@code layers} layers.
    */
   void pushBase(String repository, String tag, int layers) throws Exception {
-    RegistrySession session = RegistryClient.builder().insecureRegistry(registry.hostPort()).build()
+    RegistrySession session = RegistryClient.builder().insecureRegistry(registry.hostPort())
+        .credentials(RegistryCredentials.fromDockerConfigJson(registry.dockerConfigJson())).build()
         .session(ImageReference.parse(registry.hostPort() + "/" + repository), true, List.of());
     List<LayerWriter.Layer> written = new ArrayList<>();
     for (int i = 0; i < layers; i++) {

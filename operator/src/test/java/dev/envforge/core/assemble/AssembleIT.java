@@ -89,6 +89,16 @@ class AssembleIT {
       List<RecordedRequest> manifestPuts = proxy.requests().stream()
           .filter(r -> r.method().equals("PUT") && r.path().contains("/manifests/")).toList();
       assertThat(blobUploads).hasSize(3).allSatisfy(r -> assertThat(r.path()).startsWith("/v2/app/one/"));
+      // by digest: the new package layer, the environment layer and the config
+      JsonNode threeManifest = JSON.readTree(fixture.session("app/one").manifest(three.path("digest").asText())
+          .orElseThrow().content());
+      List<String> newLayers = new ArrayList<>(layerDigests("app/one", three));
+      newLayers.removeAll(layerDigests("app/one", one));
+      List<String> threeLayers = layerDigests("app/one", three);
+      assertThat(newLayers).hasSize(2).contains(threeLayers.get(threeLayers.size() - 1));
+      assertThat(blobUploads).extracting(r -> "sha256:" + r.path().replaceFirst("(?i).*[?&]digest=sha256(%3A|:)", ""))
+          .containsExactlyInAnyOrder(newLayers.get(0), newLayers.get(1),
+              threeManifest.path("config").path("digest").asText());
       // the image's manifest, and the cache tag of the new layer in the cache repository
       assertThat(manifestPuts).extracting(r -> r.path().replaceAll("/manifests/.*", ""))
           .containsExactlyInAnyOrder("/v2/app/one", "/v2/cache/one");
@@ -103,6 +113,64 @@ class AssembleIT {
       assertThat(four.path("builtLayers").asInt()).isEqualTo(1);
       assertThat(proxy.bytesReceived()).isLessThan(firstBytes / 10);
     }
+  }
+
+  /**
+   * A registry that refuses cross-repository mounts, with an upload session (202, as the distribution spec allows) or
+   * with an error status: every blob the assembler would mount (base layers from the base's repository, new layers
+   * into the cache repository, cached layers back into an image's repository) is uploaded instead, cold and warm, and
+   * the image is the one assembled with mounts, complete and pullable.
+   */
+  @Test
+  void aRegistryThatRefusesMountsGetsTheBlobsUploadedAndTheSameImage() throws Exception {
+    Assumptions.assumeTrue(Processes.available("skopeo"), "skopeo is not installed (apt-get install -y skopeo)");
+    Path dir = Files.createDirectories(work.resolve("refused"));
+    List<String> packages = new ArrayList<>();
+    for (String name : List.of("kilo", "lima")) {
+      packages.add(serve(JavaWheels.small(dir, name, "1.0", name + "-marker")));
+    }
+    packages.add(serve(JavaWheels.large(dir, "mike", 1_100_000)));
+    Path project = project("refused", packages);
+    try (RegistryProxy proxy = RegistryProxy.inFrontOf(fixture.registry)) {
+      JsonNode mounted = assemble(proxy, project, "app/mounting", "cache/mounting", work.resolve("cache-mounting"));
+      assertThat(mounted.at("/blobs/mounted").asInt()).as("the registry mounts when the proxy lets it").isPositive();
+      // an upload session, a refusal the client sees as an exception (401), one it sees as a status (404); every
+      // status at the protocol level: RegistrySessionIT
+      for (int refusal : new int[] {202, 401, 404}) {
+        proxy.refuseMounts(refusal);
+        String cache = "cache/refused-" + refusal;
+        for (String run : List.of("cold", "warm")) {
+          proxy.clearRequests();
+          String repository = "app/refused-" + refusal + "-" + run;
+          JsonNode image = assemble(proxy, project, repository, cache, work.resolve("cache-refused-" + refusal));
+          String what = "HTTP " + refusal + " on mounts, " + run;
+          assertThat(image.path("digest").asText()).as(what).isEqualTo(mounted.path("digest").asText());
+          assertThat(image.path("builtLayers").asInt()).as(what).isEqualTo(run.equals("cold") ? 3 : 0);
+          assertThat(image.at("/blobs/mounted").asInt()).as(what).isZero();
+          List<RecordedRequest> mounts = proxy.requests().stream()
+              .filter(r -> r.method().equals("POST") && r.path().contains("mount=")).toList();
+          assertThat(mounts).as(what).isNotEmpty().allSatisfy(r -> assertThat(r.status()).isEqualTo(refusal));
+          pullable(repository, image);
+        }
+      }
+    }
+  }
+
+  /** skopeo copies the image from the registry itself into a folder, checking every blob against its digest. */
+  private static void pullable(String repository, JsonNode image) throws Exception {
+    Path copy = Files.createTempDirectory(work, "pulled");
+    String reference = "docker://" + fixture.registry.hostPort() + "/" + repository + "@"
+        + image.path("digest").asText();
+    Processes.run(work, "skopeo", "copy", "--quiet", "--src-tls-verify=false", reference, "dir:" + copy);
+    JsonNode manifest = JSON.readTree(copy.resolve("manifest.json").toFile());
+    assertThat(manifest.path("layers")).hasSize(image.path("layers").asInt());
+    for (JsonNode layer : manifest.path("layers")) {
+      Path blob = copy.resolve(layer.path("digest").asText().substring(7));
+      assertThat(blob).isRegularFile();
+      assertThat(Files.size(blob)).isEqualTo(layer.path("size").asLong());
+    }
+    assertThat(Processes.run(work, "skopeo", "inspect", "--tls-verify=false", reference))
+        .contains("\"dev.envforge.package-count\": \"3\"");
   }
 
   @Test

@@ -56,6 +56,16 @@ class AssembledImageRunsIT {
         ExternalCommand.Result pip = buildah.run(reference, "pip", "--version");
         assertThat(pip.exitCode()).as(pip.output()).isZero();
         assertThat(pip.stdout()).contains("/opt/venv/lib/python" + base.tag() + "/site-packages/pip");
+        // every console script of every installed distribution, as the image's metadata lists them, runs
+        ExternalCommand.Result listed = buildah.run(reference, "python", "-c", "from importlib.metadata import"
+            + " entry_points; print('\\n'.join(sorted(e.name for e in entry_points(group='console_scripts'))))");
+        assertThat(listed.exitCode()).as(listed.output()).isZero();
+        List<String> scripts = listed.stdout().strip().lines().toList();
+        assertThat(scripts).contains("pip", "pip3", "pip" + base.tag());
+        for (String script : scripts) {
+          ExternalCommand.Result ran = buildah.run(reference, "/opt/venv/bin/" + script, "--version");
+          assertThat(ran.exitCode()).as(script + ": " + ran.output()).isZero();
+        }
         // the entrypoint every envforge image has: without runtime requirements mounted it only execs the command
         ExternalCommand.Result launched = buildah.run(reference, "/usr/share/envforge/launcher", "python", "-c",
             "import alpha; print('launched', alpha.MARKER)");

@@ -2,6 +2,7 @@ package dev.envforge.core.assemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.envforge.e2e.TestWheels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * except the documented differences (docs/assemble.md): {@code __pycache__} shipped inside a wheel is not installed,
  * {@code INSTALLER} says {@code envforge}, and RECORD lacks the lines of both.
  *
- * <p>The wheels are Debian's pip, setuptools and wheel wheels and test-built ones ({@code make_wheels.py}) with
- * .data scripts, headers, data, platlib, console and GUI scripts, a .pth file and a namespace package.
+ * <p>The wheels are Debian's pip, setuptools and wheel wheels, the packages of the e2e test projects
+ * ({@link TestWheels}), and test-built ones ({@code make_wheels.py}) with .data scripts, headers, data, platlib,
+ * console and GUI scripts, a .pth file and a namespace package.
  */
 class SameFilesAsPipIT {
   static final List<String> DEBIAN_WHEELS = List.of("pip-23.0.1-py3-none-any.whl",
@@ -56,6 +58,10 @@ class SameFilesAsPipIT {
     for (String wheel : DEBIAN_WHEELS) {
       Files.copy(DEBIAN_WHEEL_DIR.resolve(wheel), work.resolve("wheels").resolve(wheel));
     }
+    // the packages of the e2e test projects (LockedTestProjects), as their index serves them
+    for (TestWheels.TestPackage pkg : TestWheels.create().packages()) {
+      Files.write(work.resolve("wheels").resolve(pkg.wheel().filename()), pkg.wheel().content());
+    }
   }
 
   @Test
@@ -64,7 +70,8 @@ class SameFilesAsPipIT {
     Processes.run(work, "python3", "-m", "venv", "--without-pip", venv.toString());
     Processes.run(work, "python3", "-m", "pip", "--python", venv.resolve("bin/python").toString(), "install",
         "--no-deps", "--no-index", "--no-compile", "--disable-pip-version-check", "--find-links",
-        work.resolve("wheels").toString(), "demo", "platdemo", "pip", "setuptools", "wheel");
+        work.resolve("wheels").toString(), "demo", "platdemo", "pip", "setuptools", "wheel", "alpha", "beta",
+        "gamma", "delta", "epsilon", "tampered");
 
     BaseInterpreter interpreter = new BaseInterpreter(python.get("base"), python.get("real"), python.get("version"));
     VenvLayout layout = new VenvLayout(venv.toString(), interpreter.minor(), "envforge");

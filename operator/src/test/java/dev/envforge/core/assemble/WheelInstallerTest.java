@@ -51,6 +51,49 @@ class WheelInstallerTest {
     }
   }
 
+  /**
+   * As pip: a file is executable only when its zip entry has a Unix mode with an execute bit. Entries without a Unix
+   * mode (java.util.zip, zips written on Windows) are installed 0644, not with the zip file system's default rwx.
+   */
+  @Test
+  void onlyEntriesWithAnExecutableUnixModeAreExecutable() throws IOException {
+    Path withoutModes = wheel(Map.of("bad/__init__.py", "", "bad/tool.sh", "#!/bin/sh\n"), Map.of());
+    assertThat(modes(withoutModes)).containsEntry("bad/__init__.py", LayerWriter.FILE_MODE)
+        .containsEntry("bad/tool.sh", LayerWriter.FILE_MODE).containsEntry("bad-1.0.dist-info/WHEEL",
+            LayerWriter.FILE_MODE);
+
+    // the same wheel with Unix modes, as Python's zipfile and the wheel tool write them
+    Path withModes = dir.resolve("modes").resolve("bad-1.0-py3-none-any.whl");
+    Files.createDirectories(withModes.getParent());
+    Files.copy(withoutModes, withModes);
+    try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(withModes,
+        Map.of("enablePosixFileAttributes", "true"))) {
+      Files.setPosixFilePermissions(zip.getPath("/bad/tool.sh"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(zip.getPath("/bad/__init__.py"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    assertThat(modes(withModes)).containsEntry("bad/tool.sh", LayerWriter.EXECUTABLE_MODE)
+        .containsEntry("bad/__init__.py", LayerWriter.FILE_MODE)
+        .containsEntry("bad-1.0.dist-info/WHEEL", LayerWriter.FILE_MODE);
+  }
+
+  /** The mode of every installed file, by its path under site-packages. */
+  private static Map<String, Integer> modes(Path wheel) throws IOException {
+    java.io.ByteArrayOutputStream layer = new java.io.ByteArrayOutputStream();
+    WheelInstaller.install(wheel, "bad", WheelInstaller.sha256Hex(wheel), VenvLayout.standard("3.12"), layer);
+    Map<String, Integer> modes = new LinkedHashMap<>();
+    String sitePackages = "opt/venv/lib/python3.12/site-packages/";
+    TarReader tar = new TarReader(new java.util.zip.GZIPInputStream(
+        new java.io.ByteArrayInputStream(layer.toByteArray())));
+    for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
+      if (entry.type() == TarReader.Type.FILE && entry.path().startsWith(sitePackages)) {
+        modes.put(entry.path().substring(sitePackages.length()), entry.mode());
+      }
+    }
+    return modes;
+  }
+
   @Test
   void aWheelWhoseHashDiffersFromTheLockIsRefused() throws IOException {
     Path wheel = wheel(Map.of("bad/__init__.py", ""), Map.of());

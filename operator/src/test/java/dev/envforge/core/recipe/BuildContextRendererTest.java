@@ -48,6 +48,44 @@ class BuildContextRendererTest {
         List.of());
   }
 
+  /**
+   * Plans whose packages come from different places; the index the assembler is sent to ({@link
+   * BuildContextRenderer#mainIndex}) must be the one the recipe's requirements name first.
+   */
+  static java.util.stream.Stream<InstallPlan> plansWithIndexes() {
+    Artifact wheel = new Artifact("p-1.0-py3-none-any.whl", null, "sha256:" + "b".repeat(64));
+    PlannedPackage fromPypi = PlannedPackage.python("p", "1.0", PackageSource.registry(PackageSource.PYPI),
+        List.of(wheel));
+    PlannedPackage withoutSource = PlannedPackage.python("q", "1.0", null, List.of(wheel));
+    PlannedPackage fromPrivate = PlannedPackage.python("r", "1.0",
+        PackageSource.registry("https://private.example/simple"), List.of(wheel));
+    PlannedPackage fromGit = PlannedPackage.python("s", "1.0",
+        PackageSource.git("https://example.com/s.git", "0123abcd", null), List.of());
+    PlannedPackage fromUrl = PlannedPackage.python("t", "1.0",
+        PackageSource.url("https://example.com/t-1.0-py3-none-any.whl", null), List.of(wheel));
+    MarkerEnvironment env = MarkerEnvironment.linuxCPython("3.12.7", "x86_64");
+    return java.util.stream.Stream.of(
+        new InstallPlan(LockFormat.PYLOCK, Selection.MAIN, env, List.of(fromPrivate, fromPypi), List.of()),
+        new InstallPlan(LockFormat.PYLOCK, Selection.MAIN, env, List.of(fromGit, fromUrl, fromPrivate), List.of()),
+        new InstallPlan(LockFormat.UV, Selection.MAIN, env, List.of(fromPypi, fromPrivate), List.of()),
+        new InstallPlan(LockFormat.POETRY, Selection.MAIN, env, List.of(withoutSource, fromPrivate), List.of()),
+        new InstallPlan(LockFormat.REQUIREMENTS, Selection.MAIN, env, List.of(fromPrivate), List.of(),
+            List.of("https://mirror.example/simple", "https://private.example/simple")),
+        new InstallPlan(LockFormat.PYLOCK, Selection.MAIN, env, List.of(fromGit, fromUrl), List.of()));
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("plansWithIndexes")
+  void theAssemblersIndexIsTheOneTheRecipeNamesFirst(InstallPlan plan) {
+    BuildContext context = BuildContextRenderer.render(plan, new BuildRecipe("docker.io/library/python:3.12",
+        "3.12.7", "linux/amd64", Installer.PIP), new ImageLabels("default", "0".repeat(64), "1".repeat(64)));
+    String first = context.files().get(BuildContext.HASHED_REQUIREMENTS).lines()
+        .filter(l -> l.startsWith("--index-url ")).map(l -> l.substring("--index-url ".length())).findFirst()
+        .orElse(PackageSource.PYPI);
+
+    assertThat(BuildContextRenderer.mainIndex(plan)).isEqualTo(first);
+  }
+
   static BuildContext render(Installer installer) {
     return BuildContextRenderer.render(fixedPlan(),
         new BuildRecipe("docker.io/library/python:3.12-slim-bookworm", "3.12.7", "linux/amd64", installer),

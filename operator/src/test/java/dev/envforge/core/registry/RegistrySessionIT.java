@@ -145,6 +145,47 @@ class RegistrySessionIT {
     }
   }
 
+  /**
+   * A registry that refuses mounts of a blob its source has: with an upload session (202), the blob goes up on it;
+   * with a client error (401 without a challenge, 403, 404, 405), on a new upload session; a server error stays an
+   * error, as it is not a refusal.
+   */
+  @Test
+  void aRefusedMountUploadsTheBlobAndAServerErrorFails() throws Exception {
+    RegistryClient client = RegistryClient.builder().insecureRegistry(plain.hostPort()).build();
+    String source = newRepository();
+    try (RegistryProxy proxy = RegistryProxy.inFrontOf(plain)) {
+      RegistryClient viaProxy = RegistryClient.builder().insecureRegistry(proxy.hostPort()).build();
+      for (int refusal : new int[] {202, 401, 403, 404, 405}) {
+        Path blob = randomFile("refused-" + refusal, 20_000);
+        String digest = digest(blob);
+        client.session(repository(plain.hostPort(), source), true, List.of())
+            .uploadBlob(digest, Files.size(blob), BlobContent.of(blob));
+        String target = newRepository();
+        RegistrySession session = viaProxy.session(repository(proxy.hostPort(), target), true, List.of(source));
+        proxy.refuseMounts(refusal);
+        proxy.clearRequests();
+        assertThat(session.pushBlob(digest, Files.size(blob), BlobContent.of(blob), List.of(source)))
+            .as("HTTP %d on the mount", refusal).isEqualTo(BlobPush.UPLOADED);
+        List<String> expected = refusal == 202 ? List.of("HEAD", "POST 202", "PUT 201")
+            : List.of("HEAD", "POST " + refusal, "POST 202", "PUT 201");
+        assertThat(proxy.requests()).extracting(r -> r.method().equals("HEAD") ? "HEAD" : r.method() + " " + r.status())
+            .as("HTTP %d on the mount", refusal).containsExactlyElementsOf(expected);
+        assertThat(client.session(repository(plain.hostPort(), target), false, List.of()).blobSize(digest))
+            .contains(Files.size(blob));
+      }
+
+      Path blob = randomFile("server-error", 1_000);
+      String digest = digest(blob);
+      client.session(repository(plain.hostPort(), source), true, List.of())
+          .uploadBlob(digest, Files.size(blob), BlobContent.of(blob));
+      RegistrySession session = viaProxy.session(repository(proxy.hostPort(), newRepository()), true, List.of(source));
+      proxy.refuseMounts(503);
+      assertThatThrownBy(() -> session.pushBlob(digest, Files.size(blob), BlobContent.of(blob), List.of(source)))
+          .isInstanceOf(RegistryException.class).hasMessageContaining("mount of " + digest);
+    }
+  }
+
   @Test
   void pushesWithBasicAuthAndRefusesWithoutCredentials() throws Exception {
     byte[] content = "basic".getBytes(StandardCharsets.UTF_8);
