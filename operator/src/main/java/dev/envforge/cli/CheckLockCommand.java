@@ -32,9 +32,9 @@ final class CheckLockCommand implements Callable<Integer> {
   static final int CHECK_FAILED = Main.EXIT_CHECK_FAILED;
   private static final String PYPROJECT = "pyproject.toml";
 
-  @Parameters(index = "0", paramLabel = "DIR",
-      description = "The project folder (pyproject.toml with poetry.lock or uv.lock).")
-  Path dir;
+  @Parameters(arity = "1..*", paramLabel = "DIR",
+      description = "The project folders (each with pyproject.toml and poetry.lock or uv.lock).")
+  List<Path> dirs;
 
   @Option(names = "--json", description = "Print one JSON object: {\"lock\", \"locks\", \"upToDate\", \"passed\","
       + " \"problems\": [{\"file\", \"line\", \"column\", \"check\", \"rule\", \"message\"}]}.")
@@ -44,43 +44,51 @@ final class CheckLockCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(dir + ": not a folder (DIR names the project folder)");
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException(dir + ": not a folder (DIR names the project folder)");
+      }
     }
-    ProjectFiles files = ProjectFiles.of(dir);
-    String pyprojectText = files.read(PYPROJECT).orElseThrow(() -> new LockInputException(
-        files.displayName(PYPROJECT), 1, 1, "no such file (check-lock compares the lock with it)"));
-    TomlTable pyproject = Toml.parse(files.displayName(PYPROJECT), pyprojectText);
-    LintRules lint = LintRules.of(pyproject);
-    PyprojectDeclarations declared = PyprojectDeclarations.of(pyproject);
-
     List<String> locks = new ArrayList<>();
     List<LockProblem> problems = new ArrayList<>();
-    for (LockFormat format : List.of(LockFormat.POETRY, LockFormat.UV)) {
-      String name = format.lockFile();
-      String text = files.read(name).orElse(null);
-      if (text == null) {
-        continue;
-      }
-      locks.add(files.displayName(name));
-      TomlTable lock = Toml.parse(files.displayName(name), text);
-      problems.addAll(format == LockFormat.POETRY ? PoetryLockCheck.check(pyproject, lock, declared)
-          : UvLockCheck.check(files, name, lock));
-    }
-    if (locks.isEmpty()) {
-      String other = null;
-      for (LockFormat format : LockFormat.values()) {
-        if (files.exists(format.lockFile())) {
-          other = format.lockFile();
+    List<LockProblem> lintProblems = new ArrayList<>();
+    boolean anyLint = false;
+    for (Path dir : dirs) {
+      ProjectFiles files = ProjectFiles.of(dir);
+      String pyprojectText = files.read(PYPROJECT).orElseThrow(() -> new LockInputException(
+          files.displayName(PYPROJECT), 1, 1, "no such file (check-lock compares the lock with it)"));
+      TomlTable pyproject = Toml.parse(files.displayName(PYPROJECT), pyprojectText);
+      LintRules lint = LintRules.of(pyproject);
+      anyLint |= !lint.isEmpty();
+      PyprojectDeclarations declared = PyprojectDeclarations.of(pyproject);
+      int locksBefore = locks.size();
+      for (LockFormat format : List.of(LockFormat.POETRY, LockFormat.UV)) {
+        String name = format.lockFile();
+        String text = files.read(name).orElse(null);
+        if (text == null) {
+          continue;
         }
+        locks.add(files.displayName(name));
+        TomlTable lock = Toml.parse(files.displayName(name), text);
+        problems.addAll(format == LockFormat.POETRY ? PoetryLockCheck.check(pyproject, lock, declared)
+            : UvLockCheck.check(files, name, lock));
       }
-      throw new LockInputException(files.displayName(other == null ? LockFormat.POETRY.lockFile() : other), 1, 1,
-          other == null ? "no such file (check-lock looked for poetry.lock and uv.lock next to pyproject.toml)"
-              : "check-lock compares poetry.lock or uv.lock with pyproject.toml; " + other
-                  + " is not checked by this version");
+      if (locks.size() == locksBefore) {
+        String other = null;
+        for (LockFormat format : LockFormat.values()) {
+          if (files.exists(format.lockFile())) {
+            other = format.lockFile();
+          }
+        }
+        throw new LockInputException(files.displayName(other == null ? LockFormat.POETRY.lockFile() : other), 1, 1,
+            other == null ? "no such file (check-lock looked for poetry.lock and uv.lock next to pyproject.toml)"
+                : "check-lock compares poetry.lock or uv.lock with pyproject.toml; " + other
+                    + " is not checked by this version");
+      }
+      lintProblems.addAll(lint.check(declared.dependencies()));
     }
     boolean upToDate = problems.isEmpty();
-    problems.addAll(lint.check(declared.dependencies()));
+    problems.addAll(lintProblems);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(json(locks, upToDate, problems));
@@ -88,7 +96,7 @@ final class CheckLockCommand implements Callable<Integer> {
       problems.forEach(out::println);
       if (problems.isEmpty()) {
         out.println(String.join(", ", locks) + ": up to date with pyproject.toml"
-            + (lint.isEmpty() ? "" : "; lint rules pass"));
+            + (anyLint ? "; lint rules pass" : ""));
       } else {
         out.println("# " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s"));
       }

@@ -2,6 +2,7 @@ package dev.envforge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.envforge.api.v1alpha1.ImageTarget;
+import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
 import dev.envforge.core.registry.RegistryClient;
@@ -132,6 +133,13 @@ final class ExistsCommand implements Callable<Integer> {
     try {
       return RegistryCredentials.fromDockerConfigJson(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
+      // a JSON syntax error says where it is: FILE:LINE:COLUMN, as every other file's bad input
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile("^(.*) \\(line (\\d+), column (\\d+)\\)$")
+          .matcher(String.valueOf(e.getMessage()));
+      if (at.matches()) {
+        throw new LockInputException(file.toString(), Integer.parseInt(at.group(2)),
+            Integer.parseInt(at.group(3)), at.group(1), e);
+      }
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }

@@ -171,6 +171,10 @@ final class LogsCommand implements Callable<Integer> {
       Map<String, Object> document = new LinkedHashMap<>();
       document.put("image", image.toString());
       document.put("log", null);
+      // the same fields as when a log is found, so a reader needs one schema
+      document.put("via", null);
+      document.put("annotations", null);
+      document.put("text", null);
       document.put("reason", Texts.redact(reason));
       spec.commandLine().getOut().println(JSON.writeValueAsString(document));
       spec.commandLine().getOut().flush();

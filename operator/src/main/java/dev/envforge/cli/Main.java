@@ -121,6 +121,10 @@ public final class Main {
     if (!one) {
       cli.addSubcommand("help", new CommandLine.HelpCommand());
     }
+    // a command's --version says what envforge's says (picocli does not pass the provider on to subcommands)
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(new Version());
+    }
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         report(commandLine.getErr(), ex, parseResult.originalArgs().contains(DEBUG)));
     cli.setParameterExceptionHandler((ex, args) -> {

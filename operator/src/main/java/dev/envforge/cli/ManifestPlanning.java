@@ -94,10 +94,11 @@ final class ManifestPlanning {
       if (variants.size() == 1) {
         return variants.get(0);
       }
-      throw manifest.error("PythonEnvironment " + manifest.name() + " has several variants ("
+      throw manifest.errorAt("spec.variants", "PythonEnvironment " + manifest.name() + " has several variants ("
           + variants.stream().map(VariantRequest::name).toList() + "); choose one with --variant");
     }
-    return variants.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> manifest.error(
+    return variants.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> manifest.errorAt(
+        "spec.variants",
         "PythonEnvironment " + manifest.name() + " has no variant " + name + " (it has "
             + variants.stream().map(VariantRequest::name).toList() + ")"));
   }
@@ -108,7 +109,14 @@ final class ManifestPlanning {
   }
 
   VariantPlan plan(VariantRequest variant) {
-    return EnvironmentPlanner.plan(files, request, variant, lockFile, parsed);
+    try {
+      return EnvironmentPlanner.plan(files, request, variant, lockFile, parsed);
+    } catch (IllegalArgumentException e) {
+      // a spec the project refuses (a python its requires-python excludes): bad input at the spec's field
+      String python = manifest.resource().getSpec().getPython();
+      throw manifest.errorAt(python != null ? "spec.python" : "spec", "PythonEnvironment " + manifest.name()
+          + " (variant " + variant.name() + "): " + e.getMessage());
+    }
   }
 
   /** The image reference the operator pushes a tag to: the canonical form of spec.image.repository and the tag. */

@@ -8,7 +8,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.envforge.api.v1alpha1.Patterns;
 import dev.envforge.api.v1alpha1.PythonEnvironment;
+import dev.envforge.api.v1alpha1.PythonEnvironmentSpec;
+import dev.envforge.api.v1alpha1.ReadProblem;
+import dev.envforge.api.v1alpha1.Variant;
 import dev.envforge.core.lock.LockInputException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
@@ -17,9 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads PythonEnvironment manifests (and ConfigMaps next to them) from YAML files, as the API server would hand them
@@ -30,7 +38,7 @@ final class ManifestReader {
   static final String API_VERSION = "envforge.dev/v1alpha1";
 
   /** One object of a file, and where its document starts. */
-  record Document(JsonNode object, int line, int column) {
+  record Document(JsonNode object, int line, int column, Map<String, int[]> places) {
     String kind() {
       return object.path("kind").asText("");
     }
@@ -38,10 +46,25 @@ final class ManifestReader {
     String name() {
       return object.at("/metadata/name").asText("");
     }
+
+    /** Line and column of a field or item, else of the nearest enclosing one that has a place, else the document's. */
+    int[] place(String path) {
+      String p = path;
+      while (!p.isEmpty()) {
+        int[] at = places.get(p);
+        if (at != null) {
+          return at;
+        }
+        int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+        p = cut < 0 ? "" : p.substring(0, cut);
+      }
+      return new int[] {line, column};
+    }
   }
 
   /** A PythonEnvironment read from a file, the file's ConfigMaps by name, and where the resource starts. */
-  record Manifest(Path file, PythonEnvironment resource, Map<String, ConfigMap> configMaps, int line, int column) {
+  record Manifest(Path file, PythonEnvironment resource, Map<String, ConfigMap> configMaps, int line, int column,
+      Document document) {
     String name() {
       return resource.getMetadata() == null ? "" : resource.getMetadata().getName();
     }
@@ -54,6 +77,12 @@ final class ManifestReader {
     /** An input error about this resource, at its place in the file. */
     LockInputException error(String problem) {
       return new LockInputException(file.toString(), line, column, problem);
+    }
+
+    /** An input error about a field of this resource ({@code spec.python}), at the field when the file has it. */
+    LockInputException errorAt(String field, String problem) {
+      int[] at = document.place(field);
+      return new LockInputException(file.toString(), at[0], at[1], problem);
     }
   }
 
@@ -80,9 +109,12 @@ final class ManifestReader {
           break;
         }
         JsonLocation start = parser.currentTokenLocation();
-        JsonNode node = YAML.readTree(parser);
+        Map<String, int[]> places = new HashMap<>();
+        TokenBuffer buffer = new TokenBuffer(parser);
+        copyWithPlaces(parser, buffer, "", places);
+        JsonNode node = YAML.readTree(buffer.asParser());
         if (node != null && !node.isNull() && !node.isMissingNode()) {
-          documents.add(new Document(node, Math.max(1, start.getLineNr()), Math.max(1, start.getColumnNr())));
+          documents.add(new Document(node, Math.max(1, start.getLineNr()), Math.max(1, start.getColumnNr()), places));
         }
       }
     } catch (JsonProcessingException e) {
@@ -93,6 +125,40 @@ final class ManifestReader {
       throw new java.io.UncheckedIOException("cannot read " + file, e);
     }
     return documents;
+  }
+
+  /**
+   * Copies the value at the parser's current token into {@code out}, recording where each field and item starts by
+   * its path ({@code spec.variants[0].name}), so that problems found after reading point at their line and column.
+   */
+  private static void copyWithPlaces(JsonParser parser, TokenBuffer out, String path, Map<String, int[]> places)
+      throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.START_OBJECT) {
+      out.writeStartObject();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        String child = path.isEmpty() ? field : path + "." + field;
+        JsonLocation at = parser.currentTokenLocation();
+        places.put(child, new int[] {Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr())});
+        out.writeFieldName(field);
+        parser.nextToken();
+        copyWithPlaces(parser, out, child, places);
+      }
+      out.writeEndObject();
+    } else if (token == JsonToken.START_ARRAY) {
+      out.writeStartArray();
+      int index = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        String child = path + "[" + index++ + "]";
+        JsonLocation at = parser.currentTokenLocation();
+        places.put(child, new int[] {Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr())});
+        copyWithPlaces(parser, out, child, places);
+      }
+      out.writeEndArray();
+    } else {
+      out.copyCurrentEvent(parser);
+    }
   }
 
   /**
@@ -129,10 +195,17 @@ final class ManifestReader {
       throw new LockInputException(file.toString(), document.line(), document.column(),
           "PythonEnvironment " + document.name() + ": " + message);
     }
+    if (resource.readProblem().isPresent()) {
+      ReadProblem problem = resource.readProblem().get();
+      int[] at = document.place(problem.field());
+      throw new LockInputException(file.toString(), at[0], at[1], "PythonEnvironment " + document.name() + ": "
+          + problem);
+    }
     if (resource.getSpec() == null) {
       throw new LockInputException(file.toString(), document.line(), document.column(),
           "PythonEnvironment " + document.name() + ": spec is required");
     }
+    checkAsTheApiServerWould(file, document, resource.getSpec());
     Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
     for (Document d : documents) {
       if (d.kind().equals("ConfigMap")) {
@@ -144,6 +217,53 @@ final class ManifestReader {
         }
       }
     }
-    return new Manifest(file, resource, configMaps, document.line(), document.column());
+    return new Manifest(file, resource, configMaps, document.line(), document.column(), document);
+  }
+
+  /**
+   * The schema rules of the fields a tag depends on, which the API server enforces before the operator sees a
+   * resource: the variants' names (required, a DNS label of at most 32 characters, unique), their groups and extras,
+   * and spec.python. Each problem points at its field.
+   */
+  private static void checkAsTheApiServerWould(Path file, Document document, PythonEnvironmentSpec spec) {
+    String resource = "PythonEnvironment " + document.name() + ": ";
+    if (spec.getPython() != null && !spec.getPython().matches(Patterns.PYTHON_VERSION)) {
+      int[] at = document.place("spec.python");
+      throw new LockInputException(file.toString(), at[0], at[1], resource + "spec.python: '" + spec.getPython()
+          + "' is not a CPython 3 version such as 3.12 or 3.12.7");
+    }
+    if (spec.getVariants() == null) {
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < spec.getVariants().size(); i++) {
+      Variant variant = spec.getVariants().get(i);
+      String path = "spec.variants[" + i + "]";
+      if (variant == null || variant.getName() == null) {
+        int[] at = document.place(path);
+        throw new LockInputException(file.toString(), at[0], at[1], resource + path + ".name is required");
+      }
+      if (!variant.getName().matches(Patterns.VARIANT_NAME)) {
+        int[] at = document.place(path + ".name");
+        throw new LockInputException(file.toString(), at[0], at[1], resource + path + ".name: '" + variant.getName()
+            + "' must be lower-case letters, digits and '-', start and end with a letter or digit, at most 32");
+      }
+      if (!names.add(variant.getName())) {
+        int[] at = document.place(path + ".name");
+        throw new LockInputException(file.toString(), at[0], at[1], resource + path + ".name: variant "
+            + variant.getName() + " is named twice");
+      }
+      for (String list : List.of("groups", "extras", "runtimeGroups")) {
+        List<String> values = list.equals("groups") ? variant.getGroups() : list.equals("extras") ? variant.getExtras()
+            : variant.getRuntimeGroups();
+        for (int j = 0; values != null && j < values.size(); j++) {
+          if (values.get(j) == null || !values.get(j).matches(Patterns.GROUP_OR_EXTRA)) {
+            int[] at = document.place(path + "." + list + "[" + j + "]");
+            throw new LockInputException(file.toString(), at[0], at[1], resource + path + "." + list + "[" + j
+                + "]: '" + values.get(j) + "' is not a group or extra name");
+          }
+        }
+      }
+    }
   }
 }

@@ -35,8 +35,10 @@ class CommandLineDocsTest {
   }
 
   @Test
-  void everyCommandIsInTheReadmeAndEveryOptionInTheReference() throws Exception {
+  void everyCommandIsInTheReadmeAndEveryOptionInItsSectionOfTheReference() throws Exception {
     String cliDoc = Files.readString(GeneratedCrd.repoRoot().resolve("docs/cli.md"), StandardCharsets.UTF_8);
+    String everyCommand = section(cliDoc, "Options of every command");
+    String selection = section(cliDoc, "Project selection (resolve, hash, render)");
     List<String> usage = readmeUsageLines();
     for (String command : commands()) {
       assertThat(usage).as("README usage line of %s", command).anyMatch(l -> l.startsWith("envforge " + command + " "));
@@ -44,15 +46,39 @@ class CommandLineDocsTest {
       if (command.equals("run")) {
         continue; // the operator's options: docs/reference.md
       }
-      Matcher option = OPTION_ROW.matcher(CliRunner.run(command, "--help").out());
+      String own = section(cliDoc, "`envforge " + command + "`");
+      // resolve, hash and render share the selection section; another command that uses it links to it
+      boolean sharesSelection = List.of("resolve", "hash", "render").contains(command)
+          || own.contains("](#project-selection-resolve-hash-render)");
+      String help = CliRunner.run(command, "--help").out();
+      Matcher option = OPTION_ROW.matcher(help);
       int options = 0;
       while (option.find()) {
         options++;
-        assertThat(cliDoc).as("docs/cli.md names option %s of %s", option.group(1), command)
-            .contains("`" + option.group(1));
+        String name = "`" + option.group(1);
+        assertThat(own.contains(name) || everyCommand.contains(name) || sharesSelection && selection.contains(name))
+            .as("the section of %s in docs/cli.md (or a section it shares) names option %s", command, option.group(1))
+            .isTrue();
       }
       assertThat(options).as("options of %s", command).isPositive();
+      // and the section names no flag the command does not have: its tables' first column and its usage lines
+      for (String line : own.lines().toList()) {
+        String documented = line.startsWith("| `") ? line.split("\\|")[1] : line.startsWith("envforge ") ? line : "";
+        Matcher flag = FLAG.matcher(documented);
+        while (flag.find()) {
+          assertThat(help).as("docs/cli.md documents %s for %s: envforge %s --help lists it", flag.group(1), command,
+              command).containsPattern("(?<![\\w-])" + Pattern.quote(flag.group(1)) + "(?![\\w-])");
+        }
+      }
     }
+  }
+
+  /** A level-2 section of docs/cli.md: from its title to the next level-2 title. */
+  private static String section(String doc, String title) {
+    int start = doc.indexOf("\n## " + title + "\n");
+    assertThat(start).as("docs/cli.md has a section '%s'", title).isNotNegative();
+    int end = doc.indexOf("\n## ", start + 1);
+    return doc.substring(start, end < 0 ? doc.length() : end);
   }
 
   private static List<String> commands() {

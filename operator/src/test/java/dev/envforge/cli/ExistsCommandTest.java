@@ -53,4 +53,76 @@ class ExistsCommandTest {
     assertThat(noTag.exitCode()).isEqualTo(2);
     assertThat(noTag.err()).contains("--tag");
   }
+
+  /**
+   * The {@code -f} form: the tag is the variant's, computed as the operator does, spec.image.insecure decides plain
+   * HTTP, and the login comes from the docker config. When the registry goes away the answer is 3, never absent.
+   */
+  @Test
+  void aManifestVariantIsLookedUpAtItsOwnTag(@TempDir Path tmp) throws Exception {
+    Path config = tmp.resolve("config.json");
+    Path manifest;
+    String devTag;
+    try (RegistryServer registry = RegistryServer.start(RegistryServer.Options.plain()
+        .withBasicAuth("ci", "exists-secret"))) {
+      Files.writeString(config, registry.dockerConfigJson());
+      String repo = registry.hostPort() + "/team/env";
+      manifest = Files.writeString(tmp.resolve("env.yaml"), Files.readString(
+          ManifestAndLockDiscoveryTest.inlineManifest(tmp, "")).replace(
+              "    repository: registry.example.com/team/poetry\n",
+              "    repository: " + repo + "\n    insecure: true\n"));
+      devTag = CliRunner.run("hash", "-f", manifest.toString(), "--variant", "dev").out().strip();
+      assertThat(devTag).matches("ef-[0-9a-f]{32}");
+      String digest = registry.pushRandomImage("team/env", devTag);
+
+      CliRunner.Result present = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev",
+          "--docker-config", config.toString());
+      assertThat(present.exitCode()).as(present.err()).isZero();
+      assertThat(present.out().strip()).isEqualTo("present " + repo + ":" + devTag + "@" + digest);
+
+      CliRunner.Result absent = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "default",
+          "--docker-config", config.toString(), "--json");
+      assertThat(absent.exitCode()).as(absent.err()).isEqualTo(1);
+      assertThat(absent.out()).contains("\"exists\":false").contains("\"image\":\"" + repo + ":ef-");
+
+      CliRunner.Result unknownVariant = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "gpu",
+          "--docker-config", config.toString());
+      assertThat(unknownVariant.exitCode()).isEqualTo(2);
+      assertThat(unknownVariant.err()).startsWith(manifest + ":"
+          + ManifestAndLockDiscoveryTest.placeOf(manifest, "  variants:") + ": ").contains("no variant gpu")
+          .contains("[default, dev]");
+
+      CliRunner.Result both = CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev", "--tag", "x");
+      assertThat(both.exitCode()).isEqualTo(2);
+    }
+    // the registry is down now
+    for (String json : new String[] {"", "--json"}) {
+      CliRunner.Result down = json.isEmpty()
+          ? CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev", "--docker-config", config.toString())
+          : CliRunner.run("exists", "-f", manifest.toString(), "--variant", "dev", "--docker-config",
+              config.toString(), json);
+      assertThat(down.exitCode()).as(down.err()).isEqualTo(3);
+      assertThat(down.err() + down.out()).doesNotContain("exists-secret").doesNotContain("\tat ");
+      if (json.isEmpty()) {
+        assertThat(down.err().lines().count()).isEqualTo(1);
+        assertThat(down.out()).isEmpty();
+      } else {
+        assertThat(down.out()).contains("\"exists\":null");
+      }
+    }
+  }
+
+  /** A docker config that is not JSON is bad input at its line and column, for every command that reads one. */
+  @Test
+  void aBrokenDockerConfigIsBadInputWithItsPlace(@TempDir Path tmp) throws Exception {
+    Path config = Files.writeString(tmp.resolve("config.json"), "{\"auths\": {\n  \"r.example.com\": {\"auth\": }\n");
+    for (String[] args : new String[][] {
+        {"exists", "r.example.com/team/env", "--tag", "ef-x", "--docker-config", config.toString()},
+        {"logs", "r.example.com/team/env:ef-x", "--docker-config", config.toString()}}) {
+      CliRunner.Result run = CliRunner.run(args);
+      assertThat(run.exitCode()).as("%s: %s", args[0], run.err()).isEqualTo(2);
+      assertThat(run.err()).as(args[0]).containsPattern("^" + java.util.regex.Pattern.quote(config.toString())
+          + ":2:[1-9]\\d*: \\S").contains("JSON");
+    }
+  }
 }

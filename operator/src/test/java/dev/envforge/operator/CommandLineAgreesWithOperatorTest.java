@@ -10,6 +10,7 @@ import dev.envforge.api.v1alpha1.PythonEnvironment;
 import dev.envforge.api.v1alpha1.VariantStatus;
 import dev.envforge.cli.CliRunner;
 import dev.envforge.examples.ExampleObjects;
+import dev.envforge.testing.Corpus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -47,6 +48,116 @@ class CommandLineAgreesWithOperatorTest {
   @MethodSource("examples")
   void tagsAndImagesAreTheOperatorsOwn(Path dir, @TempDir Path temp) throws Exception {
     List<JsonNode> objects = ExampleObjects.deployed(dir);
+    agree(objects, (name, environment) -> {
+      // the command line reads the file the user keeps: the manifest as written, with the project folder
+      Path manifest = temp.resolve(name + ".yaml");
+      Files.writeString(manifest, YAML.writeValueAsString(objectNamed(objects, name)), StandardCharsets.UTF_8);
+      List<String> args = new ArrayList<>(List.of("tags", "-f", manifest.toString(), "--json"));
+      if (environment.getSpec().getSource().getConfigMapRef() != null) {
+        args.addAll(List.of("--project", dir.resolve("project").toString()));
+      }
+      return args;
+    });
+  }
+
+  /**
+   * Manifests beyond the examples, one per way a spec can reach a tag: an inline source, no variants and no python
+   * (every default), another platform, installer, base image and builder mode, a ConfigMap in the same file, a PEP
+   * 751 lock with its format named, a requirements file with the builder mode given. The command line reads the whole file, as a user keeps it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("specs")
+  void everyWayASpecReachesATagAgrees(String name, String yaml, @TempDir Path temp) throws Exception {
+    Path file = temp.resolve(name + ".yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    List<JsonNode> objects = new ArrayList<>();
+    for (JsonNode document : YAML.readValues(YAML.getFactory().createParser(yaml), JsonNode.class).readAll()) {
+      objects.add(document);
+    }
+    agree(objects, (resource, environment) -> new ArrayList<>(List.of("tags", "-f", file.toString(), "--name",
+        resource, "--json")));
+  }
+
+  static Stream<Arguments> specs() throws Exception {
+    Path poetry = Corpus.dir("poetry-python-poetry-poetry");
+    Path uv = Corpus.dir("uv-langchain-ai-langgraph");
+    Path pylock = Corpus.dir("pylock-0b01001001-spectree");
+    Path requirements = Corpus.dir("requirements-sigstore-sigstore-python");
+    return Stream.of(
+        Arguments.of("inline-every-default", environment("every-default", inline(poetry, "poetry.lock"), "")),
+        Arguments.of("inline-uv-arm64-pip-kaniko", environment("uv-arm", inline(uv, "uv.lock"), """
+              python: "3.11"
+              platform: linux/arm64
+              installer: pip
+              baseImage: registry.example.com/base/python:3.11
+              builder:
+                mode: kaniko
+                registryMirrors: [mirror.example.com]
+              variants:
+                - name: main
+                - name: test
+                  groups: [test]
+                - name: dev-default-groups
+                  groups: [dev]
+            """)),
+        Arguments.of("configmap-in-the-same-file", environment("same-file", """
+                configMapRef:
+                  name: same-file-project
+            """, """
+              python: "3.13"
+              variants:
+                - name: default
+                - name: typing
+                  groups: [typing, test]
+              image:
+                insecure: true
+            """) + configMap("same-file-project", poetry, "pyproject.toml", "poetry.lock")),
+        Arguments.of("pylock-format-named", environment("pylock", "    format: pylock\n" + inline(pylock, "pylock.toml"),
+            "  installer: uv\n")),
+        Arguments.of("requirements-builder-auto", environment("requirements", inline(requirements, "requirements.txt"),
+            """
+              builder:
+                mode: auto
+            """)));
+  }
+
+  private static String environment(String name, String source, String spec) {
+    String specText = spec; // text blocks: two spaces in, as fields of spec
+    String image = "    repository: registry.example.com/team/" + name + "\n";
+    if (specText.contains("image:\n")) {
+      specText = specText.replace("image:\n", "image:\n" + image);
+      image = null;
+    }
+    return "apiVersion: envforge.dev/v1alpha1\nkind: PythonEnvironment\nmetadata:\n  name: " + name + "\nspec:\n"
+        + "  source:\n" + source + specText + (image == null ? "" : "  image:\n" + image);
+  }
+
+  private static String inline(Path project, String lock) throws Exception {
+    StringBuilder yaml = new StringBuilder("    inline:\n");
+    if (Files.exists(project.resolve("pyproject.toml"))) {
+      yaml.append("      pyproject: ").append(JSON.writeValueAsString(Files.readString(project.resolve("pyproject.toml"))))
+          .append('\n');
+    }
+    return yaml.append("      lock: ").append(JSON.writeValueAsString(Files.readString(project.resolve(lock))))
+        .append('\n').toString();
+  }
+
+  private static String configMap(String name, Path project, String... keys) throws Exception {
+    StringBuilder yaml = new StringBuilder("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name
+        + "\ndata:\n");
+    for (String key : keys) {
+      yaml.append("  ").append(key).append(": ").append(JSON.writeValueAsString(Files.readString(project.resolve(key))))
+          .append('\n');
+    }
+    return yaml.toString();
+  }
+
+  /** The arguments of the command line that prints the tags of a resource. */
+  interface CliArgs {
+    List<String> of(String name, PythonEnvironment environment) throws Exception;
+  }
+
+  private void agree(List<JsonNode> objects, CliArgs cliArgs) throws Exception {
     List<PythonEnvironment> environments = new ArrayList<>();
     try (OperatorHarness k8s = new OperatorHarness().start(OperatorSettings.defaults(),
         RenderedObjectsGoldenTest.NOTHING_EXISTS)) {
@@ -95,14 +206,7 @@ class CommandLineAgreesWithOperatorTest {
           assertThat(destinations).hasSizeGreaterThanOrEqualTo(new java.util.HashSet<>(operatorTags.values()).size());
         });
 
-        // the command line reads the file the user keeps: the manifest as written, with the project folder
-        Path manifest = temp.resolve(name + ".yaml");
-        Files.writeString(manifest, YAML.writeValueAsString(objectNamed(objects, name)), StandardCharsets.UTF_8);
-        List<String> args = new ArrayList<>(List.of("tags", "-f", manifest.toString(), "--json"));
-        if (environment.getSpec().getSource().getConfigMapRef() != null) {
-          args.addAll(List.of("--project", dir.resolve("project").toString()));
-        }
-        JsonNode printed = JSON.readTree(runCli(args));
+        JsonNode printed = JSON.readTree(runCli(cliArgs.of(name, environment)));
         Map<String, String> cliTags = new TreeMap<>();
         for (JsonNode variant : printed.path("variants")) {
           cliTags.put(variant.path("name").asText(), variant.path("tag").asText());

@@ -56,7 +56,8 @@ public interface ProjectFiles {
 
       @Override
       public String displayName(String relativePath) {
-        return root.resolve(relativePath).normalize().toString();
+        String name = root.resolve(relativePath).normalize().toString();
+        return name.isEmpty() ? "." : name; // the current folder normalizes to an empty path
       }
     };
   }
