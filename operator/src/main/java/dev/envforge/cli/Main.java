@@ -65,8 +65,24 @@ public final class Main {
       description = "On an error, print the stack trace too.")
   boolean debug;
 
+  /** The JDK's property for the common fork-join pool's parallelism (read once, when the pool is made). */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    keepAsyncStagesOnThePool();
     System.exit(run(args));
+  }
+
+  /**
+   * With 2 CPUs or fewer (most Pods) the common pool has one thread, and then every {@code CompletableFuture} stage
+   * without an executor, such as the one the JDK's HttpClient adds to each {@code sendAsync}, starts a thread of its
+   * own: one thread per registry request. Two threads keep those stages on the shared pool. A value the user set is
+   * kept. Must run before anything uses the pool.
+   */
+  static void keepAsyncStagesOnThePool() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
   }
 
   /** Runs the command line and returns its exit code; used by tests too. */
