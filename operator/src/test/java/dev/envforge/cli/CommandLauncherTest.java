@@ -201,6 +201,16 @@ class CommandLauncherTest {
   }
 
   @Test
+  void aLinkToTheLauncherFromAnotherFolderFindsTheJarBesideTheLauncher() throws Exception {
+    Path java = fakeJdk("jdk17", "17.0.15");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("envforge"), launcher);
+    launcher = bin.resolve("envforge");
+    assertThat(run(java, "hash", "p").javaRuns()).singleElement().asString().endsWith("-jar " + jar + " hash p");
+    assertThat(run(java, "hash", "p").javaRuns()).singleElement().asString().contains("SharedArchiveFile");
+  }
+
+  @Test
   void theOperatorStartsAsPlainJavaJar() throws Exception {
     Path java = fakeJdk("jdk17", "17.0.15");
     assertThat(run(java, "run", "--leader-election").javaRuns())
