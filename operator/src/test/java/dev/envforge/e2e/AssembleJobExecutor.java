@@ -1,19 +1,11 @@
 package dev.envforge.e2e;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
@@ -23,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -100,6 +91,7 @@ public final class AssembleJobExecutor implements AutoCloseable {
   }
 
   private final KubernetesClient client;
+  private final JobControllerStandIn controller;
   private final Path workDirectory;
   private final Path jar;
   private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
@@ -116,6 +108,7 @@ public final class AssembleJobExecutor implements AutoCloseable {
 
   private AssembleJobExecutor(KubernetesClient client, Path workDirectory, Path jar) {
     this.client = client;
+    this.controller = new JobControllerStandIn(client);
     this.workDirectory = workDirectory;
     this.jar = jar;
     this.informer = client.batch().v1().jobs().inAnyNamespace().inform(new ResourceEventHandler<>() {
@@ -173,7 +166,7 @@ public final class AssembleJobExecutor implements AutoCloseable {
   }
 
   private void submit(Job job) {
-    if (finished(job.getStatus()) || !seenJobs.add(job.getMetadata().getUid())) {
+    if (JobControllerStandIn.finished(job.getStatus()) || !seenJobs.add(job.getMetadata().getUid())) {
       return;
     }
     Instant seen = Instant.now();
@@ -196,7 +189,7 @@ public final class AssembleJobExecutor implements AutoCloseable {
         || args.isEmpty() || !args.get(0).equals("assemble")) {
       problems.add(jobRef(job) + ": not an envforge assemble container (command " + container.getCommand()
           + ", args " + args + ")");
-      failJob(job, "BackoffLimitExceeded", "not run: not an envforge assemble container", 0);
+      controller.failJob(job, "BackoffLimitExceeded", "not run: not an envforge assemble container", 0);
       return;
     }
     PodFiles files;
@@ -204,12 +197,12 @@ public final class AssembleJobExecutor implements AutoCloseable {
       files = mountWhenReady(job, container);
     } catch (PodFiles.UnsupportedMount | PodFiles.MountNotReady e) {
       problems.add(jobRef(job) + ": " + e.getMessage());
-      failJob(job, "DeadlineExceeded", "Job was active longer than specified deadline", 0);
+      controller.failJob(job, "DeadlineExceeded", "Job was active longer than specified deadline", 0);
       return;
     }
     int backoffLimit = job.getSpec().getBackoffLimit() == null ? DEFAULT_BACKOFF_LIMIT
         : job.getSpec().getBackoffLimit();
-    markActive(job);
+    controller.markActive(job);
     for (int attempt = 1; attempt <= backoffLimit + 1; attempt++) {
       Pod pod = createPod(job);
       Path podDirectory = workDirectory.resolve(pod.getMetadata().getNamespace()).resolve(pod.getMetadata().getName());
@@ -222,14 +215,14 @@ public final class AssembleJobExecutor implements AutoCloseable {
             ? 3600 : job.getSpec().getActiveDeadlineSeconds());
       } catch (IllegalArgumentException e) {
         problems.add(jobRef(job) + ": " + e.getMessage());
-        finish(job, pod, 1, "error: " + e.getMessage(), attempt, true);
+        controller.endPod(job, pod, 1, "error: " + e.getMessage(), attempt, true);
         return;
       }
       Instant ended = Instant.now();
       executions.add(new Execution(job.getMetadata().getNamespace(), job.getMetadata().getName(), attempt,
           exitCode, seen, started, ended, log));
       boolean last = exitCode == 0 || attempt == backoffLimit + 1;
-      finish(job, pod, exitCode, terminationMessage(container, root, log, exitCode), attempt, last);
+      controller.endPod(job, pod, exitCode, terminationMessage(container, root, log, exitCode), attempt, last);
       if (last) {
         return;
       }
@@ -380,102 +373,8 @@ public final class AssembleJobExecutor implements AutoCloseable {
   }
 
   private Pod createPod(Job job) {
-    String name = job.getMetadata().getName() + "-" + pods.incrementAndGet();
-    Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-    Pod pod = new PodBuilder()
-        .withNewMetadata()
-          .withName(name)
-          .withNamespace(job.getMetadata().getNamespace())
-          .withLabels(job.getSpec().getTemplate().getMetadata() == null ? null
-              : job.getSpec().getTemplate().getMetadata().getLabels())
-          .addToLabels("job-name", job.getMetadata().getName())
-          .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
-          .addToLabels("controller-uid", job.getMetadata().getUid())
-          .addToLabels("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
-          .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
-            .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
-          .endOwnerReference()
-          .withCreationTimestamp(now())
-        .endMetadata()
-        .withSpec(job.getSpec().getTemplate().getSpec())
-        .withNewStatus().withPhase("Running").withStartTime(now())
-          .withContainerStatuses(new ContainerStatusBuilder().withName(container.getName())
-              .withImage(container.getImage()).withReady(true).withRestartCount(0)
-              .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build())
-              .build())
-        .endStatus()
-        .build();
-    return client.pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
-  }
-
-  /** The kubelet's report of the ended container, then (after the last attempt) the Job controller's verdict. */
-  private void finish(Job job, Pod pod, int exitCode, String message, int attempt, boolean last) {
-    String namespace = job.getMetadata().getNamespace();
-    String ended = now();
-    ContainerState terminated = new ContainerStateBuilder().withNewTerminated()
-        .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
-        .withStartedAt(pod.getStatus().getStartTime()).withFinishedAt(ended)
-        .endTerminated().build();
-    try {
-      client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
-        p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
-        p.getStatus().getContainerStatuses().get(0).setState(terminated);
-        p.getStatus().getContainerStatuses().get(0).setReady(false);
-        return p;
-      });
-      if (last && exitCode == 0) {
-        client.batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName()).editStatus(j -> {
-          JobStatus before = j.getStatus() == null ? new JobStatus() : j.getStatus();
-          j.setStatus(new JobStatusBuilder(before).withActive(0).withSucceeded(1).withFailed(attempt - 1)
-              .withStartTime(before.getStartTime() == null ? pod.getStatus().getStartTime() : before.getStartTime())
-              .withCompletionTime(ended)
-              .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-                  .withLastProbeTime(ended).withLastTransitionTime(ended).build())
-              .build());
-          return j;
-        });
-      } else if (last) {
-        failJob(job, "BackoffLimitExceeded", "Job has reached the specified backoff limit", attempt);
-      }
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
-  }
-
-  private void failJob(Job job, String reason, String message, int failedPods) {
-    String ended = now();
-    try {
-      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-          .editStatus(j -> {
-            JobStatus before = j.getStatus() == null ? new JobStatus() : j.getStatus();
-            j.setStatus(new JobStatusBuilder(before).withActive(0).withFailed(failedPods)
-                .withStartTime(before.getStartTime() == null ? ended : before.getStartTime())
-                .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason)
-                    .withMessage(message).withLastProbeTime(ended).withLastTransitionTime(ended).build())
-                .build());
-            return j;
-          });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
-  }
-
-  private void markActive(Job job) {
-    try {
-      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-          .editStatus(j -> {
-            j.setStatus(new JobStatusBuilder().withStartTime(now()).withActive(1).build());
-            return j;
-          });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
+    return controller.createPod(job, job.getMetadata().getName() + "-" + pods.incrementAndGet(),
+        JobControllerStandIn.running(), "Running");
   }
 
   /** Waits until every Job seen so far has finished, or the time is up. */
@@ -504,19 +403,8 @@ public final class AssembleJobExecutor implements AutoCloseable {
     }
   }
 
-  private static boolean finished(JobStatus status) {
-    return status != null && status.getConditions() != null && status.getConditions().stream()
-        .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-            && "True".equals(c.getStatus()));
-  }
-
   private static String jobRef(Job job) {
     return "Job " + job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
-  }
-
-  /** As the API server writes times: RFC 3339 in whole seconds. */
-  private static String now() {
-    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   private static void sleep(Duration duration) {

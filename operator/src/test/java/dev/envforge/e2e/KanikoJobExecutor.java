@@ -3,15 +3,9 @@ package dev.envforge.e2e;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
@@ -20,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -104,6 +96,7 @@ public final class KanikoJobExecutor implements AutoCloseable {
   }
 
   private final KubernetesClient client;
+  private final JobControllerStandIn controller;
   private final Storage storage;
   private final BuildahBuilder sharedBuilder;
   private final Path workDirectory;
@@ -121,6 +114,7 @@ public final class KanikoJobExecutor implements AutoCloseable {
 
   private KanikoJobExecutor(KubernetesClient client, Storage storage, Path workDirectory) {
     this.client = client;
+    this.controller = new JobControllerStandIn(client);
     this.storage = storage;
     this.sharedBuilder = storage == Storage.SHARED ? newBuilder(workDirectory.resolve("shared-storage")) : null;
     this.workDirectory = workDirectory;
@@ -172,7 +166,7 @@ public final class KanikoJobExecutor implements AutoCloseable {
   }
 
   private void submit(Job job) {
-    if (finished(job.getStatus()) || !seenJobs.add(job.getMetadata().getUid())) {
+    if (JobControllerStandIn.finished(job.getStatus()) || !seenJobs.add(job.getMetadata().getUid())) {
       return;
     }
     unfinished.incrementAndGet();
@@ -197,7 +191,7 @@ public final class KanikoJobExecutor implements AutoCloseable {
       // the Pod would wait in ContainerCreating until the Job's deadline; the deadline is taken as passed
       problems.add(jobRef(job) + ": " + e.getMessage());
       createPod(job, waiting("ContainerCreating", e.getMessage()), "Pending");
-      failJob(job, "DeadlineExceeded", "Job was active longer than specified deadline", 0);
+      controller.failJob(job, "DeadlineExceeded", "Job was active longer than specified deadline", 0);
       return;
     }
     Duration waited = Duration.ofNanos(System.nanoTime() - waitStart);
@@ -207,16 +201,16 @@ public final class KanikoJobExecutor implements AutoCloseable {
       checkPlatform(kaniko);
     } catch (IllegalArgumentException e) {
       problems.add(jobRef(job) + ": " + e.getMessage());
-      Pod pod = createPod(job, running(), "Running");
+      Pod pod = createPod(job, JobControllerStandIn.running(), "Running");
       finish(job, pod, "", 1, "error: " + e.getMessage(), Optional.empty(), 1, waited, true);
       return;
     }
     String destination = kaniko.destinations().get(0);
     int backoffLimit = job.getSpec().getBackoffLimit() == null ? DEFAULT_BACKOFF_LIMIT
         : job.getSpec().getBackoffLimit();
-    markActive(job);
+    controller.markActive(job);
     for (int attempt = 1; attempt <= backoffLimit + 1; attempt++) {
-      Pod pod = createPod(job, running(), "Running");
+      Pod pod = createPod(job, JobControllerStandIn.running(), "Running");
       BuildahBuilder.BuildResult result;
       try {
         result = build(pod, container, files, kaniko);
@@ -344,30 +338,7 @@ public final class KanikoJobExecutor implements AutoCloseable {
   }
 
   private Pod createPod(Job job, ContainerState state, String phase) {
-    String name = job.getMetadata().getName() + "-" + randomSuffix();
-    Pod pod = new PodBuilder()
-        .withNewMetadata()
-          .withName(name)
-          .withNamespace(job.getMetadata().getNamespace())
-          .withLabels(job.getSpec().getTemplate().getMetadata() == null ? null
-              : job.getSpec().getTemplate().getMetadata().getLabels())
-          .addToLabels("job-name", job.getMetadata().getName())
-          .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
-          .addToLabels("controller-uid", job.getMetadata().getUid())
-          .addToLabels("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
-          .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
-            .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
-          .endOwnerReference()
-          .withCreationTimestamp(now())
-        .endMetadata()
-        .withSpec(job.getSpec().getTemplate().getSpec())
-        .withNewStatus().withPhase(phase).withStartTime(now())
-          .withContainerStatuses(new ContainerStatusBuilder().withName(buildContainerName(job))
-              .withImage(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-              .withReady(phase.equals("Running")).withRestartCount(0).withState(state).build())
-        .endStatus()
-        .build();
-    return client.pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
+    return controller.createPod(job, job.getMetadata().getName() + "-" + randomSuffix(), state, phase);
   }
 
   /**
@@ -377,76 +348,10 @@ public final class KanikoJobExecutor implements AutoCloseable {
    */
   private void finish(Job job, Pod pod, String destination, int exitCode, String message,
       Optional<BuildahBuilder.BuildResult> result, int attempt, Duration waited, boolean last) {
-    String namespace = job.getMetadata().getNamespace();
-    String ended = now();
-    ContainerState terminated = new ContainerStateBuilder().withNewTerminated()
-        .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
-        .withStartedAt(pod.getStatus().getStartTime()).withFinishedAt(ended)
-        .endTerminated().build();
-    try {
-      client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
-        p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
-        p.getStatus().getContainerStatuses().get(0).setState(terminated);
-        p.getStatus().getContainerStatuses().get(0).setReady(false);
-        return p;
-      });
-      if (last && exitCode == 0) {
-        client.batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName()).editStatus(j -> {
-          JobStatus before = j.getStatus() == null ? new JobStatus() : j.getStatus();
-          j.setStatus(new JobStatusBuilder(before).withActive(0).withSucceeded(1).withFailed(attempt - 1)
-              .withStartTime(before.getStartTime() == null ? pod.getStatus().getStartTime() : before.getStartTime())
-              .withCompletionTime(ended)
-              .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-                  .withLastProbeTime(ended).withLastTransitionTime(ended).build())
-              .build());
-          return j;
-        });
-      } else if (last) {
-        failJob(job, "BackoffLimitExceeded", "Job has reached the specified backoff limit", attempt);
-      }
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-      // the Job (and with it, in a cluster, its Pods) was deleted while it ran
-    }
-    executions.add(new Execution(namespace, job.getMetadata().getName(), job.getMetadata().getUid(),
-        pod.getMetadata().getName(), attempt, destination, exitCode, message, result, waited));
-  }
-
-  /** The Job controller's verdict on a Job that will not succeed. */
-  private void failJob(Job job, String reason, String message, int failedPods) {
-    String ended = now();
-    try {
-      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-          .editStatus(j -> {
-            JobStatus before = j.getStatus() == null ? new JobStatus() : j.getStatus();
-            j.setStatus(new JobStatusBuilder(before).withActive(0).withFailed(failedPods)
-                .withStartTime(before.getStartTime() == null ? ended : before.getStartTime())
-                .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason)
-                    .withMessage(message).withLastProbeTime(ended).withLastTransitionTime(ended).build())
-                .build());
-            return j;
-          });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
-  }
-
-  private void markActive(Job job) {
-    try {
-      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-          .editStatus(j -> {
-            j.setStatus(new JobStatusBuilder().withStartTime(now()).withActive(1).build());
-            return j;
-          });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
+    controller.endPod(job, pod, exitCode, message, attempt, last);
+    executions.add(new Execution(job.getMetadata().getNamespace(), job.getMetadata().getName(),
+        job.getMetadata().getUid(), pod.getMetadata().getName(), attempt, destination, exitCode, message, result,
+        waited));
   }
 
   /** Waits until every Job seen so far has finished, or the time is up. */
@@ -479,16 +384,6 @@ public final class KanikoJobExecutor implements AutoCloseable {
     }
   }
 
-  private static boolean finished(JobStatus status) {
-    return status != null && status.getConditions() != null && status.getConditions().stream()
-        .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-            && "True".equals(c.getStatus()));
-  }
-
-  private static ContainerState running() {
-    return new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build();
-  }
-
   private static ContainerState waiting(String reason, String message) {
     return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build();
   }
@@ -516,11 +411,6 @@ public final class KanikoJobExecutor implements AutoCloseable {
 
   private static String jobRef(Job job) {
     return "Job " + job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
-  }
-
-  /** As the API server writes times: RFC 3339 in whole seconds. */
-  private static String now() {
-    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   private static String randomSuffix() {
