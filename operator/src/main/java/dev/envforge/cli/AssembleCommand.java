@@ -16,7 +16,6 @@ import dev.envforge.core.planner.VariantPlan;
 import dev.envforge.core.recipe.Builder;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.RegistryClient;
-import dev.envforge.core.registry.RegistryCredentials;
 import dev.envforge.core.registry.RegistrySession;
 import dev.envforge.core.registry.RegistrySession.BlobContent;
 import dev.envforge.core.text.Texts;
@@ -113,7 +112,7 @@ final class AssembleCommand implements Callable<Integer> {
         : target.registry() + "/" + target.repository() + "/cache");
     ImageReference base = parse("--base-image", plan.recipe().baseImage());
 
-    RegistryClient.Builder builder = RegistryClient.builder().credentials(credentials())
+    RegistryClient.Builder builder = RegistryClient.builder().credentials(DockerConfig.credentials(dockerConfig))
         .requestTimeout(java.time.Duration.ofSeconds(60));
     if (insecure) {
       builder.insecureRegistry(target.registry());
@@ -278,26 +277,6 @@ final class AssembleCommand implements Callable<Integer> {
     String path = System.getenv("NETRC");
     Path file = path != null ? Path.of(path) : Path.of(System.getProperty("user.home"), ".netrc");
     return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
-  }
-
-  private RegistryCredentials credentials() throws IOException {
-    Path file = dockerConfig;
-    if (file == null) {
-      String dir = System.getenv("DOCKER_CONFIG");
-      Path fallback = dir != null ? Path.of(dir, "config.json")
-          : Path.of(System.getProperty("user.home"), ".docker", "config.json");
-      if (!Files.isRegularFile(fallback)) {
-        return RegistryCredentials.NONE;
-      }
-      file = fallback;
-    } else if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--docker-config " + Texts.quote(file.toString()) + ": no such file");
-    }
-    try {
-      return RegistryCredentials.fromDockerConfigJson(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
   }
 
   private static ImageReference parse(String option, String text) {

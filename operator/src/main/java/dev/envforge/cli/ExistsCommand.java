@@ -2,16 +2,12 @@ package dev.envforge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.envforge.api.v1alpha1.ImageTarget;
-import dev.envforge.core.lock.LockInputException;
 import dev.envforge.core.registry.ImageReference;
 import dev.envforge.core.registry.ManifestCheck;
 import dev.envforge.core.registry.RegistryClient;
-import dev.envforge.core.registry.RegistryCredentials;
 import dev.envforge.core.text.Texts;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,7 +78,7 @@ final class ExistsCommand implements Callable<Integer> {
       }
       image = parse(repository + ":" + tag);
     }
-    RegistryClient.Builder registry = RegistryClient.builder().credentials(credentials());
+    RegistryClient.Builder registry = RegistryClient.builder().credentials(DockerConfig.credentials(dockerConfig));
     if (plainHttp) {
       registry.insecureRegistry(image.registry());
     }
@@ -110,38 +106,6 @@ final class ExistsCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
     }
     out.flush();
-  }
-
-  private RegistryCredentials credentials() throws IOException {
-    return credentials(dockerConfig);
-  }
-
-  /** The logins of a docker config: the given file, else $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
-  static RegistryCredentials credentials(Path dockerConfig) throws IOException {
-    Path file = dockerConfig;
-    if (file == null) {
-      String dir = System.getenv("DOCKER_CONFIG");
-      Path fallback = dir != null ? Path.of(dir, "config.json")
-          : Path.of(System.getProperty("user.home"), ".docker", "config.json");
-      if (!Files.isRegularFile(fallback)) {
-        return RegistryCredentials.NONE;
-      }
-      file = fallback;
-    } else if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--docker-config " + Texts.quote(file.toString()) + ": no such file");
-    }
-    try {
-      return RegistryCredentials.fromDockerConfigJson(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      // a JSON syntax error says where it is: FILE:LINE:COLUMN, as every other file's bad input
-      java.util.regex.Matcher at = java.util.regex.Pattern.compile("^(.*) \\(line (\\d+), column (\\d+)\\)$")
-          .matcher(String.valueOf(e.getMessage()));
-      if (at.matches()) {
-        throw new LockInputException(file.toString(), Integer.parseInt(at.group(2)),
-            Integer.parseInt(at.group(3)), at.group(1), e);
-      }
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
   }
 
   private static ImageReference parse(String text) {

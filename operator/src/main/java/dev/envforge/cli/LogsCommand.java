@@ -84,7 +84,7 @@ final class LogsCommand implements Callable<Integer> {
       }
       image = parse(imageText);
     }
-    RegistryClient.Builder builder = RegistryClient.builder().credentials(ExistsCommand.credentials(dockerConfig));
+    RegistryClient.Builder builder = RegistryClient.builder().credentials(DockerConfig.credentials(dockerConfig));
     if (plainHttp) {
       builder.insecureRegistry(image.registry());
     }

@@ -118,7 +118,9 @@ class ExistsCommandTest {
     Path config = Files.writeString(tmp.resolve("config.json"), "{\"auths\": {\n  \"r.example.com\": {\"auth\": }\n");
     for (String[] args : new String[][] {
         {"exists", "r.example.com/team/env", "--tag", "ef-x", "--docker-config", config.toString()},
-        {"logs", "r.example.com/team/env:ef-x", "--docker-config", config.toString()}}) {
+        {"logs", "r.example.com/team/env:ef-x", "--docker-config", config.toString()},
+        {"assemble", "src/test/resources/corpus/poetry-pixeltable-pixeltable", "--base-image", "python:3.12-slim",
+            "--to", "r.example.com/team/env", "--docker-config", config.toString()}}) {
       CliRunner.Result run = CliRunner.run(args);
       assertThat(run.exitCode()).as("%s: %s", args[0], run.err()).isEqualTo(2);
       assertThat(run.err()).as(args[0]).containsPattern("^" + java.util.regex.Pattern.quote(config.toString())
